@@ -1,0 +1,117 @@
+package dev.hotswap.protocol;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * An {@link OutputStream} that sends its bytes as data frames and, on {@link #finish()}, an
+ * {@code END} frame with the count and CRC32C.
+ *
+ * <p>Completion is explicit: {@link #close()} without a prior {@code finish()} sends {@code ABORT},
+ * so a writer that fails half-way (and closes in a try-with-resources) can never make a partial
+ * stream look complete.
+ */
+public final class DataFrameOutputStream extends OutputStream {
+    private final FrameWriter writer;
+    private final FrameType type;
+    private final byte[] chunk;
+    private final CRC32C crc = new CRC32C();
+    private int filled;
+    private long count;
+    private boolean done;
+
+    /** Sends data frames of {@code type} ({@code DATA_IN} or {@code DATA_OUT}) through {@code writer}. */
+    public DataFrameOutputStream(FrameWriter writer, FrameType type) {
+        this(writer, type, Protocol.DATA_CHUNK);
+    }
+
+    /** As {@link #DataFrameOutputStream(FrameWriter, FrameType)}, with frames of up to {@code chunkSize} bytes. */
+    public DataFrameOutputStream(FrameWriter writer, FrameType type, int chunkSize) {
+        this.writer = Objects.requireNonNull(writer, "writer");
+        if (type != FrameType.DATA_IN && type != FrameType.DATA_OUT) {
+            throw new IllegalArgumentException(type + " is not a data frame type");
+        }
+        if (chunkSize < 1 || chunkSize > Protocol.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("chunk size " + chunkSize + " is outside 1.." + Protocol.MAX_PAYLOAD);
+        }
+        this.type = type;
+        this.chunk = new byte[chunkSize];
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        ensureOpen();
+        chunk[filled++] = (byte) b;
+        if (filled == chunk.length) {
+            emit();
+        }
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        ensureOpen();
+        while (length > 0) {
+            int n = Math.min(length, chunk.length - filled);
+            System.arraycopy(bytes, offset, chunk, filled, n);
+            filled += n;
+            offset += n;
+            length -= n;
+            if (filled == chunk.length) {
+                emit();
+            }
+        }
+    }
+
+    /** Sends buffered bytes as a data frame and flushes the connection. */
+    @Override
+    public void flush() throws IOException {
+        ensureOpen();
+        emit();
+        writer.flush();
+    }
+
+    /** Bytes written so far. */
+    public long byteCount() {
+        return count + filled;
+    }
+
+    /** Sends the remaining bytes and the {@code END} frame, and flushes. The stream is then done. */
+    public void finish() throws IOException {
+        ensureOpen();
+        emit();
+        done = true;
+        writer.send(new End(count, (int) crc.getValue()).toFrame());
+    }
+
+    /** Sends {@code ABORT} with {@code reason} instead of {@code END}. The stream is then done. */
+    public void abort(String reason) throws IOException {
+        if (!done) {
+            done = true;
+            writer.send(Frame.text(FrameType.ABORT, reason));
+        }
+    }
+
+    /** Aborts the stream unless {@link #finish()} completed it; does not close the connection. */
+    @Override
+    public void close() throws IOException {
+        abort("stream closed before it was finished");
+    }
+
+    private void emit() throws IOException {
+        if (filled > 0) {
+            crc.update(chunk, 0, filled);
+            writer.write(type, chunk, 0, filled);
+            count += filled;
+            filled = 0;
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (done) {
+            throw new IOException("data stream already finished or aborted");
+        }
+    }
+}

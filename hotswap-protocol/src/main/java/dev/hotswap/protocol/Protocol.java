@@ -1,0 +1,25 @@
+package dev.hotswap.protocol;
+
+/** Constants both peers must agree on. */
+public final class Protocol {
+    /** The protocol version this library speaks. Bumped on any incompatible change. */
+    public static final int VERSION = 1;
+
+    /** The largest payload a frame may carry: 1 MiB. Readers refuse longer frames unread. */
+    public static final int MAX_PAYLOAD = 1 << 20;
+
+    /** The payload size {@link DataFrameOutputStream} uses for data frames: 64 KiB. */
+    public static final int DATA_CHUNK = 64 << 10;
+
+    /** Exit code: the command succeeded. */
+    public static final int EXIT_OK = 0;
+    /** Exit code: the server refused or failed the operation; nothing changed. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code: the request itself was wrong (unknown command, no managed database matched). */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code: the peers cannot talk (protocol version mismatch). */
+    public static final int EXIT_UNREACHABLE = 3;
+
+    private Protocol() {
+    }
+}
