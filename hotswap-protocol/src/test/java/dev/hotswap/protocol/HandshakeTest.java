@@ -1,0 +1,82 @@
+package dev.hotswap.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class HandshakeTest {
+
+    /** Two connected peers over pipes, each side with its reader and writer. */
+    record Peers(FrameReader clientIn, FrameWriter clientOut, FrameReader serverIn, FrameWriter serverOut) {
+        static Peers connect() throws IOException {
+            PipedInputStream toServer = new PipedInputStream(1 << 16);
+            PipedInputStream toClient = new PipedInputStream(1 << 16);
+            return new Peers(new FrameReader(toClient), new FrameWriter(new PipedOutputStream(toServer)),
+                    new FrameReader(toServer), new FrameWriter(new PipedOutputStream(toClient)));
+        }
+    }
+
+    @Test
+    void peersOfTheSameVersionShakeHands() throws Exception {
+        Peers peers = Peers.connect();
+        CompletableFuture<Void> server = CompletableFuture.runAsync(() -> unchecked(
+                () -> Handshake.server(peers.serverIn(), peers.serverOut())));
+        Handshake.client(peers.clientIn(), peers.clientOut());
+        server.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void newerClientIsRefusedOnBothSidesWithBothVersions() throws Exception {
+        Peers peers = Peers.connect();
+        CompletableFuture<Void> server = CompletableFuture.runAsync(() -> unchecked(
+                () -> Handshake.server(peers.serverIn(), peers.serverOut(), 1)));
+        VersionMismatchException client = assertThrows(VersionMismatchException.class,
+                () -> Handshake.client(peers.clientIn(), peers.clientOut(), 2));
+        assertEquals("protocol version mismatch (client 2, server 1)", client.getMessage());
+
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> server.get(5, TimeUnit.SECONDS));
+        assertEquals(VersionMismatchException.class, failed.getCause().getCause().getClass());
+        // The server explained itself in an EXIT frame after its HELLO, for clients that read on.
+        assertEquals(new Exit(Protocol.EXIT_UNREACHABLE, "ERROR: protocol version mismatch (client 2, server 1)"),
+                Exit.from(peers.clientIn().read()));
+    }
+
+    @Test
+    void serverRefusesAFirstFrameThatIsNotHello() throws Exception {
+        Peers peers = Peers.connect();
+        peers.clientOut().send(Request.of("ls").toFrame());
+        ProtocolException refused = assertThrows(ProtocolException.class,
+                () -> Handshake.server(peers.serverIn(), peers.serverOut()));
+        assertEquals("expected HELLO frame, got REQUEST", refused.getMessage());
+    }
+
+    @Test
+    void clientReportsAnExitInsteadOfHello() throws Exception {
+        Peers peers = Peers.connect();
+        peers.serverOut().send(new Exit(Protocol.EXIT_FAILED, "ERROR: too many connections").toFrame());
+        ProtocolException refused = assertThrows(ProtocolException.class,
+                () -> Handshake.client(peers.clientIn(), peers.clientOut()));
+        assertEquals("ERROR: too many connections", refused.getMessage());
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    static void unchecked(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
