@@ -259,6 +259,11 @@ public final class Hotswap implements AutoCloseable {
         return listeners;
     }
 
+    /** Admin conversations running now (0 without a socket). */
+    synchronized int adminConversations() {
+        return server == null ? 0 : server.conversations();
+    }
+
     synchronized boolean isStarted() {
         return state == State.STARTED;
     }
