@@ -214,9 +214,9 @@ final class AdminConnection {
             exit(Protocol.EXIT_FAILED, e.getMessage());
             return;
         }
+        DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
         try (push) {
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
-            DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
             push.run(data, options, progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
@@ -231,9 +231,34 @@ final class AdminConnection {
         } catch (CorruptStreamException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " corrupt: " + e.getMessage());
             exit(Protocol.EXIT_FAILED, "ERROR: upload corrupt: " + e.getMessage() + "; database untouched");
+        } catch (ProtocolException | SocketTimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " failed: " + e.getMessage());
+            exit(Protocol.EXIT_FAILED, "ERROR: push failed: " + e.getMessage() + "; database untouched");
         } catch (IOException e) {
+            // Our side failed (disk full, say), maybe while the client is still uploading.
             LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: push failed: " + e.getMessage() + "; database untouched");
+            drain(data);
+        }
+    }
+
+    /**
+     * Reads and discards the rest of an upload the server has already refused (its EXIT is sent).
+     * Closing at once would make the client's next write fail with a broken pipe, and some clients
+     * (junixsocket's) close the socket on that error before they could read our EXIT; a client that
+     * finishes its upload reads it. The idle timeout still bounds every read.
+     */
+    private void drain(DataFrameInputStream data) {
+        if (data.isComplete()) {
+            return;
+        }
+        byte[] discard = new byte[Protocol.DATA_CHUNK];
+        try {
+            while (data.read(discard) != -1) {
+                // discarded
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "draining a refused upload ended", e);
         }
     }
 
