@@ -221,6 +221,7 @@ class AdminServerTest {
         start();
         try (EngineFixture.Client client = client().hello().request("cp", incoming.toString(), live.toString())) {
             Ready.from(client.next());
+            assertEquals(Frame.text(FrameType.PHASE, "upload"), client.next()); // the temp file exists now
             client.out.send(new Frame(FrameType.DATA_IN, Arrays.copyOf(Files.readAllBytes(incoming), 8192)));
             assertEquals(1, EngineFixture.temps(fixture.dir).size());
         }
