@@ -9,7 +9,6 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -391,14 +390,5 @@ final class AdminConnection {
     @Override
     public String toString() {
         return "admin connection from " + peer;
-    }
-
-    /** For tests: the peer description. */
-    String peer() {
-        return peer;
-    }
-
-    static List<String> options() {
-        return new ArrayList<>(CP_OPTIONS);
     }
 }
