@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.SwapGate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,14 +15,22 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link HotswapJetty#install}: what it puts where, the lifecycle order, and what it refuses. */
+/**
+ * {@link HotswapJetty#install}: what it puts where, the lifecycle order, and what it refuses; and the
+ * handler's invocation type.
+ */
 class HotswapJettyInstallTest {
 
     @Test
@@ -107,6 +116,21 @@ class HotswapJettyInstallTest {
         assertInstanceOf(HotswapHandler.class, server.getHandler());
         assertInstanceOf(TestApp.class, ((HotswapHandler) server.getHandler()).getHandler(),
                 "one gate, not two");
+    }
+
+    @Test
+    void gateIsBlockingEvenInFrontOfANonBlockingHandler() {
+        Handler nonBlocking = new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return false;
+            }
+        };
+        HotswapHandler gate = new HotswapHandler(new SwapGate(), nonBlocking);
+
+        assertEquals(Invocable.InvocationType.NON_BLOCKING, nonBlocking.getInvocationType());
+        assertEquals(Invocable.InvocationType.BLOCKING, gate.getInvocationType(),
+                "Jetty must not run a request that may wait for a swap on a selector thread");
     }
 
     private static Hotswap engine(Path dir) throws Exception {
