@@ -154,6 +154,14 @@ final class ConnectionPool implements DataSource {
 
     /** Opens one connection ahead of the first request after a swap, so that the new file is proven. */
     void warm() throws SQLException {
+        lock.lock();
+        try {
+            if (closed) {
+                return; // the engine is shutting down; nothing to prove
+            }
+        } finally {
+            lock.unlock();
+        }
         getConnection().close();
     }
 

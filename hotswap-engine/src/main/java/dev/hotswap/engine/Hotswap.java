@@ -38,6 +38,11 @@ import javax.sql.DataSource;
  * keeps the old file's write-ahead log alive; the engine then refuses the swap rather than let those
  * frames reach the new file.
  *
+ * <p>A database whose write-ahead log persists after its last connection closes (SQLite's
+ * {@code SQLITE_FCNTL_PERSIST_WAL}) cannot be told apart from one still open elsewhere, so its
+ * swaps are refused. At {@link #start()} the engine deletes its temp files next to every managed
+ * file: two engines must not manage the same file.
+ *
  * <p><b>Symbolic links.</b> If a managed path is a symbolic link, the swap replaces the file the link
  * points to, in that file's directory (where the temp file is written too); the link itself is never
  * changed, so deployments that switch links (releases/42/db.sqlite3) keep working.
@@ -257,6 +262,11 @@ public final class Hotswap implements AutoCloseable {
 
     List<SwapListener> listeners() {
         return listeners;
+    }
+
+    /** Admin conversations running now (0 without a socket). */
+    synchronized int adminConversations() {
+        return server == null ? 0 : server.conversations();
     }
 
     synchronized boolean isStarted() {

@@ -89,6 +89,8 @@ final class Push implements AutoCloseable {
         progress.status("received " + bytes + " bytes in " + receive.toMillis() + " ms");
 
         DatabaseHeader incoming = DatabaseHeader.check(temp);
+        LOG.log(System.Logger.Level.INFO, name + ": header ok: " + incoming.fileSize() / incoming.pageSize()
+                + " pages of " + incoming.pageSize() + " bytes, " + (incoming.wal() ? "WAL" : "rollback") + " mode");
 
         Duration integrity = Duration.ZERO;
         if (options.skipIntegrityCheck()) {

@@ -30,7 +30,8 @@ final class SchemaDiff {
 
     /** The schema of {@code file} as sorted, normalized {@code CREATE} statements. */
     static List<String> read(Path file, boolean readOnly) throws SQLException {
-        Duration busy = Duration.ofSeconds(5);
+        // Outside the pause, so it can wait for busy writers (rollback mode) longer than requests do.
+        Duration busy = Duration.ofSeconds(30);
         try (Connection connection = readOnly ? Sqlite.openReadOnly(file, busy) : Sqlite.open(file, busy)) {
             return read(connection);
         }

@@ -15,6 +15,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.hotswap.protocol.DataFrameInputStream;
+import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Frame;
+import dev.hotswap.protocol.FrameReader;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.FrameWriter;
+import dev.hotswap.protocol.Handshake;
+import dev.hotswap.protocol.Request;
+
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -109,6 +121,83 @@ final class EngineFixture implements AutoCloseable {
     /** Hidden temp files of the engine in {@code directory}. */
     static List<String> temps(Path directory) throws IOException {
         return files(directory).stream().filter(name -> name.contains(".hotswap-")).toList();
+    }
+
+    /** A client connection to {@code socket}, speaking the protocol module's frames. */
+    static Client connect(Path socket) throws IOException {
+        return new Client(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket)));
+    }
+
+    /** One client side of a conversation; frames after the handshake are collected as text lines. */
+    static final class Client implements AutoCloseable {
+        final AFUNIXSocket socket;
+        final FrameReader in;
+        final FrameWriter out;
+        /** PHASE and STATUS frames seen, as "PHASE text" / "STATUS text". */
+        final List<String> side = new ArrayList<>();
+
+        Client(AFUNIXSocket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(20_000);
+            this.in = new FrameReader(socket.getInputStream());
+            this.out = new FrameWriter(socket.getOutputStream());
+        }
+
+        Client hello() throws IOException {
+            Handshake.client(in, out);
+            return this;
+        }
+
+        Client request(String command, String... args) throws IOException {
+            out.send(new Request(command, List.of(args), java.util.Map.of()).toFrame());
+            return this;
+        }
+
+        Client request(String command, java.util.Map<String, String> options, String... args) throws IOException {
+            out.send(new Request(command, List.of(args), options).toFrame());
+            return this;
+        }
+
+        /** Reads a DATA_OUT stream to its END. */
+        byte[] data() throws IOException {
+            return new DataFrameInputStream(in, FrameType.DATA_OUT, this::side).readAllBytes();
+        }
+
+        /** Uploads {@code bytes} in 4 KiB frames and END. */
+        void upload(byte[] bytes) throws IOException {
+            DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_IN, 4096);
+            data.write(bytes);
+            data.finish();
+        }
+
+        /** Reads frames until EXIT, recording PHASE and STATUS; null if the server closed first. */
+        Exit exit() throws IOException {
+            for (Frame frame; (frame = in.read()) != null;) {
+                if (frame.type() == FrameType.EXIT) {
+                    return Exit.from(frame);
+                }
+                side(frame);
+            }
+            return null;
+        }
+
+        /** The next frame (null at the end). */
+        Frame next() throws IOException {
+            return in.read();
+        }
+
+        private void side(Frame frame) {
+            try {
+                side.add(frame.type() + " " + frame.text());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     @Override
