@@ -53,9 +53,10 @@ class HotswapUndertowTest {
     }
 
     /**
-     * WAL, as a web application with writers runs SQLite: in rollback-journal mode, continuous
-     * writers can starve the engine's read-only schema check past its busy timeout, which fails the
-     * push (not a request); the engine's own load test covers both journal modes.
+     * WAL, as a web application with writers runs SQLite. In rollback-journal mode continuous writers
+     * hold off the engine's read of the live schema (before the pause, waiting up to its busy
+     * timeout), which slows every swap down and once made pushes fail; the engine's own load test
+     * covers both journal modes.
      */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
