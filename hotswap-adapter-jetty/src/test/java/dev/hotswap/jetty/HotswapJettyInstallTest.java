@@ -1,6 +1,7 @@
 package dev.hotswap.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,6 +75,8 @@ class HotswapJettyInstallTest {
 
         assertEquals(List.of("engine started", "connector started", "connector stopped", "engine stopped"),
                 events);
+        assertThrows(IllegalStateException.class, server::start, "an engine starts once");
+        assertFalse(connector.isRunning(), "no connector accepts without the engine");
     }
 
     @Test
