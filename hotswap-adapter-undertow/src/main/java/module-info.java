@@ -1,5 +1,26 @@
-/** Undertow request gate and lifecycle for the hotswap engine. */
+/**
+ * Undertow request gate and lifecycle for the hotswap engine: exchanges pass the engine's
+ * {@link dev.hotswap.engine.SwapGate} in a {@link dev.hotswap.undertow.HotswapHandler}, off the XNIO
+ * I/O threads, and {@link dev.hotswap.undertow.HotswapUndertow} starts the engine before the server
+ * and closes it after.
+ *
+ * <p>Entry point: {@link dev.hotswap.undertow.HotswapUndertow#start(io.undertow.Undertow.Builder,
+ * io.undertow.server.HttpHandler, dev.hotswap.engine.Hotswap)}:
+ * <pre>{@code
+ * Hotswap hotswap = Hotswap.builder()
+ *     .database("production", Path.of("db/production.sqlite3"))
+ *     .build();
+ * HttpHandler app = new App(hotswap.dataSource("production"));
+ * try (HotswapUndertow server = HotswapUndertow.start(
+ *         Undertow.builder().addHttpListener(8080, "localhost"), app, hotswap)) {
+ *     awaitShutdown();
+ * }
+ * }</pre>
+ */
 module dev.hotswap.undertow {
-    requires dev.hotswap.engine;
-    requires undertow.core;
+    requires transitive dev.hotswap.engine;
+    // Undertow types (Undertow, HttpHandler) appear in this module's public signatures.
+    requires transitive undertow.core;
+
+    exports dev.hotswap.undertow;
 }

@@ -1,0 +1,85 @@
+package dev.hotswap.undertow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.hotswap.engine.Hotswap;
+import io.undertow.Undertow;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link HotswapUndertow}: the engine runs exactly while the server does, also when starting fails. */
+class HotswapUndertowLifecycleTest {
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void engineServesWhileTheServerRunsAndClosesAfterIt(@TempDir Path dir) throws Exception {
+        Dataset data = Dataset.create(dir.resolve("live.sqlite3"), "old");
+        Hotswap hotswap = engine(data.file());
+        TestApp app = new TestApp(() -> hotswap.dataSource(UndertowFixture.DATABASE));
+        HttpClient client = UndertowFixture.client();
+
+        URI items;
+        try (HotswapUndertow running = HotswapUndertow.start(UndertowFixture.localServer(), app, hotswap)) {
+            items = UndertowFixture.baseUri(running.undertow()).resolve("/items");
+            HttpResponse<String> response = client.send(get(items), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertEquals(data.text(), response.body());
+            assertEquals("worker", client.send(get(items.resolve("/thread")),
+                    HttpResponse.BodyHandlers.ofString()).body(), "the one-liner puts the gate in front");
+        }
+
+        assertThrows(IOException.class, () -> client.send(get(items), HttpResponse.BodyHandlers.ofString()),
+                "the server stopped");
+        assertThrows(SQLException.class, () -> Dataset.readItems(hotswap.dataSource(UndertowFixture.DATABASE)),
+                "the engine closed");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void engineIsClosedWhenTheServerCannotStart(@TempDir Path dir) throws Exception {
+        Hotswap hotswap = engine(Dataset.create(dir.resolve("live.sqlite3"), "old").file());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Undertow.Builder builder = Undertow.builder().addHttpListener(taken.getLocalPort(), "127.0.0.1");
+            TestApp app = new TestApp(() -> hotswap.dataSource(UndertowFixture.DATABASE));
+
+            assertThrows(RuntimeException.class, () -> HotswapUndertow.start(builder, app, hotswap));
+        }
+        assertThrows(IllegalStateException.class, hotswap::start, "the engine was started, then closed");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void serverIsNotStartedWhenTheEngineCannotStart(@TempDir Path dir) throws Exception {
+        Hotswap hotswap = engine(dir.resolve("missing.sqlite3"));
+        Undertow undertow = UndertowFixture.localServer()
+                .setHandler(new HotswapHandler(hotswap.gate(), exchange -> { }))
+                .build();
+
+        assertThrows(IOException.class, () -> HotswapUndertow.start(undertow, hotswap));
+        assertThrows(IllegalStateException.class, undertow::getListenerInfo, "never started");
+    }
+
+    private static Hotswap engine(Path live) {
+        return Hotswap.builder()
+                .database(UndertowFixture.DATABASE, live)
+                .socketEnabled(false)
+                .build();
+    }
+
+    private static HttpRequest get(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+    }
+}
