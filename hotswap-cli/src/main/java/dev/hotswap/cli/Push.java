@@ -64,18 +64,12 @@ final class Push implements Transfer {
         listener.setDaemon(true);
         listener.start();
         reporter.startProgress("upload", from.size());
-        long started = System.nanoTime();
         try {
             send(from);
         } finally {
             if (from.ownStream()) {
                 closeQuietly(from.in());
             }
-        }
-        if (sentEnd) {
-            long nanos = System.nanoTime() - started;
-            reporter.status("Uploaded " + Quantities.bytes(upload.byteCount()) + " to " + database + " in "
-                    + Quantities.duration(nanos) + " (" + Quantities.rate(upload.byteCount(), nanos) + ")");
         }
         Outcome end = outcome.join();
         reporter.stopProgress();
@@ -140,6 +134,7 @@ final class Push implements Transfer {
     }
 
     private void send(Source from) throws CommandFailure {
+        long started = System.nanoTime();
         byte[] buffer = new byte[Protocol.DATA_CHUNK];
         try {
             while (!outcome.isDone()) {
@@ -150,6 +145,12 @@ final class Push implements Transfer {
                     throw refuse("cannot read " + from.label() + ": " + CommandFailure.reason(e));
                 }
                 if (n < 0) {
+                    // Said before END goes out, so that it precedes everything the server says
+                    // about the checks and the swap.
+                    long nanos = System.nanoTime() - started;
+                    reporter.status("Uploaded " + Quantities.bytes(upload.byteCount()) + " to " + database
+                            + " in " + Quantities.duration(nanos) + " ("
+                            + Quantities.rate(upload.byteCount(), nanos) + ")");
                     upload.finish();
                     sentEnd = true;
                     return;
@@ -206,14 +207,17 @@ final class Push implements Transfer {
             }
             return Protocol.EXIT_OK;
         }
-        if (end.error() == null || end.error() instanceof TruncatedStreamException) {
+        // A clean close, a close inside a frame, or a reset (a server that dies with our data
+        // unread in its buffer): all the same to the user.
+        IOException error = end.error();
+        if (error == null || error instanceof TruncatedStreamException || !(error instanceof ProtocolException)) {
             throw sentEnd
                     ? CommandFailure.failed("the server closed the connection after the upload without a result;"
                             + " run 'hotswap ls' to see whether " + database + " was swapped")
                     : CommandFailure.failed("the server closed the connection during the upload, after "
                             + Quantities.bytes(upload.byteCount()) + "; " + database + " is unchanged");
         }
-        throw Connection.failure(end.error());
+        throw Connection.failure(error);
     }
 
     private void abortQuietly(String reason) {
