@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * the CLI sends: {@code -} as is; a bare word (no {@code /}) that names no file in the working
  * directory as is, so that the server can match it as a database name; anything else as an
  * absolute path, resolved against the working directory and normalized but not canonicalized
- * (symbolic links stay, as in the path the app was configured with).
+ * (symbolic links stay, as in the path the app was configured with). The file this process reads
+ * or writes is the argument resolved against the working directory, with any {@code ..} left for
+ * the kernel to resolve through symbolic links, as for any other command.
  *
  * @param given the argument as typed
  * @param local the absolute path this process reads or writes, or {@code null} for {@code -}
@@ -26,9 +28,23 @@ record CpArgument(String given, Path local, String wire) {
         if (argument.equals(STDIO)) {
             return new CpArgument(argument, null, argument);
         }
-        Path local = workingDirectory.resolve(argument).normalize();
+        // The kernel resolves the local path, so that "link/.." means what it means to the shell;
+        // the server gets it normalized, to compare with the paths the app was configured with.
+        Path local = workingDirectory.resolve(argument);
+        if (!hasParentStep(local)) {
+            local = local.normalize(); // only drops "." steps: the same file, a tidier message
+        }
         boolean bareName = argument.indexOf('/') < 0 && !Files.exists(local, LinkOption.NOFOLLOW_LINKS);
-        return new CpArgument(argument, local, bareName ? argument : local.toString());
+        return new CpArgument(argument, local, bareName ? argument : local.normalize().toString());
+    }
+
+    private static boolean hasParentStep(Path path) {
+        for (Path name : path) {
+            if (name.toString().equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether this side is stdin (as SRC) or stdout (as DST). */
