@@ -269,7 +269,10 @@ class LauncherIT {
             feeder.setDaemon(true);
             feeder.start();
             assertTrue(uploading.await(30, TimeUnit.SECONDS), "the upload never started");
-            launched.process.destroy(); // SIGTERM: the same shutdown hook as Ctrl-C's SIGINT
+            // SIGTERM runs the same shutdown hook as Ctrl-C's SIGINT (which a CI may have set to
+            // be ignored by child processes). Through the handle: Process.destroy() would also
+            // close our ends of the pipes and lose the last line on stderr.
+            launched.process.toHandle().destroy();
             Outcome outcome = launched.await();
             server.await();
             assertEquals(128 + 15, outcome.code(), outcome::toString);
