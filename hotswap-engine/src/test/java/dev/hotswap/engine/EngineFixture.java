@@ -1,0 +1,219 @@
+package dev.hotswap.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.hotswap.protocol.DataFrameInputStream;
+import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Frame;
+import dev.hotswap.protocol.FrameReader;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.FrameWriter;
+import dev.hotswap.protocol.Handshake;
+import dev.hotswap.protocol.Request;
+
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The shared test fixture: a temp directory under /tmp (short enough for a Unix socket path), SQLite
+ * files made from SQL, and a few ways to look at them. Close it to delete everything.
+ */
+final class EngineFixture implements AutoCloseable {
+    /** The schema most tests use. */
+    static final String[] SCHEMA = {
+        "CREATE TABLE meta (version INTEGER NOT NULL)",
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, name TEXT)",
+        "CREATE INDEX items_version ON items (version)",
+        "CREATE TABLE log (id INTEGER PRIMARY KEY, note TEXT)",
+    };
+
+    final Path dir;
+
+    EngineFixture() {
+        try {
+            dir = Files.createTempDirectory(Path.of("/tmp"), "hs");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A short socket path in the fixture directory. */
+    Path socket() {
+        return dir.resolve("s/hotswap.sock");
+    }
+
+    /** Creates {@code name} in the fixture directory by running {@code sql}; WAL mode if asked. */
+    Path database(String name, boolean wal, String... sql) throws SQLException {
+        Path file = dir.resolve(name);
+        try (Connection connection = new SQLiteConfig().createConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            if (wal) {
+                statement.execute("PRAGMA journal_mode=WAL");
+            }
+            for (String line : sql) {
+                statement.execute(line);
+            }
+        }
+        return file;
+    }
+
+    /** A database with {@link #SCHEMA}, meta version {@code version} and {@code rows} items of that version. */
+    Path versioned(String name, boolean wal, int version, int rows) throws SQLException {
+        List<String> sql = new ArrayList<>(List.of(SCHEMA));
+        sql.add("INSERT INTO meta VALUES (" + version + ")");
+        sql.add("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
+                + " INSERT INTO items (version, name) SELECT " + version + ", 'item ' || i FROM n");
+        return database(name, wal, sql.toArray(String[]::new));
+    }
+
+    /** A builder managing {@code production} at {@code live}, socket in the fixture directory. */
+    Hotswap.Builder builder(Path live) {
+        return Hotswap.builder().database("production", live).socket(socket());
+    }
+
+    /** The first column of every row of {@code sql} on {@code file}, as strings. */
+    static List<String> query(Path file, String sql) throws SQLException {
+        try (Connection connection = new SQLiteConfig().createConnection("jdbc:sqlite:" + file)) {
+            return query(connection, sql);
+        }
+    }
+
+    static List<String> query(Connection connection, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    static byte[] bytes(Path file) throws IOException {
+        return Files.readAllBytes(file);
+    }
+
+    /** Names of the files in the fixture directory (one level), sorted. */
+    List<String> files() throws IOException {
+        return files(dir);
+    }
+
+    static List<String> files(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Hidden temp files of the engine in {@code directory}. */
+    static List<String> temps(Path directory) throws IOException {
+        return files(directory).stream().filter(name -> name.contains(".hotswap-")).toList();
+    }
+
+    /** A client connection to {@code socket}, speaking the protocol module's frames. */
+    static Client connect(Path socket) throws IOException {
+        return new Client(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket)));
+    }
+
+    /** One client side of a conversation; frames after the handshake are collected as text lines. */
+    static final class Client implements AutoCloseable {
+        final AFUNIXSocket socket;
+        final FrameReader in;
+        final FrameWriter out;
+        /** PHASE and STATUS frames seen, as "PHASE text" / "STATUS text". */
+        final List<String> side = new ArrayList<>();
+
+        Client(AFUNIXSocket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(20_000);
+            this.in = new FrameReader(socket.getInputStream());
+            this.out = new FrameWriter(socket.getOutputStream());
+        }
+
+        Client hello() throws IOException {
+            Handshake.client(in, out);
+            return this;
+        }
+
+        Client request(String command, String... args) throws IOException {
+            out.send(new Request(command, List.of(args), java.util.Map.of()).toFrame());
+            return this;
+        }
+
+        Client request(String command, java.util.Map<String, String> options, String... args) throws IOException {
+            out.send(new Request(command, List.of(args), options).toFrame());
+            return this;
+        }
+
+        /** Reads a DATA_OUT stream to its END. */
+        byte[] data() throws IOException {
+            return new DataFrameInputStream(in, FrameType.DATA_OUT, this::side).readAllBytes();
+        }
+
+        /** Uploads {@code bytes} in 4 KiB frames and END. */
+        void upload(byte[] bytes) throws IOException {
+            DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_IN, 4096);
+            data.write(bytes);
+            data.finish();
+        }
+
+        /** Reads frames until EXIT, recording PHASE and STATUS; null if the server closed first. */
+        Exit exit() throws IOException {
+            for (Frame frame; (frame = in.read()) != null;) {
+                if (frame.type() == FrameType.EXIT) {
+                    return Exit.from(frame);
+                }
+                side(frame);
+            }
+            return null;
+        }
+
+        /** The next frame (null at the end). */
+        Frame next() throws IOException {
+            return in.read();
+        }
+
+        private void side(Frame frame) {
+            try {
+                side.add(frame.type() + " " + frame.text());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                Files.deleteIfExists(directory);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package dev.hotswap.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The builder's validation and the start/close lifecycle. */
+@Timeout(20)
+class HotswapLifecycleTest {
+    private final EngineFixture fixture = new EngineFixture();
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        fixture.close();
+    }
+
+    @Test
+    void builderRefusesBadValuesWithTheOffendingValue() {
+        Hotswap.Builder builder = Hotswap.builder();
+        assertEquals("database name 'a b' must be non-empty, not '-', without whitespace or '/'",
+                assertThrows(IllegalArgumentException.class, () -> builder.database("a b", Path.of("x"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> builder.database("-", Path.of("x")));
+        assertThrows(IllegalArgumentException.class, () -> builder.database("", Path.of("x")));
+        builder.database("production", fixture.dir.resolve("p.sqlite3"));
+        assertEquals("database production is already managed",
+                assertThrows(IllegalArgumentException.class, () -> builder.database("production", Path.of("y"))).getMessage());
+        assertEquals("database path " + fixture.dir.resolve("p.sqlite3") + " is already managed",
+                assertThrows(IllegalArgumentException.class,
+                        () -> builder.database("other", fixture.dir.resolve("sub/../p.sqlite3"))).getMessage());
+        assertEquals("drain timeout PT0S is outside 1 ms..1 h",
+                assertThrows(IllegalArgumentException.class, () -> builder.drainTimeout(Duration.ZERO)).getMessage());
+        assertEquals("max connections 0 is outside 1..64",
+                assertThrows(IllegalArgumentException.class, () -> builder.maxConnections(0)).getMessage());
+        assertEquals("uid -1 is negative",
+                assertThrows(IllegalArgumentException.class, () -> builder.allowedUids(0, -1)).getMessage());
+    }
+
+    @Test
+    void buildNeedsADatabaseAndAShortEnoughSocketPath() {
+        assertEquals("no database configured: call database(name, path)",
+                assertThrows(IllegalStateException.class, () -> Hotswap.builder().build()).getMessage());
+        Path longSocket = Path.of("/tmp/" + "x".repeat(120) + ".sock");
+        IllegalStateException tooLong = assertThrows(IllegalStateException.class,
+                () -> Hotswap.builder().database("p", Path.of("p.sqlite3")).socket(longSocket).build());
+        assertTrue(tooLong.getMessage().endsWith("bytes, more than the 107 a Unix socket allows"), tooLong.getMessage());
+        // Without a socket the path does not matter.
+        Hotswap.builder().database("p", Path.of("p.sqlite3")).socket(longSocket).socketEnabled(false).build().close();
+    }
+
+    @Test
+    void defaultSocketIsTmpSocketsUnderTheWorkingDirectory() {
+        Hotswap hotswap = Hotswap.builder().database("p", Path.of("p.sqlite3")).socketEnabled(false).build();
+        assertEquals(Path.of("tmp/sockets/hotswap.sock").toAbsolutePath(), hotswap.socketPath());
+        hotswap.close();
+    }
+
+    @Test
+    void startedInstanceRefusesReconfigurationAndSecondStart() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        Hotswap.Builder builder = fixture.builder(live).socketEnabled(false);
+        Hotswap hotswap = builder.build();
+        builder.drainTimeout(Duration.ofSeconds(1)); // not started yet: fine
+        hotswap.start();
+        try {
+            assertThrows(IllegalStateException.class, () -> builder.drainTimeout(Duration.ofSeconds(2)));
+            assertThrows(IllegalStateException.class, builder::build);
+            assertThrows(IllegalStateException.class, hotswap::start);
+        } finally {
+            hotswap.close();
+        }
+        assertThrows(IllegalStateException.class, hotswap::start);
+    }
+
+    @Test
+    void pushAndPullNeedAStartedInstance() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        Hotswap hotswap = fixture.builder(live).socketEnabled(false).build();
+        assertThrows(IllegalStateException.class,
+                () -> hotswap.push("production", new ByteArrayInputStream(new byte[0]), PushOptions.defaults()));
+        assertThrows(IllegalStateException.class, () -> hotswap.pull("production", new ByteArrayOutputStream()));
+        hotswap.close();
+        assertThrows(SQLException.class, () -> hotswap.dataSource("production").getConnection());
+    }
+
+    @Test
+    void startFailsForAMissingDatabaseFile() {
+        Path missing = fixture.dir.resolve("missing.sqlite3");
+        Hotswap hotswap = fixture.builder(missing).socketEnabled(false).build();
+        IOException e = assertThrows(IOException.class, hotswap::start);
+        assertEquals("database production: " + missing + " is not a file", e.getMessage());
+        assertFalse(Files.exists(missing));
+    }
+
+    @Test
+    void closeEndsAnUploadInProgressAndRemovesTheSocket() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        Hotswap hotswap = fixture.builder(live).build().start();
+        try (EngineFixture.Client client = EngineFixture.connect(hotswap.socketPath()).hello()
+                .request("cp", "/tmp/new.sqlite3", "production")) {
+            client.next(); // READY
+            client.next(); // PHASE upload: the temp file exists
+            assertEquals(1, EngineFixture.temps(fixture.dir).size());
+            hotswap.close();
+            assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+            assertFalse(Files.exists(hotswap.socketPath(), LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+}
