@@ -60,7 +60,8 @@ final class Connection implements AutoCloseable {
      * Connects to the server at the absolute path {@code socket} and exchanges {@code HELLO}.
      *
      * @throws CommandFailure with exit code 3 if the socket does not exist, refuses the connection,
-     *         or the peer does not speak this protocol version
+     *         or the peer does not speak this protocol version; with exit code 1 if the server
+     *         turns the connection away with {@code EXIT} (busy, permission denied)
      */
     static Connection open(Path socket) throws CommandFailure {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !Files.exists(socket)) {
@@ -124,7 +125,9 @@ final class Connection implements AutoCloseable {
                     + " closed the connection during the handshake");
         } catch (ProtocolException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(CommandFailure.PREFIX)) {
-                throw CommandFailure.unreachable(e.getMessage()); // the server's EXIT instead of HELLO
+                // The server answered HELLO with EXIT: it refused the connection (busy, or a uid it
+                // does not serve). Handshake.client keeps only the message; the engine sends code 1.
+                throw CommandFailure.failed(e.getMessage());
             }
             throw CommandFailure.unreachable("the server at " + socket
                     + " does not speak the hotswap protocol: " + e.getMessage());

@@ -40,6 +40,19 @@ class ConversationTest {
     }
 
     @Test
+    void aServerThatTurnsTheConnectionAwayExitsOneWithItsReason() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.exit(1, "ERROR: server busy (4 admin connections at once); try again");
+            peer.awaitClose();
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "-", "production");
+            server.await();
+            assertEquals(1, run.code(), run::toString);
+            assertEquals("ERROR: server busy (4 admin connections at once); try again\n", run.stderr());
+        }
+    }
+
+    @Test
     void aPeerThatIsNotHotswapExitsThree() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(peer -> {
             peer.next();

@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.Ready;
 import dev.hotswap.protocol.Request;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,94 +30,26 @@ import org.junit.jupiter.api.io.TempDir;
 /** The built image's launcher, {@code target/hotswap/bin/hotswap}, run as a user would. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LauncherIT {
-    private static final Path IMAGE = Path.of(System.getProperty("hotswap.image", "target/hotswap"));
-    private static final Path LAUNCHER = IMAGE.resolve("bin/hotswap");
+    private static final Path IMAGE = Launcher.IMAGE;
 
     @TempDir
     Path dir;
 
-    /** What a process left behind. */
-    record Outcome(int code, byte[] stdoutBytes, String stderr) {
-        String stdout() {
-            return new String(stdoutBytes, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + stdout() + "\n--- stderr\n" + stderr;
-        }
+    private Launcher.Launched start(Map<String, String> environment, String... args) throws IOException {
+        return new Launcher(dir).start(environment, args);
     }
 
-    /** A started process whose output is being collected. */
-    static final class Launched {
-        final Process process;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        private final Thread outReader;
-        private final Thread errReader;
-
-        Launched(Process process) {
-            this.process = process;
-            outReader = pump(process.getInputStream(), out);
-            errReader = pump(process.getErrorStream(), err);
-        }
-
-        Outcome await() throws InterruptedException {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("hotswap did not finish within 30 s");
-            }
-            outReader.join(5000);
-            errReader.join(5000);
-            return new Outcome(process.exitValue(), out.toByteArray(), err.toString(StandardCharsets.UTF_8));
-        }
-
-        private static Thread pump(InputStream from, ByteArrayOutputStream to) {
-            Thread thread = new Thread(() -> {
-                try {
-                    from.transferTo(to);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            thread.setDaemon(true);
-            thread.start();
-            return thread;
-        }
+    private Launcher.Outcome run(Map<String, String> environment, byte[] stdin, String... args) throws Exception {
+        return new Launcher(dir).run(environment, stdin, args);
     }
 
-    private Launched start(Map<String, String> environment, String... args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(concat(LAUNCHER.toString(), args)).directory(dir.toFile());
-        builder.environment().remove(SocketOption.VARIABLE);
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().putAll(environment);
-        return new Launched(builder.start());
-    }
-
-    private Outcome run(Map<String, String> environment, byte[] stdin, String... args) throws Exception {
-        Launched launched = start(environment, args);
-        try (OutputStream in = launched.process.getOutputStream()) {
-            in.write(stdin);
-        } catch (IOException closedEarly) {
-            // the command did not read all of stdin: its exit code says why
-        }
-        return launched.await();
-    }
-
-    private Outcome run(String... args) throws Exception {
+    private Launcher.Outcome run(String... args) throws Exception {
         return run(Map.of(), new byte[0], args);
-    }
-
-    private static String[] concat(String first, String... rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
     }
 
     @Test
     void versionPrintsTheProjectVersionAndNothingElse() throws Exception {
-        Outcome outcome = run("version");
+        Launcher.Outcome outcome = run("version");
         assertEquals(0, outcome.code(), outcome::toString);
         assertEquals("hotswap " + System.getProperty("project.version") + "\n", outcome.stdout());
         assertEquals("", outcome.stderr(), "no JVM or CDS warnings on stderr");
@@ -142,17 +70,17 @@ class LauncherIT {
 
     @Test
     void helpSucceedsAndUsageErrorsExitTwo() throws Exception {
-        Outcome help = run("cp", "--help");
+        Launcher.Outcome help = run("cp", "--help");
         assertEquals(0, help.code(), help::toString);
         assertTrue(help.stdout().startsWith("Usage: hotswap cp"), help::toString);
-        Outcome usage = run("cp", "only-one");
+        Launcher.Outcome usage = run("cp", "only-one");
         assertEquals(2, usage.code(), usage::toString);
         assertTrue(usage.stderr().startsWith("ERROR: Missing required parameter: 'DST'\n"), usage::toString);
     }
 
     @Test
     void noServerExitsThreeNamingTheSocketUnderTheWorkingDirectory() throws Exception {
-        Outcome outcome = run("cp", "new.sqlite3", "production");
+        Launcher.Outcome outcome = run("cp", "new.sqlite3", "production");
         assertEquals(3, outcome.code(), outcome::toString);
         assertEquals("", outcome.stdout());
         assertEquals("ERROR: no hotswap server at " + dir.toRealPath().resolve("tmp/sockets/hotswap.sock")
@@ -178,12 +106,12 @@ class LauncherIT {
             peer.exit(0, "");
         })) {
             Map<String, String> socket = Map.of(SocketOption.VARIABLE, server.socket().toString());
-            Outcome push = run(socket, database, "cp", "-", "production");
+            Launcher.Outcome push = run(socket, database, "cp", "-", "production");
             assertEquals(0, push.code(), push::toString);
             assertEquals("OK\n", push.stdout());
             assertTrue(push.stderr().endsWith("Swapped production\n"), push::toString);
 
-            Outcome pull = run(socket, new byte[0], "cp", "production", "-");
+            Launcher.Outcome pull = run(socket, new byte[0], "cp", "production", "-");
             assertEquals(0, pull.code(), pull::toString);
             assertArrayEquals(database, pull.stdoutBytes());
             server.await();
@@ -208,10 +136,10 @@ class LauncherIT {
             peer.download(database);
             peer.exit(0, "");
         })) {
-            Outcome push = run(Map.of(), new byte[0], "cp", "--socket", server.socket().toString(),
+            Launcher.Outcome push = run(Map.of(), new byte[0], "cp", "--socket", server.socket().toString(),
                     "new.sqlite3", "production");
             assertEquals(0, push.code(), push::toString);
-            Outcome pull = run(Map.of(), new byte[0], "cp", "--socket", server.socket().toString(),
+            Launcher.Outcome pull = run(Map.of(), new byte[0], "cp", "--socket", server.socket().toString(),
                     "production", "backups/../backup.sqlite3");
             assertEquals(1, pull.code(), "backups/ does not exist: " + pull);
             server.await();
@@ -230,7 +158,7 @@ class LauncherIT {
             peer.download(database);
             peer.exit(0, "");
         })) {
-            Outcome pull = run(Map.of(SocketOption.VARIABLE, server.socket().toString()), new byte[0],
+            Launcher.Outcome pull = run(Map.of(SocketOption.VARIABLE, server.socket().toString()), new byte[0],
                     "cp", "production", "backup.sqlite3");
             assertEquals(0, pull.code(), pull::toString);
             assertEquals("", pull.stdout());
@@ -254,7 +182,7 @@ class LauncherIT {
             uploading.countDown();
             abort.set(peer.drainUntil(FrameType.ABORT));
         })) {
-            Launched launched = start(Map.of(SocketOption.VARIABLE, server.socket().toString()),
+            Launcher.Launched launched = start(Map.of(SocketOption.VARIABLE, server.socket().toString()),
                     "cp", "-", "production");
             Thread feeder = new Thread(() -> {
                 byte[] chunk = new byte[1 << 16];
@@ -273,7 +201,7 @@ class LauncherIT {
             // be ignored by child processes). Through the handle: Process.destroy() would also
             // close our ends of the pipes and lose the last line on stderr.
             launched.process.toHandle().destroy();
-            Outcome outcome = launched.await();
+            Launcher.Outcome outcome = launched.await();
             server.await();
             assertEquals(128 + 15, outcome.code(), outcome::toString);
             assertTrue(outcome.stderr().endsWith("ERROR: interrupted: the upload was aborted and the server"
