@@ -21,8 +21,10 @@ final class Reporter {
 
     private volatile long bytes;
     private long total;
+    private String transferPhase;
     private String phase;
     private long started;
+    private long phaseStarted;
     private boolean running;
     private boolean lineShown;
 
@@ -47,10 +49,12 @@ final class Reporter {
      * on a terminal, a progress line appears once it has run for about a second.
      */
     synchronized void startProgress(String phase, long total) {
+        this.transferPhase = phase;
         this.phase = phase;
         this.total = total;
         this.bytes = 0;
         this.started = System.nanoTime();
+        this.phaseStarted = started;
         if (tty && !running) {
             running = true;
             Thread ticker = new Thread(this::tick, "hotswap-progress");
@@ -59,9 +63,15 @@ final class Reporter {
         }
     }
 
-    /** The server entered {@code phase} ({@code upload}, {@code integrity check}, ...). */
+    /**
+     * The server entered {@code phase} ({@code upload}, {@code integrity check}, ...). After the
+     * transfer, the progress line shows the phase and how long it has run.
+     */
     synchronized void phase(String phase) {
-        this.phase = phase;
+        if (!phase.equals(this.phase)) {
+            this.phase = phase;
+            this.phaseStarted = System.nanoTime();
+        }
     }
 
     /** Bytes transferred so far; cheap enough to call for every chunk. */
@@ -89,11 +99,19 @@ final class Reporter {
         return line.toString();
     }
 
+    /** The progress line after the transfer, e.g. {@code integrity check  2.31 s}. */
+    static String renderPhase(String phase, long phaseNanos) {
+        return phase + "  " + Quantities.duration(phaseNanos);
+    }
+
     private synchronized void tick() {
         while (running) {
-            long elapsed = System.nanoTime() - started;
-            if (elapsed >= SHOW_AFTER_NANOS) {
-                print("\r" + render(phase, bytes, total, elapsed) + "\033[K");
+            long now = System.nanoTime();
+            if (now - started >= SHOW_AFTER_NANOS) {
+                String line = phase == null || phase.equals(transferPhase)
+                        ? render(phase, bytes, total, now - started)
+                        : renderPhase(phase, now - phaseStarted);
+                print("\r" + line + "\033[K");
                 lineShown = true;
             }
             try {

@@ -32,6 +32,7 @@ class FormattingTest {
                 Reporter.render("upload", 50L << 20, 100L << 20, 2_000_000_000L));
         assertEquals("snapshot  1.0 MiB  1.0 MiB/s  1.00 s",
                 Reporter.render("snapshot", 1L << 20, -1, 1_000_000_000L));
+        assertEquals("integrity check  2.31 s", Reporter.renderPhase("integrity check", 2_310_000_000L));
     }
 
     @Test
