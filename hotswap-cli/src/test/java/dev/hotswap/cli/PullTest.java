@@ -15,7 +15,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,6 +87,19 @@ class PullTest {
             assertEquals(0, run.code(), run::toString);
         }
         assertArrayEquals(snapshot, Files.readAllBytes(backup));
+    }
+
+    @Test
+    void aReplacedFileKeepsItsPermissions() throws Exception {
+        Path backup = Files.writeString(dir.resolve("backup.sqlite3"), "old");
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
+        Files.setPosixFilePermissions(backup, owner);
+        try (ScriptedServer server = ScriptedServer.start(serving(bytes(1000, 17)))) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "production", "backup.sqlite3");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+        }
+        assertEquals(owner, Files.getPosixFilePermissions(backup));
     }
 
     @Test
