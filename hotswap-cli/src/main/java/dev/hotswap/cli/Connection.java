@@ -64,7 +64,7 @@ final class Connection implements AutoCloseable {
      *         turns the connection away with {@code EXIT} (busy, permission denied)
      */
     static Connection open(Path socket) throws CommandFailure {
-        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !Files.exists(socket)) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             throw CommandFailure.unreachable("no hotswap server at " + socket
                     + ": no such socket (is the app running? Use --socket PATH or HOTSWAP_SOCKET)");
         }
