@@ -1,0 +1,81 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Protocol;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * The command could not do what it was asked: its exit code and the message for stderr. Messages
+ * always start with {@code ERROR: } and may span several lines (a schema diff from the server);
+ * they are part of the command's interface, and tests pin them.
+ */
+final class CommandFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    static final String PREFIX = "ERROR: ";
+
+    private final int exitCode;
+
+    /** Fails with {@code exitCode} (1 to 255); {@code ERROR: } is added to the message if missing. */
+    CommandFailure(int exitCode, String message) {
+        super(message.startsWith(PREFIX) ? message : PREFIX + message);
+        if (exitCode < 1 || exitCode > 255) {
+            throw new IllegalArgumentException("exit code " + exitCode + " is outside 1..255");
+        }
+        this.exitCode = exitCode;
+    }
+
+    /** The operation was refused or failed: exit code 1. */
+    static CommandFailure failed(String message) {
+        return new CommandFailure(Protocol.EXIT_FAILED, message);
+    }
+
+    /** The server cannot be reached or does not speak our protocol: exit code 3. */
+    static CommandFailure unreachable(String message) {
+        return new CommandFailure(Protocol.EXIT_UNREACHABLE, message);
+    }
+
+    /**
+     * The server's unsuccessful {@code EXIT}: its message verbatim and its code, where the code is
+     * one the command documents (1 to 3); any other code becomes 1.
+     */
+    static CommandFailure of(Exit exit) {
+        if (exit.code() == Protocol.EXIT_OK) {
+            throw new IllegalArgumentException("EXIT 0 is not a failure");
+        }
+        int code = exit.code() <= Protocol.EXIT_UNREACHABLE ? exit.code() : Protocol.EXIT_FAILED;
+        String message = exit.message().strip().isEmpty()
+                ? "the server failed the operation (exit code " + exit.code() + ") without saying why"
+                : exit.message().stripTrailing();
+        return new CommandFailure(code, message);
+    }
+
+    /**
+     * A short reason for a file system error: {@code permission denied} rather than the bare path
+     * that {@link AccessDeniedException#getMessage()} gives.
+     */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "file exists";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** The process exit code. */
+    int exitCode() {
+        return exitCode;
+    }
+}

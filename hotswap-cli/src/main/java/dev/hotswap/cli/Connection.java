@@ -1,0 +1,357 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.protocol.CorruptStreamException;
+import dev.hotswap.protocol.DataFrameInputStream;
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Frame;
+import dev.hotswap.protocol.FrameReader;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.FrameWriter;
+import dev.hotswap.protocol.Handshake;
+import dev.hotswap.protocol.Protocol;
+import dev.hotswap.protocol.ProtocolException;
+import dev.hotswap.protocol.Ready;
+import dev.hotswap.protocol.Request;
+import dev.hotswap.protocol.TransferAbortedException;
+import dev.hotswap.protocol.TruncatedStreamException;
+import dev.hotswap.protocol.VersionMismatchException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One conversation with the engine over its Unix domain socket: the JDK's own
+ * {@link SocketChannel} (no native library), the protocol's {@link FrameReader} and
+ * {@link FrameWriter} on top, and the failure messages for everything that can go wrong on the way.
+ *
+ * <p>The byte streams under the framing are this class's own, not {@code Channels.newInputStream}
+ * and {@code newOutputStream}: on JDK 17 those take the channel's blocking lock for each call, so a
+ * thread waiting for the server's next frame would stop the upload thread from writing. A socket
+ * channel supports one reader and one writer at a time, which is all the upload needs.
+ */
+final class Connection implements AutoCloseable {
+    /** Longest socket path the kernel accepts ({@code sun_path} is 108 bytes with its NUL). */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private final Path socket;
+    private final SocketChannel channel;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+
+    private Connection(Path socket, SocketChannel channel) {
+        this.socket = socket;
+        this.channel = channel;
+        this.reader = new FrameReader(new BufferedInputStream(new In(channel), Protocol.DATA_CHUNK + 5));
+        this.writer = new FrameWriter(new Out(channel));
+    }
+
+    /**
+     * Connects to the server at the absolute path {@code socket} and exchanges {@code HELLO}.
+     *
+     * @throws CommandFailure with exit code 3 if the socket does not exist, refuses the connection,
+     *         or the peer does not speak this protocol version; with exit code 1 if the server
+     *         turns the connection away with {@code EXIT} (busy, permission denied)
+     */
+    static Connection open(Path socket) throws CommandFailure {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            throw CommandFailure.unreachable("no hotswap server at " + socket
+                    + ": no such socket (is the app running? Use --socket PATH or HOTSWAP_SOCKET)");
+        }
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            throw CommandFailure.unreachable("cannot open a Unix domain socket: " + e.getMessage());
+        }
+        try {
+            channel.connect(UnixDomainSocketAddress.of(connectable(socket)));
+        } catch (IOException e) {
+            closeQuietly(channel);
+            String reason = e instanceof ConnectException ? "connection refused (is the app running?)"
+                    : Objects.requireNonNullElse(e.getMessage(), e.toString());
+            throw CommandFailure.unreachable("cannot connect to the hotswap server at " + socket + ": " + reason);
+        }
+        Connection connection = new Connection(socket, channel);
+        try {
+            connection.handshake();
+        } catch (CommandFailure | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    /**
+     * The path to hand to {@code connect}: the absolute one, or, when that is longer than the
+     * kernel allows, the same socket relative to the process's working directory if that is short
+     * enough (deploy trees can be deep).
+     */
+    static Path connectable(Path socket) {
+        if (utf8Length(socket) <= MAX_SOCKET_PATH) {
+            return socket;
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        if (socket.startsWith(cwd)) {
+            Path relative = cwd.relativize(socket);
+            if (utf8Length(relative) <= MAX_SOCKET_PATH) {
+                return relative;
+            }
+        }
+        return socket;
+    }
+
+    private static int utf8Length(Path path) {
+        return path.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private void handshake() throws CommandFailure {
+        try {
+            Handshake.client(reader, writer);
+        } catch (VersionMismatchException e) {
+            throw CommandFailure.unreachable(e.getMessage());
+        } catch (TruncatedStreamException e) {
+            throw CommandFailure.unreachable("the server at " + socket
+                    + " closed the connection during the handshake");
+        } catch (ProtocolException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(CommandFailure.PREFIX)) {
+                // The server answered HELLO with EXIT: it refused the connection (busy, or a uid it
+                // does not serve). Handshake.client keeps only the message; the engine sends code 1.
+                throw CommandFailure.failed(e.getMessage());
+            }
+            throw CommandFailure.unreachable("the server at " + socket
+                    + " does not speak the hotswap protocol: " + e.getMessage());
+        } catch (IOException e) {
+            throw CommandFailure.unreachable("the server at " + socket + " dropped the connection during"
+                    + " the handshake: " + e.getMessage());
+        }
+    }
+
+    /** The socket this connection reached, for messages. */
+    Path socket() {
+        return socket;
+    }
+
+    FrameReader reader() {
+        return reader;
+    }
+
+    FrameWriter writer() {
+        return writer;
+    }
+
+    /** Sends the request of this conversation. */
+    void send(Request request) throws CommandFailure {
+        try {
+            writer.send(request.toFrame());
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Waits for the server's answer to a {@code cp} request, passing {@code STATUS} and
+     * {@code PHASE} frames to {@code reporter}.
+     *
+     * @throws CommandFailure with the server's code and message if it answers with {@code EXIT}
+     */
+    Ready awaitReady(Reporter reporter) throws CommandFailure {
+        try {
+            Frame frame = nextControlFrame(reporter, "a READY frame");
+            if (frame.type() == FrameType.EXIT) {
+                Exit exit = Exit.from(frame);
+                throw exit.code() == Protocol.EXIT_OK
+                        ? CommandFailure.failed("protocol error: the server answered cp with EXIT 0 instead of READY")
+                        : CommandFailure.of(exit);
+            }
+            if (frame.type() != FrameType.READY) {
+                throw CommandFailure.failed("protocol error: expected READY, got " + frame.type());
+            }
+            return Ready.from(frame);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Waits for the server's {@code EXIT}, passing {@code STATUS} and {@code PHASE} frames to
+     * {@code reporter}.
+     */
+    Exit awaitExit(Reporter reporter) throws CommandFailure {
+        try {
+            Frame frame = nextControlFrame(reporter, "an EXIT frame");
+            if (frame.type() != FrameType.EXIT) {
+                throw CommandFailure.failed("protocol error: expected EXIT, got " + frame.type());
+            }
+            return Exit.from(frame);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Sends {@code request} and returns the text the server answers with ({@code ls},
+     * {@code version}), once its {@code EXIT 0} confirmed it.
+     */
+    String call(Request request, Reporter reporter) throws CommandFailure {
+        send(request);
+        byte[] text;
+        try {
+            text = new DataFrameInputStream(reader, FrameType.DATA_OUT, frame -> relay(frame, reporter))
+                    .readAllBytes();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+        Exit exit = awaitExit(reporter);
+        if (exit.code() != Protocol.EXIT_OK) {
+            throw CommandFailure.of(exit);
+        }
+        return new String(text, StandardCharsets.UTF_8);
+    }
+
+    private Frame nextControlFrame(Reporter reporter, String expected) throws IOException {
+        while (true) {
+            Frame frame = reader.read();
+            if (frame == null) {
+                throw new TruncatedStreamException("connection closed while waiting for " + expected);
+            }
+            if (!relay(frame, reporter)) {
+                return frame;
+            }
+        }
+    }
+
+    /** Passes a {@code STATUS} or {@code PHASE} frame to {@code reporter}; false for other frames. */
+    static boolean relay(Frame frame, Reporter reporter) {
+        try {
+            if (frame.type() == FrameType.STATUS) {
+                reporter.status(frame.text());
+                return true;
+            }
+            if (frame.type() == FrameType.PHASE) {
+                reporter.phase(frame.text());
+                return true;
+            }
+        } catch (ProtocolException e) {
+            reporter.status("(unreadable " + frame.type() + " frame from the server: " + e.getMessage() + ")");
+            return true;
+        }
+        return false;
+    }
+
+    /** The failure to report for an I/O error after the handshake. */
+    static CommandFailure failure(IOException e) {
+        if (e instanceof TransferAbortedException aborted && aborted.frame() != null
+                && aborted.frame().type() == FrameType.EXIT) {
+            try {
+                Exit exit = Exit.from(aborted.frame());
+                if (exit.code() != Protocol.EXIT_OK) {
+                    return CommandFailure.of(exit);
+                }
+                return CommandFailure.failed("protocol error: the server sent EXIT 0 in the middle of a transfer");
+            } catch (ProtocolException malformed) {
+                return CommandFailure.failed("protocol error: " + malformed.getMessage());
+            }
+        }
+        if (e instanceof TransferAbortedException) {
+            return CommandFailure.failed("the server aborted the transfer: " + e.getMessage());
+        }
+        if (e instanceof VersionMismatchException) {
+            return CommandFailure.unreachable(e.getMessage());
+        }
+        if (e instanceof TruncatedStreamException) {
+            return CommandFailure.failed("the server closed the connection unexpectedly: " + e.getMessage());
+        }
+        if (e instanceof CorruptStreamException) {
+            return CommandFailure.failed("the data from the server is corrupt: " + e.getMessage());
+        }
+        if (e instanceof ProtocolException) {
+            return CommandFailure.failed("protocol error: " + e.getMessage());
+        }
+        return CommandFailure.failed("lost the connection to the server: "
+                + Objects.requireNonNullElse(e.getMessage(), e.toString()));
+    }
+
+    /**
+     * Stops sending: a thread blocked writing to a server that no longer reads is released, and
+     * the server sees the end of the stream.
+     */
+    void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // already closed: nothing left to stop
+        }
+    }
+
+    /** Closes the connection; threads blocked on it are released. */
+    @Override
+    public void close() {
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing a Unix socket cannot fail in a way we could act on
+        }
+    }
+
+    /** Reads a blocking socket channel without taking its blocking lock. */
+    private static final class In extends InputStream {
+        private final SocketChannel channel;
+
+        In(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (length == 0) {
+                return 0;
+            }
+            return channel.read(ByteBuffer.wrap(bytes, offset, length));
+        }
+    }
+
+    /** Writes a blocking socket channel without taking its blocking lock. */
+    private static final class Out extends OutputStream {
+        private final SocketChannel channel;
+
+        Out(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+    }
+}

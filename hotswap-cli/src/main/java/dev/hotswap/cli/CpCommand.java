@@ -1,0 +1,143 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.protocol.Ready;
+import dev.hotswap.protocol.Request;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hotswap cp SRC DST}: a push when DST is the managed database, a pull when SRC is. The
+ * server decides which (by its {@code READY}); this process reads the file it pushes and writes the
+ * file it pulls.
+ */
+@Command(name = "cp",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
+        sortOptions = false,
+        description = {
+            "Copy a database into the running app (push) or a snapshot out of it (pull).",
+            "",
+            "Exactly one of SRC and DST must be a database the app manages, given by its path or its "
+                    + "name; the other is a local file, or '-' for stdin (as SRC) or stdout (as DST).",
+            "",
+            "A push is checked by the server (PRAGMA integrity_check, schema diff against the live "
+                    + "database) and swapped in while new requests wait; OK on stdout means it is live. "
+                    + "A file with a non-empty -wal beside it is refused until it is checkpointed.",
+            "",
+            "A pull writes a temporary file beside DST and renames it into place once the whole, "
+                    + "verified snapshot has arrived."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  hotswap cp ./new.sqlite3 db/production.sqlite3    push, check and swap",
+            "  hotswap cp db/production.sqlite3 backup.sqlite3   pull a snapshot",
+            "  hotswap cp production - | gzip > backup.sqlite3.gz",
+            "  ssh prod 'cd /app && hotswap cp - db/production.sqlite3' < new.sqlite3",
+            "",
+            "Exit codes: 0 success, 1 refused or failed, 2 usage error, 3 server unreachable."})
+final class CpCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "The database to copy, or '-' for stdin.")
+    private String source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "Where to copy it, or '-' for stdout.")
+    private String destination;
+
+    @Option(names = "--skip-integrity-check", description = "Push without running PRAGMA integrity_check.")
+    private boolean skipIntegrityCheck;
+
+    @Option(names = "--skip-schema-check", description = "Push even if the schema differs from the live one.")
+    private boolean skipSchemaCheck;
+
+    @Mixin
+    private SocketOption socket;
+
+    private final Environment environment;
+    private final Reporter reporter;
+    private volatile boolean interrupted;
+    private volatile Transfer transfer;
+
+    CpCommand(Environment environment, Reporter reporter) {
+        this.environment = environment;
+        this.reporter = reporter;
+    }
+
+    @Override
+    public Integer call() throws CommandFailure {
+        CpArgument from = CpArgument.of(source, environment.workingDirectory());
+        CpArgument to = CpArgument.of(destination, environment.workingDirectory());
+        if (from.isStdio() && to.isStdio()) {
+            throw new ParameterException(spec.commandLine(),
+                    "SRC and DST cannot both be '-': one of them must be a database the app manages");
+        }
+        Map<String, String> options = new TreeMap<>();
+        if (skipIntegrityCheck) {
+            options.put("skip-integrity-check", "true");
+        }
+        if (skipSchemaCheck) {
+            options.put("skip-schema-check", "true");
+        }
+        Path socketPath = socket.resolve(environment);
+        try (Connection connection = Connection.open(socketPath)) {
+            Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
+            try {
+                return converse(connection, from, to, options);
+            } finally {
+                onInterrupt.close();
+            }
+        } catch (CommandFailure e) {
+            if (interrupted) {
+                return Cli.INTERRUPTED;
+            }
+            throw e;
+        }
+    }
+
+    private int converse(Connection connection, CpArgument from, CpArgument to, Map<String, String> options)
+            throws CommandFailure {
+        connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
+        Ready ready = connection.awaitReady(reporter);
+        if (ready.direction() == Ready.Direction.PUSH) {
+            if (to.isStdio()) {
+                throw CommandFailure.failed("protocol error: the server wants a push to stdout");
+            }
+            Push push = new Push(connection, reporter, ready.database());
+            transfer = push;
+            return push.run(from, environment.stdin(), environment.stdout());
+        }
+        if (from.isStdio()) {
+            throw CommandFailure.failed("protocol error: the server wants a pull from stdin");
+        }
+        PullDestination sink = to.isStdio()
+                ? PullDestination.stdout(environment.stdout())
+                : FileDestination.checked(to.local(), ready.database());
+        Pull pull = new Pull(connection, reporter, ready.database(), sink);
+        transfer = pull;
+        return pull.run();
+    }
+
+    /** Ctrl-C: abort the transfer, drop the connection, say what became of the data. */
+    private void interrupt(Connection connection) {
+        interrupted = true;
+        reporter.stopProgress();
+        Transfer current = transfer;
+        if (current != null) {
+            current.interrupt();
+        }
+        connection.close();
+        reporter.error(current != null ? current.interruptedMessage() : "interrupted");
+    }
+}

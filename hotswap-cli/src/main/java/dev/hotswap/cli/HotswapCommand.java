@@ -1,0 +1,36 @@
+package dev.hotswap.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code hotswap} itself: only dispatches to its commands. */
+@Command(name = "hotswap",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        commandListHeading = "%nCommands:%n",
+        optionListHeading = "%nOptions:%n",
+        synopsisSubcommandLabel = "COMMAND",
+        description = {
+            "Replace the SQLite database under a running app with no restart and no failed request, "
+                    + "or copy a consistent snapshot out of it, through the app's hotswap socket."},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  success",
+            "  1  the operation was refused or failed (validation, busy, drain timeout,",
+            "     disconnect)",
+            "  2  usage error",
+            "  3  the server cannot be reached (no socket, refused, protocol mismatch)",
+            "",
+            "Run 'hotswap COMMAND --help' for a command's options."})
+final class HotswapCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing command: cp, ls, version or help");
+    }
+}

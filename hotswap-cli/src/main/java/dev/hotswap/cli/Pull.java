@@ -1,0 +1,104 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.protocol.DataFrameInputStream;
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.Protocol;
+import dev.hotswap.protocol.TransferAbortedException;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Downloads a snapshot after the server's {@code READY 'O'}: the {@code DATA_OUT} frames go to the
+ * destination as they arrive, and the destination is committed only after a verified {@code END}
+ * (byte count and CRC32C) and the server's {@code EXIT 0}. Anything else (an early {@code EXIT}, a
+ * dropped connection, a corrupt stream, a full disk) discards what arrived.
+ */
+final class Pull implements Transfer {
+    private final Connection connection;
+    private final Reporter reporter;
+    private final String database;
+    private final PullDestination destination;
+
+    Pull(Connection connection, Reporter reporter, String database, PullDestination destination) {
+        this.connection = connection;
+        this.reporter = reporter;
+        this.database = database;
+        this.destination = destination;
+    }
+
+    /** Runs the download; returns 0 once the destination holds the whole, verified snapshot. */
+    int run() throws CommandFailure {
+        boolean committed = false;
+        try {
+            OutputStream out;
+            try {
+                out = destination.open();
+            } catch (IOException e) {
+                throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
+            }
+            reporter.startProgress("snapshot", -1);
+            long started = System.nanoTime();
+            DataFrameInputStream data = new DataFrameInputStream(
+                    connection.reader(), FrameType.DATA_OUT, frame -> Connection.relay(frame, reporter));
+            byte[] buffer = new byte[Protocol.DATA_CHUNK];
+            while (true) {
+                int n;
+                try {
+                    n = data.read(buffer);
+                } catch (IOException e) {
+                    CommandFailure failure = Connection.failure(e);
+                    throw isServerExit(e) ? failure
+                            : new CommandFailure(failure.exitCode(),
+                                    failure.getMessage() + "; " + destination.afterFailure());
+                }
+                if (n < 0) {
+                    break;
+                }
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
+                }
+                reporter.bytes(data.byteCount());
+            }
+            Exit exit = connection.awaitExit(reporter);
+            reporter.stopProgress();
+            if (exit.code() != Protocol.EXIT_OK) {
+                throw CommandFailure.of(exit);
+            }
+            try {
+                destination.commit();
+            } catch (IOException e) {
+                throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
+            }
+            committed = true;
+            long nanos = System.nanoTime() - started;
+            reporter.status("Pulled " + database + " to " + destination.describe() + " ("
+                    + Quantities.bytes(data.byteCount()) + " in " + Quantities.duration(nanos) + ", "
+                    + Quantities.rate(data.byteCount(), nanos) + ")");
+            return Protocol.EXIT_OK;
+        } finally {
+            reporter.stopProgress();
+            if (!committed) {
+                destination.discard();
+            }
+        }
+    }
+
+    @Override
+    public void interrupt() {
+        destination.discard();
+    }
+
+    @Override
+    public String interruptedMessage() {
+        return "interrupted: " + destination.afterFailure();
+    }
+
+    /** The server's own EXIT message stands as it is. */
+    private static boolean isServerExit(IOException cause) {
+        return cause instanceof TransferAbortedException aborted
+                && aborted.frame() != null && aborted.frame().type() == FrameType.EXIT;
+    }
+}

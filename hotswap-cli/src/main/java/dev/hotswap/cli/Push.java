@@ -1,0 +1,238 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Frame;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.Protocol;
+import dev.hotswap.protocol.ProtocolException;
+import dev.hotswap.protocol.TruncatedStreamException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Uploads a database after the server's {@code READY 'I'}: reads the local file (or stdin), sends it
+ * as {@code DATA_IN} frames and {@code END}, and reports the server's {@code EXIT}.
+ *
+ * <p>The server may end the conversation at any time, also in the middle of the upload (another
+ * push in progress, disk full). A listener thread therefore reads the server's frames while this
+ * thread writes: {@code STATUS} and {@code PHASE} reach the user as they come, and an early
+ * {@code EXIT} stops the upload (the listener shuts down the output, releasing a blocked write) and
+ * is reported as the server's reason rather than as a broken pipe.
+ *
+ * <p>A local file with a non-empty {@code -wal} beside it is refused: its latest commits may be in
+ * the log rather than in the file, and this command cannot read SQLite's log without linking
+ * SQLite. The message says how to checkpoint.
+ */
+final class Push implements Transfer {
+    private static final String WAL_SUFFIX = "-wal";
+
+    private final Connection connection;
+    private final Reporter reporter;
+    private final String database;
+    private final DataFrameOutputStream upload;
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private volatile boolean sentEnd;
+
+    /** How the server ended the conversation: its {@code EXIT}, a broken connection, or neither. */
+    private record Outcome(Exit exit, IOException error) {
+    }
+
+    /** What is uploaded. */
+    private record Source(InputStream in, long size, String label, boolean ownStream) {
+    }
+
+    Push(Connection connection, Reporter reporter, String database) {
+        this.connection = connection;
+        this.reporter = reporter;
+        this.database = database;
+        this.upload = new DataFrameOutputStream(connection.writer(), FrameType.DATA_IN);
+    }
+
+    /**
+     * Uploads {@code source} ({@code -} meaning {@code stdin}); on success prints {@code OK} to
+     * {@code stdout} and returns 0.
+     */
+    int run(CpArgument source, InputStream stdin, OutputStream stdout) throws CommandFailure {
+        Source from = open(source, stdin);
+        Thread listener = new Thread(this::listen, "hotswap-listener");
+        listener.setDaemon(true);
+        listener.start();
+        reporter.startProgress("upload", from.size());
+        try {
+            send(from);
+        } finally {
+            if (from.ownStream()) {
+                closeQuietly(from.in());
+            }
+        }
+        Outcome end = outcome.join();
+        reporter.stopProgress();
+        return conclude(end, stdout);
+    }
+
+    @Override
+    public void interrupt() {
+        if (sentEnd) {
+            return; // nothing left to abort: the server has the whole file
+        }
+        // A write blocked on a full socket holds the writer's lock: give ABORT a moment, no more;
+        // closing the connection without END discards the upload just as well.
+        Thread aborter = new Thread(() -> abortQuietly("interrupted"), "hotswap-abort");
+        aborter.setDaemon(true);
+        aborter.start();
+        try {
+            aborter.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String interruptedMessage() {
+        return sentEnd
+                ? "interrupted after the upload: the server may still swap " + database
+                        + "; run 'hotswap ls' to see whether it did"
+                : "interrupted: the upload was aborted and the server discards it; " + database
+                        + " is unchanged";
+    }
+
+    private Source open(CpArgument source, InputStream stdin) throws CommandFailure {
+        if (source.isStdio()) {
+            return new Source(stdin, -1, "stdin", false);
+        }
+        Path file = source.local();
+        try {
+            if (Files.isDirectory(file)) {
+                throw refuse(file + " is a directory, not a database file");
+            }
+            if (!Files.exists(file)) {
+                throw refuse("cannot read " + file + ": no such file");
+            }
+            Path wal = file.resolveSibling(file.getFileName() + WAL_SUFFIX);
+            if (Files.exists(wal) && Files.size(wal) > 0) {
+                throw refuse(file + " has a write-ahead log (" + wal + ", " + Quantities.bytes(Files.size(wal))
+                        + "): its latest commits may be in the log, not in the file. Checkpoint it first:\n"
+                        + "  sqlite3 " + file + " 'PRAGMA wal_checkpoint(TRUNCATE);'\n"
+                        + "or close every connection to it (the last one to close checkpoints), then push again.");
+            }
+            return new Source(Files.newInputStream(file), Files.size(file), file.toString(), true);
+        } catch (IOException e) {
+            throw refuse("cannot read " + file + ": " + CommandFailure.reason(e));
+        }
+    }
+
+    /** Aborts the upload, so the server discards it, and fails with {@code message}. */
+    private CommandFailure refuse(String message) {
+        abortQuietly("the client cannot read the source");
+        return CommandFailure.failed(message);
+    }
+
+    private void send(Source from) throws CommandFailure {
+        long started = System.nanoTime();
+        byte[] buffer = new byte[Protocol.DATA_CHUNK];
+        try {
+            while (!outcome.isDone()) {
+                int n;
+                try {
+                    n = from.in().read(buffer);
+                } catch (IOException e) {
+                    throw refuse("cannot read " + from.label() + ": " + CommandFailure.reason(e));
+                }
+                if (n < 0) {
+                    // Said before END goes out, so that it precedes everything the server says
+                    // about the checks and the swap.
+                    long nanos = System.nanoTime() - started;
+                    reporter.status("Uploaded " + Quantities.bytes(upload.byteCount()) + " to " + database
+                            + " in " + Quantities.duration(nanos) + " ("
+                            + Quantities.rate(upload.byteCount(), nanos) + ")");
+                    upload.finish();
+                    sentEnd = true;
+                    return;
+                }
+                upload.write(buffer, 0, n);
+                reporter.bytes(upload.byteCount());
+            }
+        } catch (IOException e) {
+            // The server stopped reading. Its EXIT, which the listener reads, says why.
+        }
+    }
+
+    /** Reads the server's frames until its {@code EXIT} or the end of the connection. */
+    private void listen() {
+        try {
+            while (true) {
+                Frame frame = connection.reader().read();
+                if (frame == null) {
+                    outcome.complete(new Outcome(null, null));
+                    return;
+                }
+                if (frame.type() == FrameType.EXIT) {
+                    outcome.complete(new Outcome(Exit.from(frame), null));
+                    connection.shutdownOutput();
+                    return;
+                }
+                if (!Connection.relay(frame, reporter)) {
+                    throw new ProtocolException("unexpected " + frame.type() + " frame during a push");
+                }
+            }
+        } catch (IOException e) {
+            outcome.complete(new Outcome(null, e));
+            connection.shutdownOutput();
+        }
+    }
+
+    private int conclude(Outcome end, OutputStream stdout) throws CommandFailure {
+        Exit exit = end.exit();
+        if (exit != null && exit.code() != Protocol.EXIT_OK) {
+            throw CommandFailure.of(exit);
+        }
+        if (exit != null && !sentEnd) {
+            throw CommandFailure.failed("protocol error: the server reported success before the upload ended");
+        }
+        if (exit != null) {
+            if (!exit.message().isBlank() && !exit.message().strip().equals("OK")) {
+                reporter.status(exit.message());
+            }
+            try {
+                stdout.write("OK\n".getBytes(StandardCharsets.US_ASCII));
+                stdout.flush();
+            } catch (IOException e) {
+                throw CommandFailure.failed("the swap succeeded but stdout is gone: " + e.getMessage());
+            }
+            return Protocol.EXIT_OK;
+        }
+        // A clean close, a close inside a frame, or a reset (a server that dies with our data
+        // unread in its buffer): all the same to the user.
+        IOException error = end.error();
+        if (error == null || error instanceof TruncatedStreamException || !(error instanceof ProtocolException)) {
+            throw sentEnd
+                    ? CommandFailure.failed("the server closed the connection after the upload without a result;"
+                            + " run 'hotswap ls' to see whether " + database + " was swapped")
+                    : CommandFailure.failed("the server closed the connection during the upload, after "
+                            + Quantities.bytes(upload.byteCount()) + "; " + database + " is unchanged");
+        }
+        throw Connection.failure(error);
+    }
+
+    private void abortQuietly(String reason) {
+        try {
+            upload.abort(reason);
+        } catch (IOException e) {
+            // the connection is gone: the server discards an upload without END all the same
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // a file we only read
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.hotswap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command without a server: version, help, usage errors, an unreachable server. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionPrintsTheMavenProjectVersion() {
+        CommandRun.Result run = CommandRun.in(dir).run("version");
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.stdout().matches("hotswap \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), run::toString);
+        assertEquals("hotswap " + System.getProperty("project.version") + "\n", run.stdout());
+        assertEquals("", run.stderr());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-V"})
+    void versionOptionMatchesVersionCommand(String option) {
+        CommandRun.Result run = CommandRun.in(dir).run(option);
+        assertEquals(0, run.code(), run::toString);
+        assertEquals(Version.line() + "\n", run.stdout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "cp --help", "ls --help", "version --help", "help", "help cp", "cp -h"})
+    void helpGoesToStdoutAndSucceeds(String args) {
+        CommandRun.Result run = CommandRun.in(dir).run(args.split(" "));
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.stdout().startsWith("Usage: hotswap"), run::toString);
+        assertEquals("", run.stderr());
+    }
+
+    @Test
+    void cpHelpDocumentsFlagsAndSocket() {
+        String help = CommandRun.in(dir).run("cp", "--help").stdout();
+        for (String expected : new String[] {"SRC", "DST", "--skip-integrity-check", "--skip-schema-check",
+                "--socket=PATH", "HOTSWAP_SOCKET", "tmp/sockets/hotswap.sock", "Exit codes"}) {
+            assertTrue(help.contains(expected), () -> "missing " + expected + " in\n" + help);
+        }
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        CommandRun.Result run = CommandRun.in(dir).run();
+        assertEquals(2, run.code(), run::toString);
+        assertEquals("", run.stdout());
+        assertTrue(run.stderr().startsWith("ERROR: Missing command: cp, ls, version or help\nUsage: hotswap"),
+                run::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cp", "cp onlyone", "cp a b c", "cp --bogus a b", "ls extra", "frobnicate",
+        "version --bogus"})
+    void usageErrorsExitTwoWithAnErrorLineAndTheSynopsis(String args) {
+        CommandRun.Result run = CommandRun.in(dir).run(args.split(" "));
+        assertEquals(2, run.code(), run::toString);
+        assertEquals("", run.stdout());
+        assertTrue(run.stderr().startsWith("ERROR: "), run::toString);
+        assertTrue(run.stderr().contains("\nUsage: hotswap"), run::toString);
+        assertTrue(run.stderr().contains("--help' for more information."), run::toString);
+    }
+
+    @Test
+    void bothSidesStdioIsAUsageError() {
+        CommandRun.Result run = CommandRun.in(dir).run("cp", "-", "-");
+        assertEquals(2, run.code(), run::toString);
+        assertTrue(run.stderr().startsWith("ERROR: SRC and DST cannot both be '-': one of them must be a"
+                + " database the app manages\n"), run::toString);
+    }
+
+    @Test
+    void missingSocketExitsThreeNamingTheDefaultPath() {
+        CommandRun.Result run = CommandRun.in(dir).run("cp", "new.sqlite3", "production");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals("", run.stdout());
+        assertEquals("ERROR: no hotswap server at " + dir.resolve("tmp/sockets/hotswap.sock")
+                + ": no such socket (is the app running? Use --socket PATH or HOTSWAP_SOCKET)\n", run.stderr());
+    }
+
+    @Test
+    void socketComesFromOptionThenVariableThenDefault() {
+        CommandRun fromVariable = CommandRun.in(dir).variable("HOTSWAP_SOCKET", "var/h.sock");
+        assertTrue(fromVariable.run("ls").stderr().contains(dir.resolve("var/h.sock").toString()));
+        assertTrue(fromVariable.run("ls", "--socket", "/nowhere/o.sock").stderr()
+                .contains("no hotswap server at /nowhere/o.sock:"));
+        assertTrue(CommandRun.in(dir).variable("HOTSWAP_SOCKET", "").run("ls").stderr()
+                .contains(dir.resolve("tmp/sockets/hotswap.sock").toString()));
+    }
+
+    @Test
+    void refusedConnectionExitsThree() throws IOException {
+        Path sockets = Files.createTempDirectory(Path.of("/tmp"), "hs");
+        Path socket = sockets.resolve("dead.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket)); // the file stays when nobody listens
+        }
+        try {
+            CommandRun.Result run = CommandRun.in(dir).socket(socket).run("ls");
+            assertEquals(3, run.code(), run::toString);
+            assertEquals("ERROR: cannot connect to the hotswap server at " + socket
+                    + ": connection refused (is the app running?)\n", run.stderr());
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(sockets);
+        }
+    }
+
+    @Test
+    void aFileThatIsNoSocketExitsThree() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain.sock"), "not a socket");
+        CommandRun.Result run = CommandRun.in(dir).socket(file).run("version", "--server");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals(Version.line() + "\n", run.stdout());
+        assertTrue(run.stderr().startsWith("ERROR: cannot connect to the hotswap server at " + file + ": "),
+                run::toString);
+    }
+
+    @Test
+    void socketPathTooLongForTheKernelIsReachedRelativeToTheWorkingDirectory() {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path deep = cwd.resolve("d".repeat(40)).resolve("e".repeat(50)).resolve("hotswap.sock");
+        assertEquals(cwd.relativize(deep), Connection.connectable(deep));
+        Path shortPath = Path.of("/tmp/x/hotswap.sock");
+        assertEquals(shortPath, Connection.connectable(shortPath));
+    }
+}

@@ -1,0 +1,168 @@
+package dev.hotswap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.Handshake;
+import dev.hotswap.protocol.Request;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The handshake and the text commands, against a scripted server. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ConversationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionMismatchExitsThree() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            try {
+                Handshake.server(peer.in, peer.out, 2);
+            } catch (dev.hotswap.protocol.VersionMismatchException expected) {
+                // the server side of the mismatch: HELLO v2, then EXIT 3
+            } catch (java.io.IOException clientHungUp) {
+                // the client may go as soon as it reads HELLO v2, before EXIT 3 is written
+            }
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "-", "production");
+            server.await();
+            assertEquals(3, run.code(), run::toString);
+            assertEquals("ERROR: protocol version mismatch (client 1, server 2)\n", run.stderr());
+        }
+    }
+
+    @Test
+    void aServerThatTurnsTheConnectionAwayExitsOneWithItsReason() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.exit(1, "ERROR: server busy (4 admin connections at once); try again");
+            peer.awaitClose();
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "-", "production");
+            server.await();
+            assertEquals(1, run.code(), run::toString);
+            assertEquals("ERROR: server busy (4 admin connections at once); try again\n", run.stderr());
+        }
+    }
+
+    @Test
+    void aPeerThatIsNotHotswapExitsThree() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.next();
+            peer.raw("garbage\n".getBytes(StandardCharsets.US_ASCII));
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            server.await();
+            assertEquals(3, run.code(), run::toString);
+            assertEquals("ERROR: the server at " + server.socket() + " does not speak the hotswap protocol:"
+                    + " unknown frame type 0x67\n", run.stderr());
+        }
+    }
+
+    @Test
+    void aServerThatHangsUpDuringTheHandshakeExitsThree() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> peer.next())) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            server.await();
+            assertEquals(3, run.code(), run::toString);
+            assertEquals("ERROR: the server at " + server.socket() + " closed the connection during the handshake\n",
+                    run.stderr());
+        }
+    }
+
+    @Test
+    void lsPrintsTheServersDatabasesAsATable() throws Exception {
+        AtomicReference<Request> request = new AtomicReference<>();
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            request.set(peer.request());
+            DataFrameOutputStream text = new DataFrameOutputStream(peer.out, FrameType.DATA_OUT);
+            text.write("production\t/app/db/production.sqlite3\t4096\t4096\twal\t-\t-\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            text.finish();
+            peer.exit(0, "");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+            assertEquals(""
+                    + "NAME        PATH                        SIZE     PAGE  JOURNAL  SWAPPED  PAUSE\n"
+                    + "production  /app/db/production.sqlite3  4.0 KiB  4096  wal      -        -\n", run.stdout());
+            assertEquals("", run.stderr());
+        }
+        assertEquals(Request.of("ls"), request.get());
+    }
+
+    @Test
+    void aServerThatRefusesACommandKeepsItsExitCode() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            peer.request();
+            peer.exit(2, "ERROR: unknown command ls");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            server.await();
+            assertEquals(2, run.code(), run::toString);
+            assertEquals("", run.stdout());
+            assertEquals("ERROR: unknown command ls\n", run.stderr());
+        }
+    }
+
+    @Test
+    void versionWithServerAsksTheEngine() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            assertEquals(Request.of("version"), peer.request());
+            DataFrameOutputStream text = new DataFrameOutputStream(peer.out, FrameType.DATA_OUT);
+            text.write("hotswap-engine 0.1.0-SNAPSHOT protocol 1\n".getBytes(StandardCharsets.UTF_8));
+            text.finish();
+            peer.exit(0, "");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("version", "--server");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+            assertEquals(Version.line() + "\nhotswap-engine 0.1.0-SNAPSHOT protocol 1\n", run.stdout());
+        }
+    }
+
+    @Test
+    void statusBeforeReadyReachesStderr() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            peer.request();
+            peer.status("Waiting for the previous swap of production to finish");
+            peer.exit(1, "ERROR: drain timeout: 3 requests still running after 5 s; production is unchanged");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).stdin(new byte[10])
+                    .run("cp", "-", "production");
+            server.await();
+            assertEquals(1, run.code(), run::toString);
+            assertEquals("Waiting for the previous swap of production to finish\n"
+                    + "ERROR: drain timeout: 3 requests still running after 5 s; production is unchanged\n",
+                    run.stderr());
+        }
+    }
+
+    @Test
+    void noProgressLineWithoutATerminal() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            peer.request();
+            peer.ready(dev.hotswap.protocol.Ready.Direction.PULL, "production");
+            peer.download(PushTest.bytes(3 << 20, 21));
+            peer.exit(0, "");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).tty(false).run("cp", "production", "-");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+            assertTrue(!run.stderr().contains("\r") && !run.stderr().contains("\033"), run::toString);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.hotswap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CpArgumentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void dashIsStdio() {
+        CpArgument argument = CpArgument.of("-", dir);
+        assertTrue(argument.isStdio());
+        assertNull(argument.local());
+        assertEquals("-", argument.wire());
+    }
+
+    @Test
+    void relativePathsAreSentAbsoluteAndNormalized() {
+        CpArgument argument = CpArgument.of("db/../db/production.sqlite3", dir);
+        assertFalse(argument.isStdio());
+        assertEquals(dir.resolve("db/../db/production.sqlite3"), argument.local());
+        assertEquals(dir.resolve("db/production.sqlite3").toString(), argument.wire());
+    }
+
+    @Test
+    void absolutePathsStay() {
+        assertEquals("/srv/app/db/x.sqlite3", CpArgument.of("/srv/app/db/x.sqlite3", dir).wire());
+    }
+
+    @Test
+    void aBareWordNamingNoFileIsSentAsADatabaseName() {
+        CpArgument argument = CpArgument.of("production", dir);
+        assertEquals("production", argument.wire());
+        assertEquals(dir.resolve("production"), argument.local());
+    }
+
+    @Test
+    void aBareWordNamingAFileIsSentAsItsPath() throws IOException {
+        Files.createFile(dir.resolve("new.sqlite3"));
+        assertEquals(dir.resolve("new.sqlite3").toString(), CpArgument.of("new.sqlite3", dir).wire());
+    }
+}

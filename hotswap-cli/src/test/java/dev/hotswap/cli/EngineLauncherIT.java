@@ -1,0 +1,95 @@
+package dev.hotswap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built image's launcher against a real engine server: the real thing, end to end. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EngineLauncherIT {
+    @TempDir
+    Path dir;
+
+    private EngineServer server;
+    private Map<String, String> socket;
+
+    @BeforeEach
+    void startEngine() throws Exception {
+        server = EngineServer.start();
+        socket = Map.of(SocketOption.VARIABLE, server.socket.toString());
+    }
+
+    @AfterEach
+    void stopEngine() throws Exception {
+        server.close();
+    }
+
+    private Launcher.Outcome hotswap(byte[] stdin, String... args) throws Exception {
+        return new Launcher(dir).run(socket, stdin, args);
+    }
+
+    @Test
+    void pushAFileThenPullItBackThroughStdout() throws Exception {
+        EngineServer.database(dir.resolve("new.sqlite3"), 7);
+        Launcher.Outcome push = hotswap(new byte[0], "cp", "new.sqlite3", "production");
+        assertEquals(0, push.code(), push::toString);
+        assertEquals("OK\n", push.stdout());
+        assertTrue(push.stderr().contains("Swapping database...\n"), push::toString);
+        assertEquals(7, server.liveVersion());
+
+        Launcher.Outcome pull = hotswap(new byte[0], "cp", "production", "-");
+        assertEquals(0, pull.code(), pull::toString);
+        assertEquals(7, EngineServer.version(Files.write(dir.resolve("pulled.sqlite3"), pull.stdoutBytes())));
+    }
+
+    @Test
+    void pushFromStdinAndPullToAFile() throws Exception {
+        byte[] database = Files.readAllBytes(EngineServer.database(dir.resolve("v8.sqlite3"), 8));
+        Launcher.Outcome push = hotswap(database, "cp", "-", server.live.toString());
+        assertEquals(0, push.code(), push::toString);
+        Launcher.Outcome pull = hotswap(new byte[0], "cp", server.live.toString(), "backup.sqlite3");
+        assertEquals(0, pull.code(), pull::toString);
+        assertEquals("", pull.stdout());
+        assertEquals(8, EngineServer.version(dir.resolve("backup.sqlite3")));
+    }
+
+    @Test
+    void refusalsExitOneWithTheServersMessage() throws Exception {
+        EngineServer.run(dir.resolve("other.sqlite3"),
+                "CREATE TABLE meta (version INTEGER NOT NULL)",
+                "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, draft INTEGER)");
+        Launcher.Outcome schema = hotswap(new byte[0], "cp", "other.sqlite3", "production");
+        assertEquals(1, schema.code(), schema::toString);
+        assertEquals("", schema.stdout());
+        assertTrue(schema.stderr().endsWith("ERROR: schema mismatch\n"
+                + "- CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL)\n"
+                + "+ CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, draft INTEGER)\n"),
+                schema::toString);
+
+        byte[] garbage = new byte[50_000];
+        new Random(51).nextBytes(garbage);
+        Launcher.Outcome refused = hotswap(garbage, "cp", "-", "production");
+        assertEquals(1, refused.code(), refused::toString);
+        assertTrue(refused.stderr().endsWith("ERROR: not a SQLite database (no \"SQLite format 3\" header)\n"),
+                refused::toString);
+        assertEquals(1, server.liveVersion());
+    }
+
+    @Test
+    void neitherSideManagedExitsTwo() throws Exception {
+        Launcher.Outcome outcome = hotswap(new byte[0], "cp", "a.sqlite3", "b.sqlite3");
+        assertEquals(2, outcome.code(), outcome::toString);
+        assertEquals("ERROR: neither path is a managed database (managed: production " + server.live + ")\n",
+                outcome.stderr());
+    }
+}
