@@ -1,0 +1,81 @@
+package dev.hotswap.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hotswap-demo}: a small items API on Jetty or Undertow whose database hotswap can replace. */
+@Command(name = "hotswap-demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serves GET /health, GET /items and POST /items from a SQLite database that",
+            "`hotswap cp` can replace while requests flow. --tour shows the whole thing end to end."})
+public final class DemoApp implements Callable<Integer> {
+    @Option(names = "--server", paramLabel = "jetty|undertow", description = "HTTP server (default: ${DEFAULT-VALUE}).")
+    String server = "jetty";
+
+    @Option(names = "--port", description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = 0;
+
+    @Option(names = "--db", description = "The live database, created with sample rows if absent (default: ${DEFAULT-VALUE}).")
+    Path db = Path.of("db/production.sqlite3");
+
+    @Option(names = "--socket", description = "The admin socket for the hotswap CLI (default: ${DEFAULT-VALUE}).")
+    Path socket = Path.of("tmp/sockets/hotswap.sock");
+
+    @Option(names = "--gate", paramLabel = "hotswap|mutex|off",
+            description = {"Request gate (default: ${DEFAULT-VALUE}). mutex (one request at a time, like the",
+                "Ruby original) and off exist only as benchmark baselines."})
+    String gate = "hotswap";
+
+    @Option(names = "--tour", description = "Run the end-to-end tour in a temporary directory, then exit.")
+    boolean tour;
+
+    @Option(names = "--cli", description = "The hotswap launcher the tour runs (default: ${DEFAULT-VALUE}).")
+    Path cli = Path.of("hotswap-cli/target/hotswap/bin/hotswap");
+
+    private final PrintWriter out;
+
+    DemoApp(PrintWriter out) {
+        this.out = out;
+    }
+
+    /** Runs the demo; exits with 0 after a clean stop, 2 on a usage error. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        CommandLine command = new CommandLine(new DemoApp(out));
+        System.exit(command.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!server.equals("jetty") && !server.equals("undertow")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--server must be jetty or undertow, not " + server);
+        }
+        GateMode mode;
+        try {
+            mode = GateMode.valueOf(gate.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--gate must be hotswap, mutex or off, not " + gate);
+        }
+        if (tour) {
+            return new Tour(server, cli, out).run();
+        }
+        Demo demo = Demo.start(server, port, db, socket, mode);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                demo.close();
+            } catch (Exception e) {
+                System.err.println("ERROR: stopping the demo: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "hotswap-demo-stop"));
+        out.println("listening on http://127.0.0.1:" + demo.port());
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.hotswap.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * The end-to-end tour: the demo app serving under load while the real {@code hotswap} CLI pushes a
+ * new database, then two pushes that must be refused. Prints what happened and returns 0 only if no
+ * request failed, every response came whole from one database, and each push ended as it should.
+ */
+final class Tour {
+    private static final int ROWS = 200;
+    private static final int READERS = 4;
+
+    private final String server;
+    private final Path cli;
+    private final PrintWriter out;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong fromOld = new AtomicLong();
+    private final AtomicLong fromNew = new AtomicLong();
+    private final AtomicLong mixed = new AtomicLong();
+
+    Tour(String server, Path cli, PrintWriter out) {
+        this.server = server;
+        this.cli = cli;
+        this.out = out;
+    }
+
+    int run() throws Exception {
+        if (!Files.isExecutable(cli)) {
+            out.println("ERROR: the hotswap CLI is not built at " + cli + "; run: mvn -B -DskipTests package");
+            return 1;
+        }
+        Path dir = Files.createTempDirectory("hotswap-tour");
+        Path live = dir.resolve("db/production.sqlite3");
+        Path next = dir.resolve("next.sqlite3");
+        Path garbage = dir.resolve("garbage.sqlite3");
+        Path otherSchema = dir.resolve("other-schema.sqlite3");
+        Path socket = dir.resolve("hotswap.sock");
+        Demo.create(live, names("v1"));
+        Demo.create(next, names("v2"));
+        byte[] noise = new byte[64 * 1024];
+        new Random(42).nextBytes(noise);
+        Files.write(garbage, noise);
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + otherSchema);
+             var statement = connection.createStatement()) {
+            statement.executeUpdate("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price REAL)");
+        }
+
+        // The tour tells its own story; the engine's INFO log would drown it.
+        java.util.logging.Logger.getLogger("dev.hotswap").setLevel(java.util.logging.Level.WARNING);
+        boolean ok = true;
+        try (Demo demo = Demo.start(server, 0, live, socket, GateMode.HOTSWAP)) {
+            URI items = URI.create("http://127.0.0.1:" + demo.port() + "/items");
+            out.printf("hotswap tour on %s: http://127.0.0.1:%d, live database %s (%d rows \"v1-...\")%n",
+                    server, demo.port(), live, ROWS);
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < READERS; i++) {
+                clients.add(new Thread(() -> read(items), "tour-reader"));
+            }
+            clients.add(new Thread(() -> write(items), "tour-writer"));
+            clients.forEach(Thread::start);
+            Thread.sleep(1000);
+
+            out.printf("%n$ hotswap cp %s %s      # while %d clients read and 1 writes%n", next, live, READERS);
+            ok &= cli(dir, socket, 0, next.toString(), live.toString());
+            Thread.sleep(1000);
+            out.printf("%n$ hotswap cp %s %s      # 64 KiB of random bytes%n", garbage, live);
+            ok &= cli(dir, socket, 1, garbage.toString(), live.toString());
+            out.printf("%n$ hotswap cp %s %s      # an extra column%n", otherSchema, live);
+            ok &= cli(dir, socket, 1, otherSchema.toString(), live.toString());
+
+            running.set(false);
+            for (Thread client : clients) {
+                client.join();
+            }
+        }
+        ok &= failed.get() == 0 && mixed.get() == 0 && fromNew.get() > 0;
+        out.printf("%nrequests served: %d, failed: %d; reads from the old database: %d, from the new: %d, mixed: %d%n",
+                served.get(), failed.get(), fromOld.get(), fromNew.get(), mixed.get());
+        out.println(ok ? "tour OK" : "ERROR: the tour saw a failure (see above)");
+        return ok ? 0 : 1;
+    }
+
+    /** Runs the CLI, prints its output indented, and says whether it exited with {@code expected}. */
+    private boolean cli(Path dir, Path socket, int expected, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(cli.toString(), "cp", "--socket", socket.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = process.waitFor();
+        output.lines().forEach(line -> out.println("  " + line));
+        out.printf("  (exit %d%s)%n", code, code == expected ? "" : ", expected " + expected);
+        return code == expected;
+    }
+
+    private void read(URI items) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest get = HttpRequest.newBuilder(items).timeout(Duration.ofSeconds(30)).build();
+        while (running.get()) {
+            try {
+                HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
+                count(response.statusCode() == 200);
+                if (response.statusCode() == 200) {
+                    classify(response.body());
+                }
+            } catch (IOException e) {
+                count(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void write(URI items) {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; running.get(); i++) {
+            HttpRequest post = HttpRequest.newBuilder(items).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("written-" + i)).build();
+            try {
+                count(http.send(post, HttpResponse.BodyHandlers.discarding()).statusCode() == 201);
+            } catch (IOException e) {
+                count(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void count(boolean success) {
+        served.incrementAndGet();
+        if (!success) {
+            failed.incrementAndGet();
+        }
+    }
+
+    /** A read is whole if every seeded row in it comes from one database: all v1 or all v2, all of them. */
+    private void classify(String json) {
+        long v1 = json.split("\"v1-", -1).length - 1;
+        long v2 = json.split("\"v2-", -1).length - 1;
+        if (v1 == ROWS && v2 == 0) {
+            fromOld.incrementAndGet();
+        } else if (v2 == ROWS && v1 == 0) {
+            fromNew.incrementAndGet();
+        } else {
+            mixed.incrementAndGet();
+        }
+    }
+
+    private static List<String> names(String version) {
+        return IntStream.range(0, ROWS).mapToObj(i -> version + "-" + i).toList();
+    }
+}

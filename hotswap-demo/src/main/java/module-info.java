@@ -1,0 +1,23 @@
+/**
+ * The hotswap demo: a small items API ({@code GET /health}, {@code GET /items},
+ * {@code POST /items}) on Jetty 12 or Undertow, reading and writing SQLite through the engine's
+ * DataSource behind the adapter's request gate, as a real host app would.
+ *
+ * <p>Entry point: {@link dev.hotswap.demo.DemoApp}, launched by {@code bin/hotswap-demo}:
+ * <pre>{@code
+ * bin/hotswap-demo --server undertow --port 8080 --db db/production.sqlite3
+ * bin/hotswap-demo --tour        # the whole story end to end, with the jlink CLI
+ * }</pre>
+ */
+module dev.hotswap.demo {
+    requires dev.hotswap.engine;
+    requires dev.hotswap.jetty;
+    requires dev.hotswap.undertow;
+    requires org.eclipse.jetty.server;
+    requires undertow.core;
+    requires info.picocli;
+    requires java.net.http;
+    requires java.logging;
+
+    opens dev.hotswap.demo to info.picocli;
+}

@@ -1,0 +1,235 @@
+package dev.hotswap.demo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The whole system as users run it: the demo app in its own JVM on Jetty or Undertow, and the
+ * jlink-built {@code hotswap} launcher pushing and pulling through the admin socket.
+ */
+@Timeout(120)
+class DemoEndToEndIT {
+    static final List<String> SEED = List.of("apple", "banana", "cherry");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void pullsToStdout(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            var pulled = demo.cli("cp", demo.db.toString(), "-");
+            assertEquals(0, pulled.exit(), pulled.stderr());
+            Path copy = dir.resolve("from-stdout.sqlite3");
+            Files.write(copy, pulled.stdout());
+            assertEquals(SEED, names(copy));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void pullsToFileWhileTheAppWrites(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            assertEquals(201, demo.post("/items", "durian").statusCode());
+            var pulled = demo.cli("cp", "production", "backup.sqlite3");
+            assertEquals(0, pulled.exit(), pulled.stderr());
+            assertEquals(List.of("apple", "banana", "cherry", "durian"), names(dir.resolve("backup.sqlite3")));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void pushesFromFile(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            Path next = database("next.sqlite3", List.of("kiwi", "lime"));
+            demo.cli("cp", next.toString(), demo.db.toString()).assertOk();
+            assertEquals("[\"kiwi\",\"lime\"]", demo.get("/items").body());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void pushesFromStdin(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            byte[] next = Files.readAllBytes(database("next.sqlite3", List.of("mango")));
+            demo.cli(next, "cp", "-", "db/production.sqlite3").assertOk();
+            assertEquals("[\"mango\"]", demo.get("/items").body());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void refusesSchemaMismatchAndKeepsTheLiveData(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            Path other = dir.resolve("other.sqlite3");
+            sql(other, "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price REAL)");
+            byte[] before = sha256(demo.db);
+            var refused = demo.cli("cp", other.toString(), demo.db.toString());
+            assertEquals(1, refused.exit());
+            assertEquals("", refused.out());
+            assertTrue(refused.stderr().contains("ERROR: schema mismatch\n"
+                    + "- CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)\n"
+                    + "+ CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price REAL)"), refused.stderr());
+            assertArrayEquals(before, sha256(demo.db));
+            assertEquals("[\"apple\",\"banana\",\"cherry\"]", demo.get("/items").body());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void refusesGarbage(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            byte[] garbage = new byte[100_000];
+            new Random(7).nextBytes(garbage);
+            assertRefusedAndUntouched(demo, garbage);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void refusesTruncatedUpload(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            byte[] whole = Files.readAllBytes(database("big.sqlite3",
+                    IntStream.range(0, 5000).mapToObj(i -> "row " + i).toList()));
+            assertRefusedAndUntouched(demo, Arrays.copyOf(whole, whole.length / 2));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void refusesCorruptPage(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            byte[] bytes = Files.readAllBytes(database("corrupt.sqlite3",
+                    IntStream.range(0, 5000).mapToObj(i -> "row " + i).toList()));
+            int pageSize = ((bytes[16] & 0xff) << 8) | (bytes[17] & 0xff);
+            // Scramble the middle of page 3 (a b-tree page of the table): the header stays valid,
+            // so only PRAGMA integrity_check can tell.
+            for (int i = 2 * pageSize + 8; i < 3 * pageSize - 8; i += 7) {
+                bytes[i] ^= 0x5a;
+            }
+            var refused = assertRefusedAndUntouched(demo, bytes);
+            assertTrue(refused.stderr().contains("ERROR: integrity check failed"), refused.stderr());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void pushesSeveralTimesInARow(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            for (int i = 0; i < 3; i++) {
+                Path next = database("next-" + i + ".sqlite3", List.of("push " + i));
+                demo.cli("cp", next.toString(), "production").assertOk();
+                assertEquals("[\"push " + i + "\"]", demo.get("/items").body());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void servesEveryRequestAcrossRepeatedSwapsUnderLoad(String server) throws Exception {
+        List<String> a = IntStream.range(0, 100).mapToObj(i -> "a" + i).toList();
+        List<String> b = IntStream.range(0, 100).mapToObj(i -> "b" + i).toList();
+        Path fileA = database("a.sqlite3", a);
+        Path fileB = database("b.sqlite3", b);
+        String jsonA = Items.json(a);
+        String jsonB = Items.json(b);
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            demo.cli("cp", fileA.toString(), "production").assertOk();
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong served = new AtomicLong();
+            List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> clients = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                clients.add(new Thread(() -> {
+                    while (running.get() && failures.size() < 10) {
+                        try {
+                            HttpResponse<String> response = demo.get("/items");
+                            if (response.statusCode() != 200
+                                    || !(response.body().equals(jsonA) || response.body().equals(jsonB))) {
+                                failures.add(response.statusCode() + " " + response.body());
+                            }
+                            served.incrementAndGet();
+                        } catch (IOException | InterruptedException e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            clients.forEach(Thread::start);
+            for (int swap = 0; swap < 6; swap++) {
+                demo.cli("cp", (swap % 2 == 0 ? fileB : fileA).toString(), "production").assertOk();
+            }
+            running.set(false);
+            for (Thread client : clients) {
+                client.join();
+            }
+            assertEquals(List.of(), failures);
+            assertTrue(served.get() > 0);
+            assertEquals(jsonA, demo.get("/items").body());
+        }
+    }
+
+    private DemoProcess.CliResult assertRefusedAndUntouched(DemoProcess demo, byte[] upload) throws Exception {
+        byte[] before = sha256(demo.db);
+        var refused = demo.cli(upload, "cp", "-", demo.db.toString());
+        assertEquals(1, refused.exit(), refused.stderr());
+        assertEquals("", refused.out());
+        assertTrue(refused.stderr().startsWith("ERROR: ") || refused.stderr().contains("\nERROR: "), refused.stderr());
+        assertArrayEquals(before, sha256(demo.db), "live database byte-for-byte untouched");
+        assertEquals("[\"apple\",\"banana\",\"cherry\"]", demo.get("/items").body());
+        try (var leftovers = Files.list(demo.db.getParent())) {
+            assertEquals(List.of(), leftovers.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+        }
+        return refused;
+    }
+
+    private Path database(String name, List<String> names) throws IOException, SQLException {
+        Path file = dir.resolve(name);
+        Demo.create(file, names);
+        return file;
+    }
+
+    static List<String> names(Path db) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+             ResultSet rows = connection.createStatement().executeQuery("SELECT name FROM items ORDER BY id")) {
+            List<String> names = new ArrayList<>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return names;
+        }
+    }
+
+    static void sql(Path db, String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            connection.createStatement().executeUpdate(statement);
+        }
+    }
+
+    static byte[] sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+    }
+}
