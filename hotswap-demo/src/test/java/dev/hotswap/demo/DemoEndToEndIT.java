@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -192,6 +194,61 @@ class DemoEndToEndIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
+    void serverKilledMidUploadLeavesTheLiveFileAndTheNextStartCleansUp(String server) throws Exception {
+        byte[] big = Files.readAllBytes(database("big.sqlite3",
+                IntStream.range(0, 20_000).mapToObj(i -> "row " + i).toList()));
+        byte[] before;
+        Process push;
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            before = sha256(demo.db);
+            push = demo.startCli("cp", "-", demo.db.toString());
+            push.getOutputStream().write(big, 0, big.length / 2);
+            push.getOutputStream().flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (tempFiles(demo.db).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the upload reached a temp file");
+                Thread.sleep(20);
+            }
+            demo.kill();
+            assertArrayEquals(before, sha256(demo.db), "live database byte-for-byte untouched");
+            assertEquals(1, tempFiles(demo.db).size(), "kill -9 orphans the temp file");
+        }
+        try {
+            push.getOutputStream().close();
+        } catch (IOException alreadyGone) {
+            // the CLI may have exited already
+        }
+        assertTrue(push.waitFor(30, TimeUnit.SECONDS));
+        String output = new String(push.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, push.exitValue(), output);
+        assertTrue(output.startsWith("ERROR: ") || output.contains("\nERROR: "), output);
+
+        try (DemoProcess restarted = DemoProcess.start(server, dir)) { // replaces the stale socket
+            assertEquals(List.of(), tempFiles(restarted.db), "orphan deleted at start");
+            assertArrayEquals(before, sha256(restarted.db));
+            assertEquals("[\"apple\",\"banana\",\"cherry\"]", restarted.get("/items").body());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"jetty,mutex", "jetty,off", "undertow,mutex", "undertow,off"})
+    void baselineGatesServeTheSameApi(String server, String gate) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir, "--gate", gate)) {
+            assertEquals("ok", demo.get("/health").body());
+            assertEquals(201, demo.post("/items", "durian").statusCode());
+            assertEquals("[\"apple\",\"banana\",\"cherry\",\"durian\"]", demo.get("/items").body());
+            assertEquals(404, demo.get("/nothing").statusCode());
+        }
+    }
+
+    private static List<Path> tempFiles(Path db) throws IOException {
+        try (var files = Files.list(db.getParent())) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+        }
+    }
+
     private DemoProcess.CliResult assertRefusedAndUntouched(DemoProcess demo, byte[] upload) throws Exception {
         byte[] before = sha256(demo.db);
         var refused = demo.cli(upload, "cp", "-", demo.db.toString());
@@ -200,9 +257,7 @@ class DemoEndToEndIT {
         assertTrue(refused.stderr().startsWith("ERROR: ") || refused.stderr().contains("\nERROR: "), refused.stderr());
         assertArrayEquals(before, sha256(demo.db), "live database byte-for-byte untouched");
         assertEquals("[\"apple\",\"banana\",\"cherry\"]", demo.get("/items").body());
-        try (var leftovers = Files.list(demo.db.getParent())) {
-            assertEquals(List.of(), leftovers.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
-        }
+        assertEquals(List.of(), tempFiles(demo.db));
         return refused;
     }
 

@@ -45,17 +45,21 @@ final class DemoProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the demo on {@code server} with its database at {@code dir/db/production.sqlite3}. */
-    static DemoProcess start(String server, Path dir) throws IOException {
+    /**
+     * Starts the demo on {@code server} with its database at {@code dir/db/production.sqlite3},
+     * with {@code options} added to its command line.
+     */
+    static DemoProcess start(String server, Path dir, String... options) throws IOException {
         Path db = dir.resolve("db/production.sqlite3");
         Path socket = dir.resolve("hotswap.sock");
         Path target = ROOT.resolve("hotswap-demo/target");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dslf4j.internal.verbosity=ERROR",
                 // The class path, as bin/hotswap-demo runs it (it says why).
                 "-cp", target.resolve("hotswap-demo-0.1.0-SNAPSHOT.jar") + ":" + target.resolve("lib") + "/*",
                 "dev.hotswap.demo.DemoApp",
-                "--server", server, "--port", "0", "--db", db.toString(), "--socket", socket.toString());
+                "--server", server, "--port", "0", "--db", db.toString(), "--socket", socket.toString()));
+        command.addAll(List.of(options));
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectError(dir.resolve("demo.stderr").toFile()).start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -67,6 +71,19 @@ final class DemoProcess implements AutoCloseable {
         }
         assertTrue(Files.exists(socket), "the admin socket is ready before the listening line");
         return new DemoProcess(dir, db, socket, process, Integer.parseInt(listening.group(1)));
+    }
+
+    /** Starts the jlink CLI with {@code --socket} and {@code args}; the caller feeds and reaps it. */
+    Process startCli(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(CLI.toString(), args[0], "--socket", socket.toString()));
+        command.addAll(List.of(args).subList(1, args.length));
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    }
+
+    /** Kills the demo with SIGKILL, as a crash would: no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "demo dies on SIGKILL");
     }
 
     /** Runs the jlink CLI with {@code --socket} and {@code args}, feeding it {@code stdin}. */
@@ -107,6 +124,9 @@ final class DemoProcess implements AutoCloseable {
     /** Stops the demo with SIGTERM: it must exit and remove its socket file. */
     @Override
     public void close() throws IOException {
+        if (!process.isAlive() && process.exitValue() == 137) {
+            return; // killed on purpose; its stale socket is the next start's to replace
+        }
         process.destroy();
         boolean exited;
         try {
