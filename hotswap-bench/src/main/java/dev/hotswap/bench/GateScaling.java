@@ -2,8 +2,6 @@ package dev.hotswap.bench;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,8 +31,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * JMH options ({@code -f}, {@code -wi}, {@code -w}, {@code -i}, {@code -r}, {@code -p work=100},
  * {@code -v NORMAL}, {@code -rf json}...) are passed on; {@code -t} is replaced by {@code --threads}.
- * Defaults, chosen so that the whole run takes about three minutes: 1 fork, 2 warm-up iterations of
- * 500 ms, 3 measured iterations of 1 s, JMH's own output silenced.
+ * Defaults, chosen so that the whole run takes under three minutes: 1 fork, 2 warm-up iterations of
+ * 500 ms, 5 measured iterations of 600 ms, JMH's own output silenced. The machine's load average is
+ * printed before and after: other work on a small machine shows in every score.
  */
 public final class GateScaling {
     private static final List<String> ORDER = List.of("swapGate", "atomicCounter", "readWriteLock",
@@ -91,10 +90,10 @@ public final class GateScaling {
                 options.warmupTime(TimeValue.milliseconds(500));
             }
             if (!given.getMeasurementIterations().hasValue()) {
-                options.measurementIterations(3);
+                options.measurementIterations(5);
             }
             if (!given.getMeasurementTime().hasValue()) {
-                options.measurementTime(TimeValue.seconds(1));
+                options.measurementTime(TimeValue.milliseconds(600));
             }
             if (!given.verbosity().hasValue()) {
                 options.verbosity(VerboseMode.SILENT);
@@ -111,21 +110,19 @@ public final class GateScaling {
                         .computeIfAbsent(count, c -> new TreeMap<>())
                         .put(method, result.getPrimaryResult());
             }
-            System.err.printf(Locale.ROOT, "gate: %d thread(s) done in %d s%n", count,
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds());
+            System.err.printf(Locale.ROOT, "gate: %d thread(s) done in %d s, load average %s%n", count,
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), Machine.loadAverage());
         }
+        out.println("- load average after the run: " + Machine.loadAverage());
         scores.forEach((work, byThreads) -> print(out, work, byThreads, cores));
     }
 
     private static String header(int cores, List<Integer> threads, String args) {
-        return "- date: " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME) + "\n"
-                + "- machine: " + cores + " cores available to the JVM (" + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + "), " + System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.runtime.version") + "\n"
-                + "- threads: " + threads + "; arguments: " + (args.isEmpty() ? "(defaults)" : args) + "\n"
+        return Machine.describe() + "\n"
+                + "- threads: " + threads + "; arguments: " + (args.isEmpty() ? "(defaults)" : args)
                 + (threads.stream().anyMatch(t -> t > cores)
-                        ? "- more threads than cores: those rows measure oversubscription (threads preempted, also"
-                        + " inside the gate), not contention-freedom\n" : "");
+                        ? "\n- more threads than cores: those rows measure oversubscription (threads preempted, also"
+                        + " inside the gate), not contention-freedom" : "");
     }
 
     private static void print(PrintStream out, long work, Map<Integer, Map<String, Result<?>>> byThreads, int cores) {

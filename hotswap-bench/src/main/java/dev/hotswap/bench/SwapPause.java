@@ -17,8 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -176,10 +174,7 @@ public final class SwapPause {
 
         out.println("# Swap pause under load");
         out.println();
-        out.println("- date: " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
-        out.println("- machine: " + Runtime.getRuntime().availableProcessors() + " cores available to the JVM ("
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "), "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        out.println(Machine.describe());
         out.println(String.format(Locale.ROOT, "- database: %d rows of ~%d bytes, %.1f MB (%d and %d bytes),"
                 + " %s mode, in %s", settings.rows(), settings.rowBytes(), size / 1e6, size, Files.size(second),
                 settings.wal() ? "WAL" : "rollback (delete)", dir));
@@ -202,6 +197,8 @@ public final class SwapPause {
             progress("replica of the file work: " + settings.replica() + " rounds");
             printReplica(out, replica(settings, dir, first, second), settings);
         }
+        out.println();
+        out.println("Load average after the run: " + Machine.loadAverage());
     }
 
     /** The samples of one reader count. */
