@@ -74,8 +74,11 @@ public final class GateScaling {
 
         // work -> threads -> benchmark -> result
         Map<Long, Map<Integer, Map<String, Result<?>>>> scores = new TreeMap<>();
+        Map<Integer, String> othersByThreads = new TreeMap<>();
+        Machine.Usage runStart = Machine.Usage.now();
         for (int count : threads) {
             long started = System.nanoTime();
+            Machine.Usage usage = Machine.Usage.now();
             System.err.printf(Locale.ROOT, "gate: %d thread(s)...%n", count);
             ChainedOptionsBuilder options = new OptionsBuilder().parent(given)
                     .include(GateBenchmark.class.getName() + "\\.")
@@ -110,10 +113,13 @@ public final class GateScaling {
                         .computeIfAbsent(count, c -> new TreeMap<>())
                         .put(method, result.getPrimaryResult());
             }
-            System.err.printf(Locale.ROOT, "gate: %d thread(s) done in %d s, load average %s%n", count,
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), Machine.loadAverage());
+            String others = Machine.Usage.now().othersSince(usage);
+            System.err.printf(Locale.ROOT, "gate: %d thread(s) done in %d s; %s%n", count,
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), others);
+            othersByThreads.put(count, others);
         }
-        out.println("- load average after the run: " + Machine.loadAverage());
+        out.println("- during the run: " + Machine.Usage.now().othersSince(runStart));
+        othersByThreads.forEach((count, others) -> out.println("  - " + count + " thread(s): " + others));
         scores.forEach((work, byThreads) -> print(out, work, byThreads, cores));
     }
 

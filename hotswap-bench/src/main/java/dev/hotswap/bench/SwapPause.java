@@ -167,6 +167,7 @@ public final class SwapPause {
     }
 
     private static void run(Settings settings, Path dir, PrintStream out) throws Exception {
+        Machine.Usage runStart = Machine.Usage.now();
         progress("building two databases of " + settings.rows() + " rows in " + dir);
         Path first = build(dir.resolve("one.sqlite3"), 1, settings);
         Path second = build(dir.resolve("two.sqlite3"), 2, settings);
@@ -188,7 +189,9 @@ public final class SwapPause {
             progress("readers " + readers + ": " + (settings.warmup() + settings.pushes()) + " pushes");
             Path live = dir.resolve("live.sqlite3");
             Files.copy(first, live, StandardCopyOption.REPLACE_EXISTING);
-            print(out, readers, measure(settings, live, first, second, readers));
+            Machine.Usage usage = Machine.Usage.now();
+            Run run = measure(settings, live, first, second, readers);
+            print(out, readers, run, Machine.Usage.now().othersSince(usage));
             for (String side : List.of("", "-wal", "-shm", "-journal")) {
                 Files.deleteIfExists(dir.resolve("live.sqlite3" + side));
             }
@@ -198,7 +201,7 @@ public final class SwapPause {
             printReplica(out, replica(settings, dir, first, second), settings);
         }
         out.println();
-        out.println("Load average after the run: " + Machine.loadAverage());
+        out.println("During the run: " + Machine.Usage.now().othersSince(runStart) + ".");
     }
 
     /** The samples of one reader count. */
@@ -584,10 +587,12 @@ public final class SwapPause {
         return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     }
 
-    private static void print(PrintStream out, int readers, Run run) {
+    private static void print(PrintStream out, int readers, Run run, String others) {
         out.println();
         out.println(String.format(Locale.ROOT, "## %d reader thread%s (%d pushes measured, %.1f s in all)",
                 readers, readers == 1 ? "" : "s", run.done, run.elapsed.toMillis() / 1000.0));
+        out.println();
+        out.println("Meanwhile: " + others + ".");
         out.println();
         out.println("| step | min | median | p90 | max |");
         out.println("|---|---:|---:|---:|---:|");
