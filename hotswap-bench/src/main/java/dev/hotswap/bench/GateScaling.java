@@ -186,11 +186,15 @@ public final class GateScaling {
         return header + "\n" + rule;
     }
 
+    /** Score ± error, with one decimal for scores from 10 up and three significant digits below. */
     private static String throughput(Result<?> result) {
+        double score = result.getScore();
         double error = result.getScoreError();
+        int decimals = score >= 10 ? 1 : score >= 1 ? 2 : 3;
+        String format = "%." + decimals + "f";
         return Double.isNaN(error)
-                ? String.format(Locale.ROOT, "%.1f", result.getScore())
-                : String.format(Locale.ROOT, "%.1f ± %.1f", result.getScore(), error);
+                ? String.format(Locale.ROOT, format, score)
+                : String.format(Locale.ROOT, format + " ± " + format, score, error);
     }
 
     /** Wall-clock nanoseconds of the busy cores per operation; at one thread simply ns/op. */
