@@ -31,8 +31,10 @@ import java.util.concurrent.locks.Lock;
  * <li>{@code PRAGMA integrity_check} (unless skipped);</li>
  * <li>the schema comparison (unless skipped);</li>
  * <li>the swap: close the gate and drain, close every engine connection and tell the listeners,
- *     checkpoint the old file so that no write-ahead log of it can reach the new one, rename the temp
- *     file onto the live file, fsync the directory, reopen, open the gate.</li>
+ *     checkpoint the old file if anything of it is left beside it, so that no write-ahead log of it
+ *     can reach the new one, keep a second link to it, rename the temp file onto the live file, fsync
+ *     the directory, open the gate; then open a first connection to the new file, and drop the old
+ *     file's last link, outside the pause.</li>
  * </ol>
  * Until the rename, any failure deletes the temp file and leaves the live file as it was. A push
  * claims its database on {@link #begin} and releases it on {@link #close()}, so that a second push is
@@ -48,6 +50,8 @@ final class Push implements AutoCloseable {
     private final Hotswap engine;
     private final ManagedDatabase db;
     private Path temp;
+    /** A second link to the replaced file, so that its blocks are freed after the pause, not in it. */
+    private Path retired;
     private boolean closed;
 
     private Push(Hotswap engine, ManagedDatabase db) {
@@ -131,6 +135,11 @@ final class Push implements AutoCloseable {
         progress.status("Swapping database...");
         start = System.nanoTime();
         long pauseNanos = swap(live);
+        try {
+            db.pool().warm();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.ERROR, db.name() + ": the new file was swapped in but does not open", e);
+        }
         Duration swap = since(start);
         long pauseMicros = pauseNanos / 1000;
         db.recordSwap(Instant.now(), pauseMicros);
@@ -157,6 +166,9 @@ final class Push implements AutoCloseable {
         closed = true;
         if (temp != null) {
             TempFiles.delete(temp);
+        }
+        if (retired != null) {
+            TempFiles.delete(retired);
         }
         db.endPush();
     }
@@ -256,6 +268,7 @@ final class Push implements AutoCloseable {
                 setJournalMode(temp, liveWal);
             }
             TempFiles.deleteSideFiles(temp);
+            retired = retire(live);
             Files.move(temp, live, StandardCopyOption.ATOMIC_MOVE);
             temp = null;
             try {
@@ -263,11 +276,6 @@ final class Push implements AutoCloseable {
             } catch (IOException e) {
                 // The rename is visible already; only its durability across a power cut is in doubt.
                 LOG.log(System.Logger.Level.WARNING, db.name() + ": fsync of " + live.getParent() + " failed", e);
-            }
-            try {
-                db.pool().warm();
-            } catch (SQLException e) {
-                LOG.log(System.Logger.Level.ERROR, db.name() + ": the new file was swapped in but does not open", e);
             }
         } finally {
             for (SwapListener listener : told) {
@@ -283,6 +291,22 @@ final class Push implements AutoCloseable {
     }
 
     /**
+     * Links the live file under a fresh temp name, so that the rename over it does not drop its last
+     * link: freeing a large file's blocks takes milliseconds, and they would be spent with the gate
+     * closed. {@link #close()} deletes the link after the gate has reopened; a crash in between leaves
+     * a temp file that the next start deletes. Without hard links (some file systems), returns null.
+     */
+    private Path retire(Path live) {
+        Path link = TempFiles.fresh(live);
+        try {
+            return Files.createLink(link, live);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.DEBUG, db.name() + ": no hard link to keep the old file; it is freed in the pause", e);
+            return null;
+        }
+    }
+
+    /**
      * Makes sure nothing of the old file can be applied to the new one. With every engine connection
      * closed, one last connection checkpoints the write-ahead log into the file and truncates it (WAL
      * mode), or rolls back a hot journal (rollback modes); when it closes as the last connection,
@@ -291,6 +315,12 @@ final class Push implements AutoCloseable {
      * because that connection's next write would land in a log the new file would replay.
      */
     private void quiesce(Path live) throws SwapRefusedException, IOException {
+        if (Sqlite.SIDE_FILE_SUFFIXES.stream().noneMatch(side -> Files.exists(Sqlite.sideFile(live, side)))) {
+            // The pool's last close checkpointed and removed -wal and -shm, and no journal is
+            // left: nothing of the old file can reach the new one, and opening it again would
+            // only cost time in the pause.
+            return;
+        }
         DatabaseHeader header = DatabaseHeader.read(live);
         boolean wal = header != null && header.wal();
         try (Connection connection = Sqlite.open(live, QUIESCE_BUSY_TIMEOUT);

@@ -26,6 +26,12 @@ final class TempFiles {
         return Files.createTempFile(live.getParent(), "." + live.getFileName() + MARK, SUFFIX);
     }
 
+    /** A fresh temp-file name in the directory of {@code live}, not created. */
+    static Path fresh(Path live) {
+        long random = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+        return live.resolveSibling("." + live.getFileName() + MARK + random + SUFFIX);
+    }
+
     /** Whether {@code name} is a temp file of {@code live}, or a side file of one. */
     static boolean isTempOf(Path live, String name) {
         String prefix = "." + live.getFileName() + MARK;

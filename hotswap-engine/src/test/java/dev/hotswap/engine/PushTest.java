@@ -68,6 +68,19 @@ class PushTest {
     }
 
     @Test
+    void aCrashBetweenRenameAndUnlinkLeavesOnlyAnOrphanTheNextStartDeletes() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 10);
+        // What a kill -9 right after the swap's rename leaves: the retired old file, hard-linked.
+        Path retired = Files.createLink(TempFiles.fresh(live), fixture.versioned("old.sqlite3", false, 0, 10));
+        try (Hotswap hotswap = started(live);
+                Connection connection = hotswap.dataSource("production").getConnection()) {
+            assertEquals(List.of("1"), EngineFixture.query(connection, "SELECT version FROM meta"));
+            assertFalse(Files.exists(retired));
+            assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+        }
+    }
+
+    @Test
     void refusesFileThatFailsIntegrityCheck() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 10);
         Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 2000);
