@@ -114,8 +114,7 @@ class DemoEndToEndIT {
     @ValueSource(strings = {"jetty", "undertow"})
     void refusesTruncatedUpload(String server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
-            byte[] whole = Files.readAllBytes(database("big.sqlite3",
-                    IntStream.range(0, 5000).mapToObj(i -> "row " + i).toList()));
+            byte[] whole = rows(5000);
             assertRefusedAndUntouched(demo, Arrays.copyOf(whole, whole.length / 2));
         }
     }
@@ -124,8 +123,7 @@ class DemoEndToEndIT {
     @ValueSource(strings = {"jetty", "undertow"})
     void refusesCorruptPage(String server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
-            byte[] bytes = Files.readAllBytes(database("corrupt.sqlite3",
-                    IntStream.range(0, 5000).mapToObj(i -> "row " + i).toList()));
+            byte[] bytes = rows(5000);
             int pageSize = ((bytes[16] & 0xff) << 8) | (bytes[17] & 0xff);
             // Scramble the middle of page 3 (a b-tree page of the table): the header stays valid,
             // so only PRAGMA integrity_check can tell.
@@ -197,8 +195,7 @@ class DemoEndToEndIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "undertow"})
     void serverKilledMidUploadLeavesTheLiveFileAndTheNextStartCleansUp(String server) throws Exception {
-        byte[] big = Files.readAllBytes(database("big.sqlite3",
-                IntStream.range(0, 20_000).mapToObj(i -> "row " + i).toList()));
+        byte[] big = rows(20_000);
         byte[] before;
         Process push;
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
@@ -259,6 +256,12 @@ class DemoEndToEndIT {
         assertEquals("[\"apple\",\"banana\",\"cherry\"]", demo.get("/items").body());
         assertEquals(List.of(), tempFiles(demo.db));
         return refused;
+    }
+
+    /** The bytes of a demo database of {@code count} rows named {@code row <i>}. */
+    private byte[] rows(int count) throws IOException, SQLException {
+        return Files.readAllBytes(database("rows-" + count + ".sqlite3",
+                IntStream.range(0, count).mapToObj(i -> "row " + i).toList()));
     }
 
     private Path database(String name, List<String> names) throws IOException, SQLException {
