@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.SwapGate;
+import dev.hotswap.testkit.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotswap.engine.SwapRefusedException;
+import dev.hotswap.testkit.Dataset;
+import dev.hotswap.testkit.Hammer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

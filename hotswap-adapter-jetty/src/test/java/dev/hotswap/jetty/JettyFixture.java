@@ -6,6 +6,7 @@ import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.engine.SwapGate;
 import dev.hotswap.engine.SwapRefusedException;
+import dev.hotswap.testkit.Dataset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

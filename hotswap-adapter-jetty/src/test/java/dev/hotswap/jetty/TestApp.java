@@ -1,5 +1,6 @@
 package dev.hotswap.jetty;
 
+import dev.hotswap.testkit.Dataset;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;

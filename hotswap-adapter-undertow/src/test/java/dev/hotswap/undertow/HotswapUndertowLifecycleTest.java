@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.testkit.Dataset;
 import io.undertow.Undertow;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.hotswap.undertow;
 
+import dev.hotswap.testkit.Dataset;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;

@@ -6,6 +6,7 @@ import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.engine.SwapGate;
 import dev.hotswap.engine.SwapRefusedException;
+import dev.hotswap.testkit.Dataset;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

@@ -1,4 +1,4 @@
-package dev.hotswap.undertow;
+package dev.hotswap.testkit;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Client threads that send requests in a loop, each until {@link #stop()} or its request cap, and
  * tally every request that did not answer as expected (a wrong status, a wrong body, an I/O error).
  */
-final class Hammer {
+public final class Hammer {
     /** One request by client {@code client}; returns null if it answered as expected, else why not. */
-    interface Call {
+    public interface Call {
         String send(int client, int sequence) throws Exception;
     }
 
     /** What the clients saw: how many requests, and the first few failures of {@code failureCount}. */
-    record Tally(long requests, long failureCount, List<String> failures) {
+    public record Tally(long requests, long failureCount, List<String> failures) {
     }
 
     private static final int KEPT_FAILURES = 20;
@@ -36,7 +36,7 @@ final class Hammer {
     }
 
     /** Starts {@code clients} threads, each sending at most {@code cap} requests. */
-    static Hammer start(int clients, int cap, Call call) {
+    public static Hammer start(int clients, int cap, Call call) {
         Hammer hammer = new Hammer(clients);
         for (int c = 0; c < clients; c++) {
             int client = c;
@@ -69,20 +69,20 @@ final class Hammer {
     }
 
     /** Waits until every client has had an answer, so that what follows overlaps with all of them. */
-    void awaitEveryClient() throws InterruptedException {
+    public void awaitEveryClient() throws InterruptedException {
         if (!everyClientAnswered.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("not every client answered within 30 s");
         }
     }
 
     /** Stops the clients after their current request and waits for them. */
-    Tally stop() throws InterruptedException {
+    public Tally stop() throws InterruptedException {
         stopped.set(true);
         return await();
     }
 
     /** Waits for every client to have sent its cap of requests. */
-    Tally await() throws InterruptedException {
+    public Tally await() throws InterruptedException {
         for (Thread thread : threads) {
             thread.join();
         }

@@ -1,4 +1,4 @@
-package dev.hotswap.jetty;
+package dev.hotswap.testkit;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,16 +15,17 @@ import javax.sql.DataSource;
  * for writers, and the exact text a reader returns for it: every item name in id order, joined by
  * commas.
  */
-record Dataset(Path file, String text) {
-    static final int ROWS = 50;
+public record Dataset(Path file, String text) {
+    /** How many items {@link #create} writes. */
+    public static final int ROWS = 50;
 
     /** Creates {@code file}, in rollback-journal mode, with {@value #ROWS} items named {@code prefix-i}. */
-    static Dataset create(Path file, String prefix) throws SQLException {
+    public static Dataset create(Path file, String prefix) throws SQLException {
         return create(file, prefix, false);
     }
 
     /** Creates {@code file} with {@value #ROWS} items named {@code prefix-1} to {@code prefix-50}. */
-    static Dataset create(Path file, String prefix, boolean wal) throws SQLException {
+    public static Dataset create(Path file, String prefix, boolean wal) throws SQLException {
         StringJoiner text = new StringJoiner(",");
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             try (Statement statement = connection.createStatement()) {
@@ -47,7 +48,7 @@ record Dataset(Path file, String text) {
     }
 
     /** What a reader answers: every item name in id order, joined by commas. */
-    static String readItems(DataSource dataSource) throws SQLException {
+    public static String readItems(DataSource dataSource) throws SQLException {
         StringJoiner text = new StringJoiner(",");
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
@@ -60,7 +61,7 @@ record Dataset(Path file, String text) {
     }
 
     /** What a writer does: inserts one row into {@code writes}. */
-    static void insertWrite(DataSource dataSource, String note) throws SQLException {
+    public static void insertWrite(DataSource dataSource, String note) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO writes (note) VALUES (?)")) {
             insert.setString(1, note);
