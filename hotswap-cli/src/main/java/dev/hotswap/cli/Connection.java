@@ -123,17 +123,25 @@ final class Connection implements AutoCloseable {
         } catch (TruncatedStreamException e) {
             throw CommandFailure.unreachable("the server at " + socket
                     + " closed the connection during the handshake");
+        } catch (TransferAbortedException e) {
+            // The server answered HELLO with EXIT: it refused the connection (busy, or a uid it
+            // does not serve). Its code and message are the answer.
+            throw refusal(e);
         } catch (ProtocolException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(CommandFailure.PREFIX)) {
-                // The server answered HELLO with EXIT: it refused the connection (busy, or a uid it
-                // does not serve). Handshake.client keeps only the message; the engine sends code 1.
-                throw CommandFailure.failed(e.getMessage());
-            }
             throw CommandFailure.unreachable("the server at " + socket
                     + " does not speak the hotswap protocol: " + e.getMessage());
         } catch (IOException e) {
             throw CommandFailure.unreachable("the server at " + socket + " dropped the connection during"
                     + " the handshake: " + e.getMessage());
+        }
+    }
+
+    private static CommandFailure refusal(TransferAbortedException e) {
+        try {
+            Exit exit = Exit.from(e.frame());
+            return exit.code() == Protocol.EXIT_OK ? CommandFailure.failed(e.getMessage()) : CommandFailure.of(exit);
+        } catch (ProtocolException malformed) {
+            return CommandFailure.failed(e.getMessage());
         }
     }
 

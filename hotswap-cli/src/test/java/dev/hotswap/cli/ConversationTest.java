@@ -53,6 +53,20 @@ class ConversationTest {
     }
 
     @Test
+    void anExitInsteadOfHelloKeepsTheServersCode() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.next();
+            peer.exit(2, "ERROR: this server takes no requests from protocol clients of this kind");
+            peer.awaitClose();
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            server.await();
+            assertEquals(2, run.code(), run::toString);
+            assertEquals("ERROR: this server takes no requests from protocol clients of this kind\n", run.stderr());
+        }
+    }
+
+    @Test
     void aPeerThatIsNotHotswapExitsThree() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(peer -> {
             peer.next();

@@ -15,6 +15,8 @@ public final class Handshake {
      * Client side, speaking {@link Protocol#VERSION}.
      *
      * @throws VersionMismatchException if the server speaks another version
+     * @throws TransferAbortedException if the server answered with {@code EXIT} instead; its
+     *     {@link TransferAbortedException#frame() frame} carries the code and message
      * @throws ProtocolException if the server's answer is not a {@code HELLO}
      */
     public static void client(FrameReader in, FrameWriter out) throws IOException {
@@ -26,7 +28,8 @@ public final class Handshake {
         out.send(new Hello(version).toFrame());
         Frame answer = in.read();
         if (answer != null && answer.type() == FrameType.EXIT) {
-            throw new ProtocolException(Exit.from(answer).message());
+            // The server will not talk to us (busy, or our uid is not allowed): its EXIT says why.
+            throw new TransferAbortedException(Exit.from(answer).message(), answer);
         }
         int serverVersion = Hello.from(answer).version();
         if (serverVersion != version) {

@@ -63,9 +63,10 @@ class HandshakeTest {
     void clientReportsAnExitInsteadOfHello() throws Exception {
         Peers peers = Peers.connect();
         peers.serverOut().send(new Exit(Protocol.EXIT_FAILED, "ERROR: too many connections").toFrame());
-        ProtocolException refused = assertThrows(ProtocolException.class,
+        TransferAbortedException refused = assertThrows(TransferAbortedException.class,
                 () -> Handshake.client(peers.clientIn(), peers.clientOut()));
         assertEquals("ERROR: too many connections", refused.getMessage());
+        assertEquals(new Exit(Protocol.EXIT_FAILED, "ERROR: too many connections"), Exit.from(refused.frame()));
     }
 
     interface IoAction {
