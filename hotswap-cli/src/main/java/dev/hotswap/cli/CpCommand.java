@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -62,8 +62,8 @@ final class CpCommand implements Callable<Integer> {
     @Option(names = "--skip-schema-check", description = "Push even if the schema differs from the live one.")
     private boolean skipSchemaCheck;
 
-    @Mixin
-    private SocketOption socket;
+    @ParentCommand
+    private HotswapCommand hotswap;
 
     private final Environment environment;
     private final Reporter reporter;
@@ -90,7 +90,7 @@ final class CpCommand implements Callable<Integer> {
         if (skipSchemaCheck) {
             options.put("skip-schema-check", "true");
         }
-        Path socketPath = socket.resolve(environment);
+        Path socketPath = hotswap.socket().resolve(environment);
         try (Connection connection = Connection.open(socketPath)) {
             Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
             try {

@@ -2,6 +2,7 @@ package dev.hotswap.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -28,6 +29,14 @@ import picocli.CommandLine.Spec;
 final class HotswapCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private SocketOption socket;
+
+    /** The {@code --socket} option, wherever on the command line it was given. */
+    SocketOption socket() {
+        return socket;
+    }
 
     @Override
     public Integer call() {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code hotswap ls}: the databases the app manages and their state, as a table on stdout. */
 @Command(name = "ls",
@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
 final class LsCommand implements Callable<Integer> {
     private static final String[] HEADER = {"NAME", "PATH", "SIZE", "PAGE", "JOURNAL", "SWAPPED", "PAUSE"};
 
-    @Mixin
-    private SocketOption socket;
+    @ParentCommand
+    private HotswapCommand hotswap;
 
     private final Environment environment;
     private final Reporter reporter;
@@ -34,7 +34,7 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CommandFailure {
         String text;
-        try (Connection connection = Connection.open(socket.resolve(environment))) {
+        try (Connection connection = Connection.open(hotswap.socket().resolve(environment))) {
             text = connection.call(Request.of("ls"), reporter);
         }
         environment.print(table(text));

@@ -2,13 +2,17 @@ package dev.hotswap.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code --socket PATH} option shared by the commands that talk to the server. */
+/**
+ * The {@code --socket PATH} option, declared once on {@code hotswap} and inherited by every command,
+ * so that it may stand before the command ({@code hotswap --socket S cp ...}) or after it.
+ */
 final class SocketOption {
     static final String VARIABLE = "HOTSWAP_SOCKET";
     static final String DEFAULT = "tmp/sockets/hotswap.sock";
 
-    @Option(names = "--socket", paramLabel = "PATH",
+    @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "The app's hotswap socket. Default: $" + VARIABLE + ", else " + DEFAULT
                     + " in the current directory.")
     private String socket;

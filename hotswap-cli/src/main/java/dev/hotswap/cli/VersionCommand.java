@@ -3,7 +3,7 @@ package dev.hotswap.cli;
 import dev.hotswap.protocol.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
 /** {@code hotswap version}: this command's version, and with {@code --server} the engine's. */
@@ -20,8 +20,8 @@ final class VersionCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Also print the version of the engine behind the socket.")
     private boolean server;
 
-    @Mixin
-    private SocketOption socket;
+    @ParentCommand
+    private HotswapCommand hotswap;
 
     private final Environment environment;
     private final Reporter reporter;
@@ -35,7 +35,7 @@ final class VersionCommand implements Callable<Integer> {
     public Integer call() throws CommandFailure {
         environment.print(Version.line() + "\n");
         if (server) {
-            try (Connection connection = Connection.open(socket.resolve(environment))) {
+            try (Connection connection = Connection.open(hotswap.socket().resolve(environment))) {
                 String text = connection.call(Request.of("version"), reporter).strip();
                 environment.print(text + "\n");
             }

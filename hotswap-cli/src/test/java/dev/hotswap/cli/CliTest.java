@@ -106,6 +106,18 @@ class CliTest {
     }
 
     @Test
+    void socketOptionMayStandBeforeOrAfterTheCommand() {
+        for (String[] args : new String[][] {{"--socket", "/nowhere/b.sock", "cp", "new.sqlite3", "production"},
+            {"cp", "--socket", "/nowhere/b.sock", "new.sqlite3", "production"},
+            {"cp", "new.sqlite3", "production", "--socket", "/nowhere/b.sock"},
+            {"--socket", "/nowhere/b.sock", "ls"}, {"--socket", "/nowhere/b.sock", "version", "--server"}}) {
+            CommandRun.Result run = CommandRun.in(dir).run(args);
+            assertEquals(3, run.code(), run::toString);
+            assertTrue(run.stderr().contains("no hotswap server at /nowhere/b.sock:"), run::toString);
+        }
+    }
+
+    @Test
     void refusedConnectionExitsThree() throws IOException {
         Path sockets = Files.createTempDirectory(Path.of("/tmp"), "hs");
         Path socket = sockets.resolve("dead.sock");
