@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.testkit.Dataset;
+import dev.hotswap.testkit.LiveServer;
 import io.undertow.Undertow;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,7 +31,7 @@ class HotswapUndertowLifecycleTest {
         Dataset data = Dataset.create(dir.resolve("live.sqlite3"), "old");
         Hotswap hotswap = engine(data.file());
         TestApp app = new TestApp(() -> hotswap.dataSource(UndertowFixture.DATABASE));
-        HttpClient client = UndertowFixture.client();
+        HttpClient client = LiveServer.client();
 
         URI items;
         try (HotswapUndertow running = HotswapUndertow.start(UndertowFixture.localServer(), app, hotswap)) {
