@@ -11,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import dev.hotswap.protocol.CorruptStreamException;
@@ -41,6 +42,7 @@ final class AdminConnection {
     private static final String SKIP_INTEGRITY = "skip-integrity-check";
     private static final String SKIP_SCHEMA = "skip-schema-check";
     private static final Set<String> CP_OPTIONS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
+    private static final String ROLLBACK_TO = "to";
 
     private final Hotswap engine;
     private final AFUNIXSocket socket;
@@ -110,16 +112,17 @@ final class AdminConnection {
             case "cp" -> cp(request);
             case "ls" -> {
                 if (noArguments(request)) {
-                    text(engine.listing());
+                    text(StatusListing.of(engine.status()));
                 }
             }
+            case "rollback" -> rollback(request);
             case "version" -> {
                 if (noArguments(request)) {
                     text("hotswap-engine " + version() + " protocol " + Protocol.VERSION + "\n");
                 }
             }
             default -> exit(Protocol.EXIT_USAGE, "ERROR: unknown command '" + request.command()
-                    + "' (commands: cp, ls, version)");
+                    + "' (commands: cp, ls, rollback, version)");
         }
     }
 
@@ -133,7 +136,7 @@ final class AdminConnection {
 
     private void text(String text) throws IOException {
         DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
-        data.write(Hotswap.utf8(text));
+        data.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         data.finish();
         exit(Protocol.EXIT_OK, "");
     }
@@ -174,8 +177,9 @@ final class AdminConnection {
     }
 
     /**
-     * The managed database {@code argument} names, by name or by absolute path (the configured path
-     * or the file it leads to). Client paths are only compared, never opened.
+     * The managed database {@code argument} names, by name or by absolute path (the configured path,
+     * the same path through its directory's real path, or the current generation's file). Client
+     * paths are only compared, never opened.
      */
     private ManagedDatabase match(String argument) {
         Path path = null;
@@ -193,12 +197,8 @@ final class AdminConnection {
         }
         if (path != null) {
             for (ManagedDatabase db : engine.databases()) {
-                try {
-                    if (db.realPath().equals(path)) {
-                        return db;
-                    }
-                } catch (IOException e) {
-                    // a managed file that is missing matches nothing by its target
+                if (db.isNamedBy(path)) {
+                    return db;
                 }
             }
         }
@@ -206,20 +206,20 @@ final class AdminConnection {
     }
 
     private void push(ManagedDatabase db, PushOptions options) throws IOException {
-        Push push;
-        try {
-            push = Push.begin(engine, db);
-        } catch (SwapRefusedException e) {
-            exit(Protocol.EXIT_FAILED, e.getMessage());
+        if (db.isClaimed()) {
+            // Refused before READY, so that the client does not upload for nothing; the claim
+            // itself is taken (and may still be refused) when the upload begins.
+            exit(Protocol.EXIT_FAILED, "ERROR: another push or rollback of " + db.name() + " is in progress");
             return;
         }
         DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
-        try (push) {
+        try {
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
-            push.run(data, options, progress());
+            engine.push(db, data, options, progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
             exit(Protocol.EXIT_FAILED, e.getMessage());
+            drain(data);
         } catch (TransferAbortedException e) {
             String reason = e.frame() != null && e.frame().type() == FrameType.ABORT ? e.frame().text() : e.getMessage();
             LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " aborted by the client: " + reason);
@@ -258,6 +258,45 @@ final class AdminConnection {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "draining a refused upload ended", e);
+        }
+    }
+
+    /** {@code rollback NAME|PATH [to=GEN]}: makes an earlier generation current, reporting like a push. */
+    private void rollback(Request request) throws IOException {
+        if (request.args().size() != 1) {
+            exit(Protocol.EXIT_USAGE, "ERROR: rollback takes 1 argument (the database), got " + request.args().size());
+            return;
+        }
+        for (String option : request.options().keySet()) {
+            if (!option.equals(ROLLBACK_TO)) {
+                exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option + "' for rollback (options: " + ROLLBACK_TO + ")");
+                return;
+            }
+        }
+        ManagedDatabase db = match(request.args().get(0));
+        if (db == null) {
+            exit(Protocol.EXIT_USAGE, "ERROR: " + request.args().get(0) + " is not a managed database (managed: "
+                    + engine.describe() + ")");
+            return;
+        }
+        OptionalLong to = OptionalLong.empty();
+        String value = request.options().get(ROLLBACK_TO);
+        if (value != null) {
+            try {
+                to = OptionalLong.of(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                exit(Protocol.EXIT_USAGE, "ERROR: option " + ROLLBACK_TO + " takes a generation number, not '" + value + "'");
+                return;
+            }
+        }
+        try {
+            engine.rollback(db, to, progress());
+            exit(Protocol.EXIT_OK, "OK");
+        } catch (SwapRefusedException e) {
+            exit(Protocol.EXIT_FAILED, e.getMessage());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, db.name() + ": rollback for " + peer + " failed", e);
+            exit(Protocol.EXIT_FAILED, "ERROR: rollback failed: " + e.getMessage());
         }
     }
 

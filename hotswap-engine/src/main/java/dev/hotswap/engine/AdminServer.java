@@ -47,6 +47,8 @@ final class AdminServer implements AutoCloseable {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int BACKLOG = 16;
+    /** How long {@link #close()} waits for running conversations after cutting them off. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Hotswap engine;
     private final Path socketPath;
@@ -109,6 +111,25 @@ final class AdminServer implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Fails if a live server answers on {@code socketPath}; touches nothing. The engine asks this
+     * before it takes its databases, so that a second instance on the same socket leaves the first
+     * one's files alone.
+     */
+    static void refuseIfLive(Path socketPath) throws IOException {
+        if (!Files.exists(socketPath, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        AFUNIXSocket probe;
+        try {
+            probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socketPath));
+        } catch (SocketException e) {
+            return; // nobody answers: start() replaces the stale socket file
+        }
+        probe.close();
+        throw new IOException("a live server answers on " + socketPath + "; refusing to start a second one");
     }
 
     /** Deletes a socket file no server answers on; refuses a live one or a file that is no socket. */
@@ -250,8 +271,8 @@ final class AdminServer implements AutoCloseable {
         active.forEach(AdminConnection::abort);
         handlers.shutdown();
         try {
-            // A conversation inside a swap finishes the swap (bounded by the drain timeout) first.
-            if (!handlers.awaitTermination(engine.drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+            // A conversation inside a swap finishes the swap first: file work, no waiting on requests.
+            if (!handlers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "admin conversations still running after close");
             }
         } catch (InterruptedException e) {

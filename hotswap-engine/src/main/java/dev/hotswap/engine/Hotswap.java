@@ -3,17 +3,20 @@ package dev.hotswap.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -26,101 +29,122 @@ import javax.sql.DataSource;
  *     .database("production", Path.of("db/production.sqlite3"))
  *     .build()
  *     .start();                                      // binds tmp/sockets/hotswap.sock
- * DataSource db = hotswap.dataSource("production");  // the app's connections: closed at swap time
+ * DataSource db = hotswap.dataSource("production");  // connections of the request's generation
  * SwapGate gate = hotswap.gate();                    // adapters: enter before, leave after each request
  * ...
  * hotswap.close();
  * }</pre>
  *
- * <p>The application must not hold connections to a managed file across a swap. Connections from
- * {@link #dataSource(String)} are closed by the engine when it swaps; an application with its own
- * pool closes that pool's connections in a {@link SwapListener}. A connection left open elsewhere
- * keeps the old file's write-ahead log alive; the engine then refuses the swap rather than let those
- * frames reach the new file.
- *
- * <p>A database whose write-ahead log persists after its last connection closes (SQLite's
- * {@code SQLITE_FCNTL_PERSIST_WAL}) cannot be told apart from one still open elsewhere, so its
- * swaps are refused. At {@link #start()} the engine deletes its temp files next to every managed
- * file: two engines must not manage the same file.
- *
- * <p><b>Symbolic links.</b> If a managed path is a symbolic link, the swap replaces the file the link
- * points to, in that file's directory (where the temp file is written too); the link itself is never
- * changed, so deployments that switch links (releases/42/db.sqlite3) keep working.
+ * <p><b>Generations.</b> Every pushed file becomes a generation with a file of its own, in a hidden
+ * folder beside the data ({@code db/.hotswap/production.sqlite3/000042.sqlite3}); the live path is a
+ * symbolic link to the current one. A swap makes the new generation durable, points the link at it,
+ * and flips which generation new requests get; requests in flight finish on the one they started on,
+ * and a generation closes when its last request and connection are gone. {@link #rollback} makes an
+ * earlier generation current the same way. A file found at the live path (a regular file, or an
+ * operator's link to a file elsewhere) is served as it is and becomes a generation on the first swap.
+ * The invariant: while a file is open, it is opened under one path only, and nothing renames it.
  *
  * <p><b>Missing knobs</b>, on purpose: no way to skip the header sanity check (a truncated file must
- * never go live), no busy timeout setting (5 s, as SQLite's own default advice), no swap without
- * draining, no push into a database that does not exist yet (the schema check needs a live file).
+ * never go live), no busy timeout setting (5 s, as SQLite's own default advice), no push into a
+ * database that does not exist yet (the schema check needs a live file), no way to make requests wait
+ * for a swap (none ever needs to).
  */
 public final class Hotswap implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hotswap.class.getName());
-    static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
 
     private enum State { NEW, STARTED, CLOSED }
 
-    private final Map<String, ManagedDatabase> databases;
-    private final Path socketPath;
-    private final Duration drainTimeout;
-    private final long[] allowedUids;
-    private final List<SwapListener> listeners;
-    private final int maxConnections;
-    private final boolean socketEnabled;
-    private final Duration idleTimeout;
+    private final Settings settings;
+    private final List<ManagedDatabase> databases = new ArrayList<>();
+    private final Map<String, ManagedDatabase> byName = new HashMap<>();
     private final SwapGate gate = new SwapGate();
-    private final ReentrantLock swapLock = new ReentrantLock();
+    private final Object flipLock = new Object();
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "hotswap-retire");
+        thread.setDaemon(true);
+        return thread;
+    });
     private State state = State.NEW;
     private AdminServer server;
 
-    private Hotswap(Builder builder) {
-        Map<String, ManagedDatabase> byName = new LinkedHashMap<>();
-        builder.databases.forEach((name, path) ->
-                byName.put(name, new ManagedDatabase(name, path, builder.poolSize, BUSY_TIMEOUT)));
-        this.databases = byName;
-        this.socketPath = builder.socket;
-        this.drainTimeout = builder.drainTimeout;
-        this.allowedUids = builder.allowedUids.clone();
-        this.listeners = List.copyOf(builder.listeners);
-        this.maxConnections = builder.maxConnections;
-        this.socketEnabled = builder.socketEnabled;
-        this.idleTimeout = builder.idleTimeout;
+    private Hotswap(Settings settings) {
+        this.settings = settings;
+        settings.databases().forEach((name, path) -> {
+            ManagedDatabase db = new ManagedDatabase(name, databases.size(), path, settings, gate);
+            databases.add(db);
+            byName.put(name, db);
+        });
     }
 
-    /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, drain timeout 5 s. */
+    /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, keep 1 earlier generation. */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Checks that every managed file exists, deletes temp files a crash left next to them, and binds
-     * the admin socket (unless disabled).
+     * Checks that every managed path leads to a file, makes sure no live server answers on the admin
+     * socket, takes each database's generation folder (its lock keeps a second engine away), deletes
+     * what a crash left there, opens the current generations, and binds the admin socket (unless
+     * disabled). A failure leaves nothing taken and, up to the folders' lock, nothing touched.
      *
      * @return this
-     * @throws IOException if a database file is missing, or the socket cannot be bound (for instance
-     *     because a live server answers on it)
+     * @throws IOException if a database path leads nowhere (missing, a dangling link), two names lead
+     *     to one file, another engine manages a database, or the socket cannot be bound (a live server
+     *     answers on it)
      * @throws IllegalStateException if started or closed before
      */
     public synchronized Hotswap start() throws IOException {
         if (state != State.NEW) {
-            throw new IllegalStateException("hotswap is " + state.name().toLowerCase(java.util.Locale.ROOT)
+            throw new IllegalStateException("hotswap is " + state.name().toLowerCase(Locale.ROOT)
                     + "; start() works once, on a new instance");
         }
-        for (ManagedDatabase db : databases.values()) {
-            db.requireFile();
-            TempFiles.deleteOrphans(db.path());
-            Path real = db.realPath();
-            if (!real.getParent().equals(db.path().getParent()) || !real.getFileName().equals(db.path().getFileName())) {
-                TempFiles.deleteOrphans(real);
-            }
+        try {
+            open();
+        } catch (IOException | RuntimeException e) {
+            state = State.CLOSED;
+            databases.forEach(ManagedDatabase::close);
+            background.shutdownNow();
+            throw e;
         }
-        if (socketEnabled) {
-            server = AdminServer.start(this, socketPath, allowedUids, maxConnections, idleTimeout);
-        }
+        long period = Math.max(50, Math.min(1000, settings.pinWarning().toMillis() / 4));
+        background.scheduleWithFixedDelay(this::warnAboutPinned, period, period, TimeUnit.MILLISECONDS);
         state = State.STARTED;
-        LOG.log(System.Logger.Level.INFO, "hotswap started: {0}{1}", databases.values(),
-                socketEnabled ? ", socket " + socketPath : ", no socket");
+        LOG.log(System.Logger.Level.INFO, "hotswap started: {0}{1}", describe(),
+                settings.socketEnabled() ? ", socket " + settings.socket() : ", no socket");
         return this;
     }
 
-    /** Stops the admin socket (its file is removed) and closes the engine's connections. Idempotent. */
+    private void open() throws IOException {
+        List<GenerationFolder.Location> locations = new ArrayList<>();
+        Map<Path, String> files = new HashMap<>();
+        for (ManagedDatabase db : databases) {
+            GenerationFolder.Location location = GenerationFolder.locate(db.name(), db.path());
+            String other = files.putIfAbsent(location.file(), db.name());
+            if (other != null) {
+                throw new IOException("databases " + other + " and " + db.name() + " are one file, " + location.file()
+                        + "; manage it once");
+            }
+            locations.add(location);
+        }
+        if (settings.socketEnabled()) {
+            AdminServer.refuseIfLive(settings.socket());
+        }
+        List<Generation> current = new ArrayList<>();
+        for (int i = 0; i < databases.size(); i++) {
+            current.add(databases.get(i).open(locations.get(i), this::retire));
+        }
+        gate.flip(new View(current, this::release));
+        if (settings.socketEnabled()) {
+            server = AdminServer.start(this, settings.socket(), settings.allowedUids(), settings.maxConnections(),
+                    settings.idleTimeout());
+        }
+    }
+
+    /**
+     * Stops the admin socket (its file is removed), closes every generation's connections and releases
+     * the generation folders. Stop the web server first: requests still running lose their
+     * connections. Idempotent.
+     */
     @Override
     public void close() {
         AdminServer stopping;
@@ -128,14 +152,29 @@ public final class Hotswap implements AutoCloseable {
             if (state == State.CLOSED) {
                 return;
             }
+            boolean started = state == State.STARTED;
             state = State.CLOSED;
             stopping = server;
             server = null;
+            if (!started) {
+                background.shutdownNow();
+                return;
+            }
         }
         if (stopping != null) {
             stopping.close();
         }
-        databases.values().forEach(db -> db.pool().close());
+        // Retirements already queued finish (their pools close, SQLite checkpoints); the periodic
+        // pin watch stops. Then whatever is still open closes here.
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "generations still retiring after 10 s; closing the rest now");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        databases.forEach(ManagedDatabase::close);
         LOG.log(System.Logger.Level.INFO, "hotswap closed");
     }
 
@@ -145,10 +184,10 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
-     * The engine-owned connection pool of {@code database}: a {@code DataSource} whose connections
-     * return to the pool on {@code close()}, and are closed by the engine when it swaps the file (the
-     * gate is drained then, so only connections used outside the gate notice). Connections carry a
-     * 5 s busy timeout. Use it inside the gate:
+     * The data source of {@code database}: each connection comes from the generation the calling
+     * thread's request pinned (see {@link SwapGate}), or from the current one outside any request,
+     * and keeps that generation open until it is closed. Connections of the engine's own pool carry
+     * a 5 s busy timeout and go back to the pool on {@code close()}, their transaction rolled back.
      * <pre>{@code
      * try (Connection c = hotswap.dataSource("production").getConnection()) { ... }
      * }</pre>
@@ -156,16 +195,17 @@ public final class Hotswap implements AutoCloseable {
      * @throws IllegalArgumentException if {@code database} is not managed
      */
     public DataSource dataSource(String database) {
-        return managed(database).pool();
+        return managed(database).dataSource();
     }
 
     /**
      * Pushes a new file into {@code database} in-process, through the same pipeline as the socket:
-     * {@code content} is read to its end into a temp file, checked, and swapped in.
+     * {@code content} is read to its end into a temp file, checked, made a durable generation, and
+     * made current.
      *
-     * @throws SwapRefusedException if a check, the drain or the concurrency rule refused; the live
-     *     file is untouched
-     * @throws IOException if reading {@code content} or writing the temp file failed (untouched too)
+     * @throws SwapRefusedException if a check or the one-at-a-time rule refused; nothing changed
+     * @throws IOException if reading {@code content} or a file operation failed; nothing changed unless
+     *     the message says so
      * @throws IllegalArgumentException if {@code database} is not managed
      * @throws IllegalStateException if not started, or closed
      */
@@ -175,14 +215,77 @@ public final class Hotswap implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         ManagedDatabase db = managed(database);
         requireStarted();
-        try (Push push = Push.begin(this, db)) {
-            return push.run(content, options, Progress.NONE);
+        return push(db, content, options, Progress.NONE);
+    }
+
+    /**
+     * Receives and checks a new file of {@code database} as {@link #push} does, and makes it a durable
+     * generation that is not current: {@link #activate} makes it current, closing the returned handle
+     * discards it. Until then, other pushes and rollbacks of the database are refused.
+     *
+     * @param rolloutId a fleet rollout id recorded with the generation (letters, digits, {@code ._-}),
+     *     or null
+     * @throws SwapRefusedException if a check or the one-at-a-time rule refused; nothing changed
+     * @throws IOException if reading {@code content} or a file operation failed; nothing changed
+     */
+    public StagedGeneration stage(String database, InputStream content, PushOptions options, String rolloutId)
+            throws IOException, SwapRefusedException {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(options, "options");
+        if (rolloutId != null && !rolloutId.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new IllegalArgumentException("rollout id '" + rolloutId + "' must be 1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        ManagedDatabase db = managed(database);
+        requireStarted();
+        long start = System.nanoTime();
+        try {
+            return Push.stage(this, db, content, options, rolloutId, Progress.NONE);
+        } catch (SwapRefusedException e) {
+            tell(db, SwapOutcome.Operation.PUSH, SwapOutcome.Result.REFUSED, null, e.getMessage(), start);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            tell(db, SwapOutcome.Operation.PUSH, SwapOutcome.Result.FAILED, null, "ERROR: " + e.getMessage(), start);
+            throw e;
         }
     }
 
     /**
-     * Writes a consistent snapshot of {@code database} to {@code out}, made with SQLite's backup API
-     * (writers are not blocked in WAL mode). {@code out} is not closed.
+     * Makes a staged generation current (the same swap as a push's last step) and releases its
+     * database.
+     *
+     * @throws IllegalStateException if it was activated or discarded before, or the engine is not started
+     * @throws SwapRefusedException if the new generation does not open; it stays staged
+     * @throws IOException if the live link could not be replaced; it stays staged
+     */
+    public SwapReport activate(StagedGeneration staged) throws IOException, SwapRefusedException {
+        Objects.requireNonNull(staged, "staged");
+        if (staged.engine() != this) {
+            throw new IllegalArgumentException(staged + " belongs to another engine");
+        }
+        requireStarted();
+        long start = System.nanoTime();
+        return observed(staged.db(), SwapOutcome.Operation.PUSH, start, () -> activate(staged, Progress.NONE));
+    }
+
+    /**
+     * Makes an earlier generation of {@code database} current again, with the same swap as a push:
+     * {@code generation}, or without one the generation that was current most recently before the
+     * current one.
+     *
+     * @throws SwapRefusedException if there is no such generation, it is current, its file is damaged,
+     *     or a push or rollback of the database runs; nothing changed
+     * @throws IOException if a file operation failed; nothing changed unless the message says so
+     */
+    public SwapReport rollback(String database, OptionalLong generation) throws IOException, SwapRefusedException {
+        Objects.requireNonNull(generation, "generation");
+        ManagedDatabase db = managed(database);
+        requireStarted();
+        return rollback(db, generation, Progress.NONE);
+    }
+
+    /**
+     * Writes a consistent snapshot of {@code database}'s current generation to {@code out}, made with
+     * SQLite's backup API (writers are not blocked in WAL mode). {@code out} is not closed.
      *
      * @throws IllegalArgumentException if {@code database} is not managed
      * @throws IllegalStateException if not started, or closed
@@ -199,69 +302,181 @@ public final class Hotswap implements AutoCloseable {
         }
     }
 
+    /**
+     * Every managed database now: its current generation, the kept ones, requests and connections on
+     * each, the last swap.
+     *
+     * @throws IllegalStateException if not started, or closed
+     */
+    public List<DatabaseStatus> status() {
+        requireStarted();
+        List<DatabaseStatus> statuses = new ArrayList<>();
+        for (ManagedDatabase db : databases) {
+            statuses.add(db.status(this::requests));
+        }
+        return statuses;
+    }
+
     /** The admin socket's path, absolute (also when the socket is disabled). */
     public Path socketPath() {
-        return socketPath;
+        return settings.socket();
+    }
+
+    SwapReport push(ManagedDatabase db, InputStream content, PushOptions options, Progress progress)
+            throws IOException, SwapRefusedException {
+        long start = System.nanoTime();
+        return observed(db, SwapOutcome.Operation.PUSH, start, () -> {
+            try (StagedGeneration staged = Push.stage(this, db, content, options, null, progress)) {
+                return activate(staged, progress);
+            }
+        });
+    }
+
+    SwapReport rollback(ManagedDatabase db, OptionalLong generation, Progress progress)
+            throws IOException, SwapRefusedException {
+        long start = System.nanoTime();
+        return observed(db, SwapOutcome.Operation.ROLLBACK, start, () -> {
+            if (!db.tryClaim()) {
+                throw new SwapRefusedException("ERROR: another push or rollback of " + db.name() + " is in progress");
+            }
+            try {
+                Generation target = db.rollbackTarget(generation, this::retire);
+                GenerationRecord record = db.record(target.id());
+                long bytes = Files.size(record.file());
+                return Swap.run(this, db, target, record, bytes, Duration.ZERO, Duration.ZERO, Duration.ZERO, progress);
+            } finally {
+                db.endClaim();
+            }
+        });
+    }
+
+    private SwapReport activate(StagedGeneration staged, Progress progress) throws IOException, SwapRefusedException {
+        staged.beginActivation();
+        ManagedDatabase db = staged.db();
+        GenerationRecord record = staged.record();
+        Generation next = db.openGeneration(record.id(), record.file(), this::retire);
+        SwapReport report = Swap.run(this, db, next, record, staged.bytes(), staged.receive(), staged.integrityCheck(),
+                staged.schemaCheck(), progress);
+        staged.activated();
+        return report;
+    }
+
+    /** Runs a push or rollback and tells the listeners how it ended. */
+    private SwapReport observed(ManagedDatabase db, SwapOutcome.Operation operation, long start, Action action)
+            throws IOException, SwapRefusedException {
+        SwapReport report;
+        try {
+            report = action.run();
+        } catch (SwapRefusedException e) {
+            tell(db, operation, SwapOutcome.Result.REFUSED, null, e.getMessage(), start);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            tell(db, operation, SwapOutcome.Result.FAILED, null, "ERROR: " + e.getMessage(), start);
+            throw e;
+        }
+        tell(db, operation, SwapOutcome.Result.SWAPPED, report, null, start);
+        return report;
+    }
+
+    /** A push or rollback, as {@link #observed} runs it. */
+    @FunctionalInterface
+    private interface Action {
+        SwapReport run() throws IOException, SwapRefusedException;
+    }
+
+    private void tell(ManagedDatabase db, SwapOutcome.Operation operation, SwapOutcome.Result result,
+            SwapReport report, String message, long start) {
+        SwapOutcome outcome = new SwapOutcome(db.name(), operation, result, report, message, Push.since(start));
+        for (SwapListener listener : settings.listeners()) {
+            try {
+                listener.afterSwap(outcome);
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                LOG.log(System.Logger.Level.ERROR, db.name() + ": swap listener " + listener + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code next} the generation of {@code db} that new requests get, in a new view of every
+     * database; {@code next}'s hold goes to that view.
+     *
+     * @return the nanoseconds of the flip itself
+     */
+    long flip(ManagedDatabase db, Generation next) {
+        synchronized (flipLock) {
+            List<Generation> generations = new ArrayList<>(gate.current().generations());
+            for (int i = 0; i < generations.size(); i++) {
+                if (i != db.index() && !generations.get(i).tryHold()) {
+                    throw new IllegalStateException(generations.get(i) + " retired while current");
+                }
+            }
+            generations.set(db.index(), next);
+            return gate.flip(new View(generations, this::release));
+        }
+    }
+
+    /** A view no request pins any more: its generations lose its hold. */
+    private void release(View view) {
+        gate.released(view);
+        view.generations().forEach(Generation::release);
+    }
+
+    /** A generation's last hold went: its pool closes on the background thread, never on a request's. */
+    private void retire(Generation generation) {
+        ManagedDatabase db = databases.get(generation.index());
+        try {
+            background.execute(() -> db.retired(generation));
+        } catch (RejectedExecutionException e) {
+            generation.pool().close(); // the engine is closing
+        }
+    }
+
+    /** Requests pinned to {@code generation} now. */
+    long requests(Generation generation) {
+        long sum = 0;
+        for (View view : gate.liveViews()) {
+            if (view.generation(generation.index()) == generation) {
+                sum += view.pinned();
+            }
+        }
+        return sum;
+    }
+
+    /** Logs superseded generations still held longer than the pin warning allows, once per period each. */
+    private void warnAboutPinned() {
+        long now = System.nanoTime();
+        long limit = settings.pinWarning().toNanos();
+        for (ManagedDatabase db : databases) {
+            Generation current = db.current();
+            for (Generation generation : db.openGenerations()) {
+                if (generation == current || !generation.supersededFor(now, limit) || !generation.warnDue(now, limit)) {
+                    continue;
+                }
+                LOG.log(System.Logger.Level.WARNING, "{0}: generation {1} is still held by {2} request(s) and {3}"
+                        + " connection(s) {4} after it was superseded; it stays open until they finish",
+                        db.name(), generation.id(), requests(generation), generation.connectionsOut(),
+                        Push.format(Duration.ofNanos(now - generation.supersededNanos())));
+            }
+        }
     }
 
     ManagedDatabase managed(String database) {
-        ManagedDatabase db = databases.get(Objects.requireNonNull(database, "database"));
+        ManagedDatabase db = byName.get(Objects.requireNonNull(database, "database"));
         if (db == null) {
             throw new IllegalArgumentException("unknown database " + database + " (managed: " + describe() + ")");
         }
         return db;
     }
 
-    Collection<ManagedDatabase> databases() {
-        return databases.values();
+    List<ManagedDatabase> databases() {
+        return databases;
     }
 
     /** The managed databases for messages: {@code production /abs/a, staging /abs/b}. */
     String describe() {
         List<String> parts = new ArrayList<>();
-        databases.values().forEach(db -> parts.add(db.toString()));
+        databases.forEach(db -> parts.add(db.toString()));
         return String.join(", ", parts);
-    }
-
-    /** The {@code ls} text: per database name, path, size, page size, journal mode, last swap, pause. */
-    String listing() {
-        StringBuilder out = new StringBuilder();
-        for (ManagedDatabase db : databases.values()) {
-            String size = "-";
-            String pageSize = "-";
-            String journal = "-";
-            try {
-                DatabaseHeader header = DatabaseHeader.read(db.path());
-                size = Long.toString(Files.size(db.path()));
-                if (header != null) {
-                    pageSize = Integer.toString(header.pageSize());
-                    journal = header.wal() ? "wal" : "delete";
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "ls: cannot read " + db.path(), e);
-            }
-            out.append(db.name()).append('\t').append(db.path()).append('\t').append(size).append('\t')
-                    .append(pageSize).append('\t').append(journal).append('\t')
-                    .append(db.lastSwap() == null ? "-" : db.lastSwap().toString()).append('\t')
-                    .append(db.lastPauseMicros() < 0 ? "-" : Long.toString(db.lastPauseMicros())).append('\n');
-        }
-        return out.toString();
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    ReentrantLock swapLock() {
-        return swapLock;
-    }
-
-    Duration drainTimeout() {
-        return drainTimeout;
-    }
-
-    List<SwapListener> listeners() {
-        return listeners;
     }
 
     /** Admin conversations running now (0 without a socket). */
@@ -280,36 +495,36 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
-     * Configures a {@link Hotswap}. Required: at least one {@link #database}. A builder whose product
-     * was started refuses further changes with {@link IllegalStateException}.
+     * Configures a {@link Hotswap}. Required: at least one {@link #database}. Each call validates its
+     * value; {@link #build()} makes an immutable configuration, so a builder can be reused.
      */
     public static final class Builder {
         /** Unix socket paths hold at most 107 bytes plus the terminating NUL. */
         private static final int MAX_SOCKET_PATH = 107;
 
-        private final Map<String, Path> databases = new LinkedHashMap<>();
+        private final Map<String, Path> databases = new java.util.LinkedHashMap<>();
         private Path socket;
-        private Duration drainTimeout = Duration.ofSeconds(5);
         private long[] allowedUids = new long[0];
         private final List<SwapListener> listeners = new ArrayList<>();
         private int maxConnections = 4;
         private int poolSize = 8;
+        private int keep = 1;
+        private PoolFactory poolFactory;
+        private Duration pinWarning = Duration.ofSeconds(60);
         private boolean socketEnabled = true;
         private Duration idleTimeout = Duration.ofSeconds(30);
-        private final List<Hotswap> built = new ArrayList<>();
 
         private Builder() {
         }
 
         /**
          * Manages the SQLite file at {@code path} under {@code name}; the CLI names it by either. The
-         * file must exist at {@link Hotswap#start()}.
+         * path must lead to a file at {@link Hotswap#start()}: a regular file, or a symbolic link.
          *
          * @throws IllegalArgumentException for an empty name, one with whitespace or {@code /}, {@code -},
          *     a name or path given twice, or a path containing {@code ?}
          */
         public Builder database(String name, Path path) {
-            checkNotStarted();
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(path, "path");
             if (name.isEmpty() || name.equals("-") || name.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
@@ -332,24 +547,45 @@ public final class Hotswap implements AutoCloseable {
 
         /** The admin socket's path (default {@code tmp/sockets/hotswap.sock} in the working directory). */
         public Builder socket(Path path) {
-            checkNotStarted();
             this.socket = Objects.requireNonNull(path, "path").toAbsolutePath().normalize();
             return this;
         }
 
         /**
-         * How long a swap waits for in-flight requests (default 5 s); on timeout the swap is abandoned,
-         * the gate reopens and the push fails.
+         * How many earlier generations of each database to keep for {@link Hotswap#rollback} (default 1);
+         * older ones are deleted once no request holds them. 0 keeps none.
          *
-         * @throws IllegalArgumentException unless between 1 ms and 1 hour
+         * @throws IllegalArgumentException unless between 0 and 1000
          */
-        public Builder drainTimeout(Duration timeout) {
-            checkNotStarted();
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("drain timeout " + timeout + " is outside 1 ms..1 h");
+        public Builder keep(int generations) {
+            if (generations < 0 || generations > 1000) {
+                throw new IllegalArgumentException("keep " + generations + " is outside 0..1000");
             }
-            this.drainTimeout = timeout;
+            this.keep = generations;
+            return this;
+        }
+
+        /**
+         * The application's own pool per generation instead of the engine's (see {@link PoolFactory}).
+         * {@link #poolSize} then does not apply.
+         */
+        public Builder pool(PoolFactory factory) {
+            this.poolFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * How long a superseded generation may stay held by requests or connections before a warning
+         * names it, with their count, in the log (default 60 s). It is never closed under them.
+         *
+         * @throws IllegalArgumentException unless between 100 ms and 1 day
+         */
+        public Builder pinWarning(Duration after) {
+            Objects.requireNonNull(after, "after");
+            if (after.toMillis() < 100 || after.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("pin warning " + after + " is outside 100 ms..1 day");
+            }
+            this.pinWarning = after;
             return this;
         }
 
@@ -359,7 +595,6 @@ public final class Hotswap implements AutoCloseable {
          * @throws IllegalArgumentException for a negative uid
          */
         public Builder allowedUids(long... uids) {
-            checkNotStarted();
             for (long uid : uids) {
                 if (uid < 0) {
                     throw new IllegalArgumentException("uid " + uid + " is negative");
@@ -369,9 +604,8 @@ public final class Hotswap implements AutoCloseable {
             return this;
         }
 
-        /** Adds a listener told before and after every swap. */
+        /** Adds a listener told after every push and rollback. */
         public Builder listener(SwapListener listener) {
-            checkNotStarted();
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
@@ -382,7 +616,6 @@ public final class Hotswap implements AutoCloseable {
          * @throws IllegalArgumentException unless between 1 and 64
          */
         public Builder maxConnections(int n) {
-            checkNotStarted();
             if (n < 1 || n > 64) {
                 throw new IllegalArgumentException("max connections " + n + " is outside 1..64");
             }
@@ -391,12 +624,11 @@ public final class Hotswap implements AutoCloseable {
         }
 
         /**
-         * Physical connections per engine-owned data source (default 8).
+         * Connections per generation of the engine's own pool (default 8).
          *
          * @throws IllegalArgumentException unless between 1 and 256
          */
         public Builder poolSize(int n) {
-            checkNotStarted();
             if (n < 1 || n > 256) {
                 throw new IllegalArgumentException("pool size " + n + " is outside 1..256");
             }
@@ -411,7 +643,6 @@ public final class Hotswap implements AutoCloseable {
          * @throws IllegalArgumentException unless between 10 ms and 1 hour
          */
         public Builder idleTimeout(Duration timeout) {
-            checkNotStarted();
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.toMillis() < 10 || timeout.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("idle timeout " + timeout + " is outside 10 ms..1 h");
@@ -422,7 +653,6 @@ public final class Hotswap implements AutoCloseable {
 
         /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
         public Builder socketEnabled(boolean enabled) {
-            checkNotStarted();
             this.socketEnabled = enabled;
             return this;
         }
@@ -430,40 +660,22 @@ public final class Hotswap implements AutoCloseable {
         /**
          * A new, unstarted {@link Hotswap} of this configuration.
          *
-         * @throws IllegalStateException if no database is configured, the socket path is too long for
-         *     a Unix socket, or a product of this builder was started
+         * @throws IllegalStateException if no database is configured, or the socket path is too long
+         *     for a Unix socket
          */
         public Hotswap build() {
-            checkNotStarted();
             if (databases.isEmpty()) {
                 throw new IllegalStateException("no database configured: call database(name, path)");
             }
             Path socketPath = socket != null ? socket
                     : Path.of("tmp", "sockets", "hotswap.sock").toAbsolutePath().normalize();
-            int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
+            int length = socketPath.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (socketEnabled && length > MAX_SOCKET_PATH) {
                 throw new IllegalStateException("socket path " + socketPath + " is " + length
                         + " bytes, more than the " + MAX_SOCKET_PATH + " a Unix socket allows");
             }
-            Path saved = socket;
-            socket = socketPath;
-            try {
-                Hotswap hotswap = new Hotswap(this);
-                built.add(hotswap);
-                return hotswap;
-            } finally {
-                socket = saved;
-            }
-        }
-
-        private void checkNotStarted() {
-            for (Hotswap hotswap : built) {
-                synchronized (hotswap) {
-                    if (hotswap.state != State.NEW) {
-                        throw new IllegalStateException("a hotswap built here was started; build a new builder to reconfigure");
-                    }
-                }
-            }
+            return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
+                    idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners));
         }
     }
 }

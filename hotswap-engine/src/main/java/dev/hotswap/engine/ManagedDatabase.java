@@ -3,90 +3,433 @@ package dev.hotswap.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+
+import javax.sql.DataSource;
 
 /**
- * One database under the engine's care: its name, its path, its pool, and the locks that order
- * pushes, snapshots and swaps of it.
+ * One database under the engine's care: its live path, its generation folder, the records of its
+ * generations on disk, the ones open now, and the claim that lets one push or rollback run at a time.
+ *
+ * <p>State changes happen under this object's lock; file work (deleting a generation, rewriting the
+ * history) happens there too, since it is rare and short. Opening connections and the swap's own
+ * steps happen outside it.
  */
 final class ManagedDatabase {
-    private final String name;
-    private final Path path;
-    private final ConnectionPool pool;
-    private final AtomicBoolean pushing = new AtomicBoolean();
-    /** Snapshots read under the read lock; the swap's critical section holds the write lock. */
-    private final ReentrantReadWriteLock fileLock = new ReentrantReadWriteLock();
-    private volatile Instant lastSwap;
-    private volatile long lastPauseMicros = -1;
+    private static final System.Logger LOG = System.getLogger(ManagedDatabase.class.getName());
 
-    ManagedDatabase(String name, Path path, int poolSize, Duration busyTimeout) {
+    private final String name;
+    private final int index;
+    private final Path live;
+    private final Settings settings;
+    private final DataSource dataSource;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    /** Generations on disk by id, in the order they were last current, the current one last. */
+    private final LinkedHashMap<Long, GenerationRecord> records = new LinkedHashMap<>();
+    /** Generations open now: the current one, and superseded ones not yet retired. */
+    private final Map<Long, Generation> open = new HashMap<>();
+    private final Map<Long, Long> pauses = new HashMap<>();
+    private GenerationFolder folder;
+    private Generation current;
+    /** The current generation is an operator's linked file not yet recorded in the history. */
+    private boolean adoptionPending;
+    private volatile SwapReport lastReport;
+
+    ManagedDatabase(String name, int index, Path live, Settings settings, SwapGate gate) {
         this.name = name;
-        this.path = path;
-        this.pool = new ConnectionPool(name, path, poolSize, busyTimeout);
+        this.index = index;
+        this.live = live;
+        this.settings = settings;
+        this.dataSource = new DatabaseDataSource(this, gate);
     }
 
     String name() {
         return name;
     }
 
-    /** The configured path, absolute and normalized; may be a symbolic link. */
+    /** This database's index in the engine's views. */
+    int index() {
+        return index;
+    }
+
+    /** The configured live path, absolute and normalized; a link to the current generation once swapped. */
     Path path() {
-        return path;
+        return live;
     }
 
     /**
-     * The file the configured path points to now. The swap replaces this file in its own directory,
-     * so that a symbolic link keeps pointing where it did.
+     * Whether the absolute, normalized {@code path} names this database: its live path through its
+     * directory's real path, or the current generation's file.
      */
-    Path realPath() throws IOException {
-        return path.toRealPath();
+    boolean isNamedBy(Path path) {
+        if (path.equals(currentFile())) {
+            return true;
+        }
+        try {
+            return path.equals(live.getParent().toRealPath().resolve(live.getFileName()));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
-    ConnectionPool pool() {
-        return pool;
+    DataSource dataSource() {
+        return dataSource;
     }
 
-    ReentrantReadWriteLock fileLock() {
-        return fileLock;
+    Settings settings() {
+        return settings;
     }
 
-    /** Claims the database for one push; false if another push holds it. */
-    boolean tryBeginPush() {
-        return pushing.compareAndSet(false, true);
+    synchronized GenerationFolder folder() {
+        return folder;
     }
 
-    void endPush() {
-        pushing.set(false);
+    /**
+     * Takes the folder's lock, cleans what a crash left, reads the history, and opens the current
+     * generation (held once, for the engine's first view).
+     *
+     * @param onRetire where retiring generations go (the engine's retirement thread)
+     */
+    synchronized Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire)
+            throws IOException {
+        folder = GenerationFolder.open(name, live, found);
+        GenerationFolder.Location location = found;
+        try {
+            int temps = folder.deleteTemps() + TempFiles.deleteOrphans(live);
+            if (temps > 0) {
+                LOG.log(System.Logger.Level.INFO, "{0}: deleted {1} temp file(s) a crash left", name, temps);
+            }
+            records.putAll(folder.history().read());
+            if (location.generation().isEmpty() && !Files.isSymbolicLink(live)) {
+                GenerationRecord adopted = Adoption.adoptInPlace(name, live, folder, nextIdLocked());
+                records.put(adopted.id(), adopted);
+                location = GenerationFolder.locate(name, live);
+            }
+            GenerationRecord currentRecord = currentRecord(location);
+            deleteOrphans(currentRecord.id());
+            records.values().removeIf(record -> {
+                boolean missing = record.id() != currentRecord.id() && !Files.exists(record.file());
+                if (missing) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: generation {1} is gone ({2}); forgetting it",
+                            name, record.id(), record.file());
+                }
+                return missing;
+            });
+            records.remove(currentRecord.id());
+            records.put(currentRecord.id(), currentRecord);
+            current = openGeneration(currentRecord.id(), currentRecord.file(), onRetire);
+            open.put(current.id(), current);
+            pruneLocked();
+            LOG.log(System.Logger.Level.INFO, "{0}: {1} is generation {2}{3}, folder {4}", name, live,
+                    current.id(), adoptionPending ? " (served where it lies, " + current.file() + ")" : "", folder);
+            return current;
+        } catch (IOException | RuntimeException e) {
+            folder.close();
+            throw e;
+        }
     }
 
-    void recordSwap(Instant when, long pauseMicros) {
-        lastPauseMicros = pauseMicros;
-        lastSwap = when;
+    /** The record of what the live path leads to now; for a file not yet a generation, a new one. */
+    private GenerationRecord currentRecord(GenerationFolder.Location location) throws IOException {
+        if (location.generation().isPresent()) {
+            long id = location.generation().getAsLong();
+            GenerationRecord known = records.get(id);
+            if (known != null) {
+                return known;
+            }
+            // The link was replaced but the history line did not make it (a crash in between).
+            GenerationRecord record = new GenerationRecord(id, location.file(), Instant.now(),
+                    GenerationRecord.Origin.PUSHED, null);
+            folder.history().append(record);
+            return record;
+        }
+        for (GenerationRecord record : records.values()) {
+            if (record.file().equals(location.file())) {
+                return record.currentSince(Instant.now()); // an operator's linked file, recorded before
+            }
+        }
+        adoptionPending = true;
+        return new GenerationRecord(nextIdLocked(), location.file(), Instant.now(), GenerationRecord.Origin.ADOPTED,
+                null);
     }
 
-    /** When the last swap finished, or {@code null}. */
-    Instant lastSwap() {
-        return lastSwap;
+    /** Deletes generation files that never went live (no history line): pushes that crashed before their flip. */
+    private void deleteOrphans(long currentId) throws IOException {
+        for (long id : folder.ids()) {
+            if (id != currentId && !records.containsKey(id)) {
+                LOG.log(System.Logger.Level.INFO, "{0}: deleting generation {1}, which never went live", name, id);
+                folder.delete(folder.file(id));
+            }
+        }
     }
 
-    /** The pause of the last swap in microseconds, or -1. */
-    long lastPauseMicros() {
-        return lastPauseMicros;
+    /** Opens generation {@code id} of this database, its file at {@code file}, with one hold for the caller. */
+    Generation openGeneration(long id, Path file, Consumer<Generation> onRetire) throws IOException {
+        GenerationPool pool;
+        PoolFactory factory = settings.poolFactory();
+        if (factory == null) {
+            pool = new ConnectionPool(name, file, settings.poolSize(), Settings.BUSY_TIMEOUT, ConnectionPool.WAIT);
+        } else {
+            try {
+                pool = new ForeignPool(name, factory.open(name, file));
+            } catch (Exception e) {
+                throw new IOException("the pool factory failed for generation " + id + " of " + name + ": " + e, e);
+            }
+        }
+        return new Generation(name, index, id, file, pool, onRetire);
     }
 
-    /** Fails unless the configured path leads to a regular file. */
-    void requireFile() throws IOException {
-        if (!Files.isRegularFile(path)) {
-            throw new IOException("database " + name + ": " + path + " is not a file");
+    /** Claims the database for one push or rollback; false if another one holds it. */
+    boolean tryClaim() {
+        return busy.compareAndSet(false, true);
+    }
+
+    /** Whether a push or rollback holds the claim now (a hint: the claim itself decides). */
+    boolean isClaimed() {
+        return busy.get();
+    }
+
+    void endClaim() {
+        busy.set(false);
+    }
+
+    synchronized Generation current() {
+        return current;
+    }
+
+    /**
+     * The current generation, held once for the caller (a snapshot), who releases it. Loops over the
+     * moment a flip retires the generation it read.
+     */
+    Generation holdCurrent() {
+        for (;;) {
+            Generation generation = current();
+            if (generation.tryHold()) {
+                return generation;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The file the current generation is opened under: what checks compare a new file with. */
+    synchronized Path currentFile() {
+        return current.file();
+    }
+
+    /** The id the next new generation gets: above every id on disk or known. */
+    synchronized long nextId() throws IOException {
+        return nextIdLocked();
+    }
+
+    private long nextIdLocked() throws IOException {
+        long max = 0;
+        for (long id : folder.ids()) {
+            max = Math.max(max, id);
+        }
+        for (long id : records.keySet()) {
+            max = Math.max(max, id);
+        }
+        if (current != null) {
+            max = Math.max(max, current.id());
+        }
+        return max + 1;
+    }
+
+    synchronized GenerationRecord record(long id) {
+        return records.get(id);
+    }
+
+    /**
+     * Records the current generation, an operator's linked file, in the history, ahead of the first
+     * swap that points the live path elsewhere, so that it stays known for rollback.
+     */
+    synchronized void recordAdoption() throws IOException {
+        if (adoptionPending) {
+            folder.history().append(records.get(current.id()));
+            adoptionPending = false;
+        }
+    }
+
+    /**
+     * Records a flip to {@code next}, whose record says since when it is current.
+     *
+     * @return the generation that was current before
+     */
+    synchronized Generation flipped(Generation next, GenerationRecord record, long pauseMicros) {
+        Generation previous = current;
+        previous.superseded();
+        next.becameCurrent();
+        current = next;
+        open.put(next.id(), next);
+        records.remove(record.id());
+        records.put(record.id(), record);
+        pauses.put(record.id(), pauseMicros);
+        return previous;
+    }
+
+    /**
+     * The generation a rollback goes to: {@code id}, or the one current most recently before the
+     * current one; a fresh generation opened under its file, or the open one, held once for the caller.
+     *
+     * @throws SwapRefusedException if there is none, it is current, or still open under another path
+     */
+    synchronized Generation rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
+            throws SwapRefusedException, IOException {
+        List<GenerationRecord> earlier = earlierLocked();
+        GenerationRecord target;
+        if (id.isPresent()) {
+            if (id.getAsLong() == current.id()) {
+                throw new SwapRefusedException("ERROR: generation " + current.id() + " of " + name + " is current already");
+            }
+            target = records.get(id.getAsLong());
+            if (target == null) {
+                throw new SwapRefusedException("ERROR: " + name + " has no generation " + id.getAsLong()
+                        + " (kept: " + ids(earlier) + ")");
+            }
+        } else if (earlier.isEmpty()) {
+            throw new SwapRefusedException("ERROR: " + name + " has no earlier generation to roll back to");
+        } else {
+            target = earlier.get(0);
+        }
+        Generation open = this.open.get(target.id());
+        if (open != null && open.tryHold()) {
+            return open;
+        }
+        try {
+            DatabaseHeader.check(target.file());
+        } catch (SwapRefusedException e) {
+            throw new SwapRefusedException("ERROR: generation " + target.id() + " of " + name + " ("
+                    + target.file() + ") is damaged: " + e.getMessage().substring("ERROR: ".length()));
+        }
+        return openGeneration(target.id(), target.file(), onRetire);
+    }
+
+    /** A generation whose last hold went: close its pool, apply the keep policy. */
+    void retired(Generation generation) {
+        generation.pool().close();
+        synchronized (this) {
+            if (open.get(generation.id()) == generation) {
+                open.remove(generation.id());
+            }
+            LOG.log(System.Logger.Level.INFO, "{0}: generation {1} closed", name, generation.id());
+            pruneLocked();
+        }
+    }
+
+    /** Deletes the generations beyond the keep count that nothing holds open, and forgets them. */
+    synchronized void prune() {
+        pruneLocked();
+    }
+
+    private void pruneLocked() {
+        List<GenerationRecord> earlier = earlierLocked();
+        boolean changed = false;
+        for (int i = settings.keep(); i < earlier.size(); i++) {
+            GenerationRecord record = earlier.get(i);
+            if (open.containsKey(record.id())) {
+                continue; // deleted when it retires
+            }
+            folder.delete(record.file());
+            records.remove(record.id());
+            pauses.remove(record.id());
+            changed = true;
+            LOG.log(System.Logger.Level.INFO, "{0}: deleted generation {1} (keep {2})", name, record.id(), settings.keep());
+        }
+        if (changed) {
+            List<GenerationRecord> persisted = new ArrayList<>(records.values());
+            if (adoptionPending) {
+                persisted.removeIf(record -> record.id() == current.id()); // not a generation on disk yet
+            }
+            try {
+                folder.history().rewrite(persisted);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, name + ": rewriting " + folder + "/history failed", e);
+            }
+        }
+    }
+
+    /** Generations on disk other than the current one, most recently current first. */
+    private List<GenerationRecord> earlierLocked() {
+        List<GenerationRecord> earlier = new ArrayList<>();
+        for (GenerationRecord record : records.values()) {
+            if (current == null || record.id() != current.id()) {
+                earlier.add(record);
+            }
+        }
+        earlier.sort(Comparator.comparing(GenerationRecord::since).reversed());
+        return earlier;
+    }
+
+    private static String ids(List<GenerationRecord> records) {
+        if (records.isEmpty()) {
+            return "none";
+        }
+        List<String> ids = new ArrayList<>();
+        records.forEach(record -> ids.add(Long.toString(record.id())));
+        return String.join(", ", ids);
+    }
+
+    void recordReport(SwapReport report) {
+        lastReport = report;
+    }
+
+    /** This database's status; {@code requests} counts the requests pinned to a generation. */
+    synchronized DatabaseStatus status(ToLongFunction<Generation> requests) {
+        List<GenerationRecord> earlier = earlierLocked();
+        List<GenerationStatus> kept = new ArrayList<>();
+        List<GenerationStatus> retiring = new ArrayList<>();
+        for (int i = 0; i < earlier.size(); i++) {
+            GenerationStatus status = status(earlier.get(i), requests);
+            (i < settings.keep() ? kept : retiring).add(status);
+        }
+        return new DatabaseStatus(name, live, status(records.get(current.id()), requests), kept, retiring, lastReport);
+    }
+
+    private GenerationStatus status(GenerationRecord record, ToLongFunction<Generation> requests) {
+        Generation generation = open.get(record.id());
+        long bytes;
+        try {
+            bytes = Files.size(record.file());
+        } catch (IOException e) {
+            bytes = -1;
+        }
+        return new GenerationStatus(record.id(), record.file(), record.since(), bytes,
+                pauses.getOrDefault(record.id(), -1L),
+                generation == null ? 0 : requests.applyAsLong(generation),
+                generation == null ? 0 : generation.connectionsOut(), record.rolloutId());
+    }
+
+    /** Closes every open generation's pool and releases the folder's lock. */
+    synchronized void close() {
+        open.values().forEach(generation -> generation.pool().close());
+        if (folder != null) {
+            folder.close();
         }
     }
 
     /** The managed name and path, as listed in messages: {@code production /abs/db/production.sqlite3}. */
     @Override
     public String toString() {
-        return name + " " + path;
+        return name + " " + live;
+    }
+
+    /** Generations open now, for the pin watch. */
+    synchronized List<Generation> openGenerations() {
+        return new ArrayList<>(open.values());
+    }
+
+    /** Records of generations on disk, for tests. */
+    synchronized Map<Long, GenerationRecord> records() {
+        return new LinkedHashMap<>(records);
     }
 }

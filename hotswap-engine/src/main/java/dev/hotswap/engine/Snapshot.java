@@ -1,21 +1,20 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.locks.Lock;
 
 import org.sqlite.SQLiteConnection;
 
 /**
- * A consistent copy of a managed database in a temp file, made with SQLite's online backup API in
- * one step from a read-only connection. One step is one read transaction: in WAL mode it sees one
- * snapshot without blocking writers; in rollback mode writers wait for it (their busy timeout) rather
- * than restart it.
+ * A consistent copy of a managed database's current generation in a temp file, made with SQLite's
+ * online backup API in one step from a read-only connection. One step is one read transaction: in
+ * WAL mode it sees one snapshot without blocking writers; in rollback mode writers wait for it (their
+ * busy timeout) rather than restart it. The generation is held for the copy, so a swap meanwhile
+ * neither closes nor deletes it.
  */
 final class Snapshot {
     private static final System.Logger LOG = System.getLogger(Snapshot.class.getName());
@@ -27,37 +26,27 @@ final class Snapshot {
     private Snapshot() {
     }
 
-    /** Copies {@code db} into a new temp file next to it; the caller deletes it with {@link TempFiles#delete}. */
+    /** Copies {@code db} into a new temp file in its generation folder; the caller deletes it with {@link TempFiles#delete}. */
     static Path take(ManagedDatabase db) throws IOException {
-        Path live = db.realPath();
-        Path temp = TempFiles.create(live);
+        Generation generation = db.holdCurrent();
+        Path temp = db.folder().newTemp();
         boolean done = false;
-        Lock lock = db.fileLock().readLock();
-        try {
-            lock.lockInterruptibly();
-            try (Connection connection = Sqlite.openReadOnly(live, Duration.ofSeconds(5))) {
-                long start = System.nanoTime();
-                int rc = connection.unwrap(SQLiteConnection.class).getDatabase()
-                        .backup("main", temp.toString(), null, BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
-                if (rc != 0) {
-                    throw new IOException("snapshot of " + db.name() + " failed: SQLite result code " + rc);
-                }
-                LOG.log(System.Logger.Level.INFO, db.name() + ": snapshot of " + Files.size(temp) + " bytes in "
-                        + (System.nanoTime() - start) / 1_000_000 + " ms");
-            } catch (SQLException e) {
-                throw new IOException("snapshot of " + db.name() + " failed: " + e.getMessage(), e);
-            } finally {
-                lock.unlock();
+        try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
+            long start = System.nanoTime();
+            int rc = connection.unwrap(SQLiteConnection.class).getDatabase()
+                    .backup("main", temp.toString(), null, BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
+            if (rc != 0) {
+                throw new IOException("snapshot of " + db.name() + " failed: SQLite result code " + rc);
             }
+            LOG.log(System.Logger.Level.INFO, db.name() + ": snapshot of generation " + generation.id() + ", "
+                    + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             TempFiles.deleteSideFiles(temp);
             done = true;
             return temp;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("interrupted before the snapshot of " + db.name());
-            interrupted.initCause(e);
-            throw interrupted;
+        } catch (SQLException e) {
+            throw new IOException("snapshot of " + db.name() + " failed: " + e.getMessage(), e);
         } finally {
+            generation.release();
             if (!done) {
                 TempFiles.delete(temp);
             }

@@ -1,167 +1,126 @@
 package dev.hotswap.engine;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The request gate: requests pass it concurrently; a swap closes it, waits for in-flight requests to
- * drain, replaces the database, and opens it again. Requests arriving meanwhile wait in
- * {@link #enter()} and resume on the new database.
+ * The request gate: every request {@linkplain #enter() enters} it and so pins the generations of
+ * the managed databases that are current at that moment; a swap only makes a new generation current
+ * for the requests that enter after it. No request ever waits here, and every request sees exactly one
+ * generation of each database, however long it runs.
  *
- * <p>Adapters call {@link #enter()} before a request and {@link #leave()} exactly once when it
- * completes, possibly on another thread:
+ * <p>Adapters call {@code enter()} before a request and {@link Pin#leave()} exactly once when it
+ * completes, possibly on another thread (see {@link Pin} for requests that move between threads):
  * <pre>{@code
- * gate.enter();
- * try {
- *     handle(request);
- * } finally {
- *     gate.leave();
+ * try (Pin pin = gate.enter()) {
+ *     handle(request);   // hotswap.dataSource(...) gives connections of the pinned generations here
  * }
  * }</pre>
  *
- * <p>Why it is cheap: while the gate is open, {@code enter} and {@code leave} are one atomic add on a
- * counter cell chosen by the calling thread, plus a volatile read. Cells are padded to their own cache
- * lines, so concurrent requests do not contend on one lock word. The in-flight count is the sum of all
- * cells; a {@code leave} on another thread than its {@code enter} only moves counts between cells.
+ * <p>Why it is cheap: {@code enter} is a volatile read of the current view, one atomic add on a
+ * counter cell chosen by the calling thread, a second volatile read, and a thread-local write;
+ * {@code leave} is one atomic add and a volatile read. Cells are padded to their own cache lines, so
+ * concurrent requests do not contend on one word. See {@link View} for why a swap can tell exactly
+ * when the last request of an old generation has left.
  *
- * <p>A request must not enter twice (nested wrappers): while a swap drains, the inner {@code enter}
- * would wait for a swap that waits for the outer request, until the drain timeout abandons the swap.
+ * <p>Entering twice on one thread (nested wrappers) is harmless: the inner pin is bound while it is
+ * held and the outer one is bound again when the inner one leaves.
  */
 public final class SwapGate {
-    /** Longs per cell: 128 bytes, so that two cells never share a cache line (or an adjacent pair). */
-    private static final int STRIDE = 16;
+    private final ThreadLocal<Pin> bound = new ThreadLocal<>();
+    /** The current view and every superseded view some request still pins. */
+    private final Set<View> live = ConcurrentHashMap.newKeySet();
+    private volatile View current;
 
-    private final AtomicLongArray cells;
-    private final int mask;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition opened = lock.newCondition();
-    private final Condition drained = lock.newCondition();
-    private volatile boolean closed;
-
-    /** An open gate sized for this machine's processors. */
-    public SwapGate() {
-        int wanted = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 4 - 1)) << 1;
-        this.mask = wanted - 1;
-        this.cells = new AtomicLongArray(wanted * STRIDE);
+    SwapGate() {
     }
 
     /**
-     * Passes the gate, waiting while a swap holds it closed. Waiting is bounded by the swap itself:
-     * the engine reopens the gate when the swap ends, in or out of success.
+     * Pins the calling request to the current generations and binds the pin to the calling thread.
+     * Never waits.
      *
-     * @throws InterruptedException if the thread is interrupted while waiting; it has then not entered
+     * @throws IllegalStateException if the engine has not started
      */
-    public void enter() throws InterruptedException {
-        int cell = cellIndex();
+    public Pin enter() {
         for (;;) {
-            cells.getAndIncrement(cell);
-            // Dekker pairing with closeAndDrain: the increment above is visible before this read,
-            // and closeAndDrain's write of closed is visible before it sums the cells. So either we
-            // see closed, or the swap sees us in flight.
-            if (!closed) {
-                return;
+            View view = current;
+            if (view == null) {
+                throw new IllegalStateException("hotswap is not started: no database is open yet");
             }
-            cells.getAndDecrement(cell);
-            signalIfDrained();
-            awaitOpen();
+            view.pin();
+            if (view == current) {
+                Pin outer = bound.get();
+                Pin pin = new Pin(this, view, outer != null && !outer.hasLeft() ? outer : null);
+                bound.set(pin);
+                return pin;
+            }
+            // A swap made another view current meanwhile: take the pin back and enter that one.
+            view.unpin();
         }
     }
 
-    /** Leaves the gate; call exactly once per successful {@link #enter()}. */
-    public void leave() {
-        cells.getAndDecrement(cellIndex());
-        if (closed) {
-            signalIfDrained();
-        }
-    }
-
-    /** Requests currently between {@link #enter()} and {@link #leave()}. */
+    /** Requests between {@link #enter()} and {@link Pin#leave()} now, over all generations. */
     public long inFlight() {
         long sum = 0;
-        for (int i = 0; i < cells.length(); i += STRIDE) {
-            sum += cells.get(i);
+        for (View view : live) {
+            sum += view.pinned();
         }
         return sum;
     }
 
-    /** Whether a swap holds the gate closed. */
-    public boolean isClosed() {
-        return closed;
+    /** The view new requests pin, or null before the engine starts. */
+    View current() {
+        return current;
+    }
+
+    /** The view the calling thread's request pinned, or the current one outside any request. */
+    View routed() {
+        Pin pin = bound.get();
+        return pin != null && !pin.hasLeft() ? pin.view() : current;
+    }
+
+    /** Views still live: the current one and superseded ones not yet released. */
+    Set<View> liveViews() {
+        return live;
     }
 
     /**
-     * Closes the gate and waits until no request is in flight. On timeout the gate is opened again
-     * before returning false. The caller must hold whatever makes it the only closer (the engine's
-     * swap lock), and must call {@link #open()} after a successful close.
+     * Makes {@code next} the view new requests pin; the previous view is superseded and released
+     * once no request pins it (maybe at once). The caller serializes flips (the engine's swap lock).
      *
-     * @return true if the gate is closed and drained, false if requests did not drain in time
-     * @throws InterruptedException if interrupted while waiting; the gate is then open again
+     * @return the nanoseconds the flip itself took: the longest any request could be delayed by it
      */
-    boolean closeAndDrain(Duration timeout) throws InterruptedException {
-        closed = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (inFlight() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    openLocked();
-                    return false;
-                }
-                // Bounded waits: a leave's signal can race with our sum; never sleep on a missed one.
-                drained.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            openLocked();
-            throw e;
-        } finally {
-            lock.unlock();
+    long flip(View next) {
+        long start = System.nanoTime();
+        View previous = current;
+        live.add(next);
+        // In this order: a request that still saw the previous view as current has pinned it before
+        // it is marked superseded, so no unpin can find it unpinned and release it under that request.
+        current = next;
+        if (previous != null) {
+            previous.supersede();
         }
-    }
-
-    /** Opens the gate and releases every waiting request. */
-    void open() {
-        lock.lock();
-        try {
-            openLocked();
-        } finally {
-            lock.unlock();
+        long took = System.nanoTime() - start;
+        if (previous != null) {
+            previous.releaseIfUnpinned();
         }
+        return took;
     }
 
-    private void openLocked() {
-        closed = false;
-        opened.signalAll();
+    /** Forgets a released view (called from its release). */
+    void released(View view) {
+        live.remove(view);
     }
 
-    private void awaitOpen() throws InterruptedException {
-        lock.lock();
-        try {
-            while (closed) {
-                opened.await();
-            }
-        } finally {
-            lock.unlock();
+    Pin bound() {
+        return bound.get();
+    }
+
+    void bind(Pin pin) {
+        if (pin == null) {
+            bound.remove();
+        } else {
+            bound.set(pin);
         }
-    }
-
-    private void signalIfDrained() {
-        if (inFlight() == 0 && lock.tryLock()) {
-            try {
-                drained.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private int cellIndex() {
-        long id = Thread.currentThread().getId();
-        int hash = (int) (id * 0x9E3779B97F4A7C15L >>> 32);
-        return (hash & mask) * STRIDE;
     }
 }

@@ -1,41 +1,23 @@
 package dev.hotswap.engine;
 
-import java.nio.file.Path;
-
 /**
- * Hears about swaps, for applications that keep their own connections to a managed database (their
- * own pool, a cache of prepared statements). The engine's own {@link Hotswap#dataSource(String)
- * data sources} need no listener.
+ * Hears how every push and rollback ended: for metrics, logs, a cache to drop. The engine's data
+ * sources need no listener, and neither does a pool of the application's own (see
+ * {@link PoolFactory}): each generation has its own pool.
  *
- * <p>Both methods run on the swapping thread while the {@link SwapGate gate} is closed and drained,
- * so no request is in flight. They must be quick and must not enter the gate. Example with HikariCP:
+ * <p>Called on the thread that ran the operation, after it has ended completely (the swap is durable
+ * and current, or nothing changed), so a listener can neither delay requests nor leave a swap
+ * half-done; whatever it throws is logged and ignored.
  * <pre>{@code
  * Hotswap.builder()
  *     .database("production", Path.of("db/production.sqlite3"))
- *     .listener(new SwapListener() {
- *         public void beforeSwap(String database, Path path) {
- *             hikari.getHikariPoolMXBean().softEvictConnections(); // idle ones close now
- *         }
- *     })
+ *     .listener(outcome -> log.info(outcome.database() + " " + outcome.result()))
  *     .build();
  * }</pre>
- * Soft eviction closes idle connections at once; since the gate is drained, every connection of
- * the pool is idle then. Connections to the old file that survive {@code beforeSwap} make the swap
- * fail safely (see {@link Hotswap}), rather than let the old write-ahead log reach the new file.
  */
+@FunctionalInterface
 public interface SwapListener {
 
-    /**
-     * Called before the file of {@code database} at {@code path} is replaced: close every connection
-     * to it now. Throwing aborts the swap; the old file stays.
-     */
-    default void beforeSwap(String database, Path path) {
-    }
-
-    /**
-     * Called once the swap is over, after every {@link #beforeSwap}, also when the swap failed and the
-     * old file stayed: connections opened from now on see whichever file is live.
-     */
-    default void afterSwap(String database, Path path) {
-    }
+    /** Called once per push or rollback, after it ended, whatever the result. */
+    void afterSwap(SwapOutcome outcome);
 }

@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The engine's temp files: hidden, next to the live file (so that the final rename stays in one
- * directory and one file system), named after it so that the ones a crash left behind can be found:
- * {@code .production.sqlite3.hotswap-<random>.tmp}, plus SQLite's side files of those.
+ * The engine's temp names beside a live path, named after it so that the ones a crash left behind
+ * can be found: {@code .production.sqlite3.hotswap-<random>.tmp} (the new link a swap renames over
+ * the live path), plus SQLite's side files of such names; and the deletion of a file with its side
+ * files. Temp files of new generations live in the generation folder ({@link GenerationFolder}).
  */
 final class TempFiles {
     private static final System.Logger LOG = System.getLogger(TempFiles.class.getName());
@@ -19,11 +21,6 @@ final class TempFiles {
     private static final String SUFFIX = ".tmp";
 
     private TempFiles() {
-    }
-
-    /** Creates an empty temp file (mode 0600) in the directory of {@code live}. */
-    static Path create(Path live) throws IOException {
-        return Files.createTempFile(live.getParent(), "." + live.getFileName() + MARK, SUFFIX);
     }
 
     /** A fresh temp-file name in the directory of {@code live}, not created. */
@@ -73,7 +70,9 @@ final class TempFiles {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
                 entry -> isTempOf(live, entry.getFileName().toString()))) {
             for (Path orphan : entries) {
-                if (Files.isRegularFile(orphan, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(orphan)) {
+                // Temp files, and the temp links a swap makes before renaming them over the live path.
+                boolean ours = Files.isRegularFile(orphan, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(orphan);
+                if (ours && Files.deleteIfExists(orphan)) {
                     LOG.log(System.Logger.Level.INFO, "deleted orphaned temp file {0}", orphan);
                     deleted++;
                 }

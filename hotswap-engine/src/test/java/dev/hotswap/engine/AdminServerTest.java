@@ -23,6 +23,7 @@ import java.util.Map;
 import dev.hotswap.protocol.End;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.Frame;
+import dev.hotswap.protocol.Listing;
 import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.Handshake;
 import dev.hotswap.protocol.Hello;
@@ -81,26 +82,32 @@ class AdminServerTest {
     }
 
     @Test
-    void lsListsEveryManagedDatabaseAndItsLastSwap() throws Exception {
+    void lsListsEveryGenerationOfEveryManagedDatabase() throws Exception {
         Path staging = fixture.versioned("staging.sqlite3", false, 1, 1);
         start(fixture.builder(live).database("staging", staging));
-        List<String> before;
+        List<Listing.Row> before;
         try (EngineFixture.Client client = client().hello().request("ls")) {
-            before = new String(client.data(), StandardCharsets.UTF_8).lines().toList();
+            before = Listing.parse(new String(client.data(), StandardCharsets.UTF_8));
             assertEquals(new Exit(0, ""), client.exit());
         }
-        assertEquals(List.of(
-                "production\t" + live + "\t" + Files.size(live) + "\t4096\twal\t-\t-",
-                "staging\t" + staging + "\t" + Files.size(staging) + "\t4096\tdelete\t-\t-"), before);
+        assertEquals(2, before.size(), before.toString());
+        Listing.Row production = before.get(0);
+        assertEquals(List.of("production", "1", "CURRENT", "4096", "wal", "-1", "0", live.toString()),
+                List.of(production.database(), Long.toString(production.generation()), production.state().name(),
+                        Integer.toString(production.pageSize()), production.journal(),
+                        Long.toString(production.pauseMicros()), Long.toString(production.requests()), production.path()));
+        assertEquals(Files.size(live), production.bytes());
+        assertEquals("delete", before.get(1).journal());
 
         hotswap.push("production", Files.newInputStream(incoming), PushOptions.defaults());
         try (EngineFixture.Client client = client().hello().request("ls")) {
-            String[] fields = new String(client.data(), StandardCharsets.UTF_8).lines().findFirst().orElseThrow().split("\t");
-            assertEquals(7, fields.length);
-            assertNotEquals("-", fields[5]);
-            java.time.Instant.parse(fields[5]);
-            assertTrue(Long.parseLong(fields[6]) >= 0);
+            List<Listing.Row> after = Listing.parse(new String(client.data(), StandardCharsets.UTF_8));
             assertEquals(new Exit(0, ""), client.exit());
+            assertEquals(List.of("production 2 CURRENT", "production 1 KEPT", "staging 1 CURRENT"), after.stream()
+                    .map(row -> row.database() + " " + row.generation() + " " + row.state()).toList());
+            assertTrue(after.get(0).pauseMicros() >= 0);
+            java.time.Instant.parse(after.get(0).since());
+            assertEquals(fixture.generation("production.sqlite3", 1).toRealPath().toString(), after.get(1).path());
         }
     }
 
@@ -238,7 +245,7 @@ class AdminServerTest {
         try (EngineFixture.Client first = client().hello().request("cp", incoming.toString(), live.toString())) {
             Ready.from(first.next());
             try (EngineFixture.Client second = client().hello().request("cp", incoming.toString(), "production")) {
-                assertEquals(new Exit(1, "ERROR: another push to production is in progress"), second.exit());
+                assertEquals(new Exit(1, "ERROR: another push or rollback of production is in progress"), second.exit());
             }
             first.upload(Files.readAllBytes(incoming));
             assertEquals(new Exit(0, "OK"), first.exit());
@@ -249,7 +256,7 @@ class AdminServerTest {
     void badRequestsAreExit2NamingTheManagedDatabases() throws Exception {
         start();
         String managed = "(managed: production " + live + ")";
-        assertEquals(new Exit(2, "ERROR: unknown command 'rm' (commands: cp, ls, version)"), answer("rm"));
+        assertEquals(new Exit(2, "ERROR: unknown command 'rm' (commands: cp, ls, rollback, version)"), answer("rm"));
         assertEquals(new Exit(2, "ERROR: neither path is a managed database " + managed),
                 answer("cp", "/tmp/a.sqlite3", "/tmp/b.sqlite3"));
         assertEquals(new Exit(2, "ERROR: both paths are managed databases; one side must be a file or - " + managed),

@@ -2,7 +2,7 @@ package dev.hotswap.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,102 +20,101 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.sqlite.SQLiteConnection;
 
-/** The engine-owned pool: reuse, reset on return, bounds, eviction. */
+/** A generation's connections: the engine's pool behind leased connections, reuse, reset, bounds, retirement. */
 @Timeout(20)
 class ConnectionPoolTest {
     private final EngineFixture fixture = new EngineFixture();
+    private final List<Generation> retired = new ArrayList<>();
 
     @AfterEach
     void cleanUp() throws IOException {
         fixture.close();
     }
 
-    private ConnectionPool pool(int size) throws SQLException {
+    private Generation generation(int poolSize) throws SQLException {
         Path file = fixture.versioned("production.sqlite3", true, 1, 3);
-        return new ConnectionPool("production", file, size, Duration.ofSeconds(5));
+        ConnectionPool pool = new ConnectionPool("production", file, poolSize, Duration.ofSeconds(5), Duration.ofMillis(200));
+        return new Generation("production", 0, 1, file, pool, retired::add);
     }
 
     @Test
     void closeReturnsThePhysicalConnectionForReuse() throws Exception {
-        ConnectionPool pool = pool(2);
+        Generation generation = generation(2);
         SQLiteConnection first;
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = generation.lend()) {
             first = c.unwrap(SQLiteConnection.class);
         }
-        try (Connection c = pool.getConnection()) {
-            assertEquals(first, c.unwrap(SQLiteConnection.class));
+        try (Connection c = generation.lend()) {
+            assertSame(first, c.unwrap(SQLiteConnection.class));
         }
-        pool.close();
+        generation.pool().close();
     }
 
     @Test
     void connectionsCarryABusyTimeout() throws Exception {
-        ConnectionPool pool = pool(1);
-        try (Connection c = pool.getConnection()) {
+        Generation generation = generation(1);
+        try (Connection c = generation.lend()) {
             assertEquals(5000, c.unwrap(SQLiteConnection.class).getBusyTimeout());
         }
-        pool.close();
+        generation.pool().close();
     }
 
     @Test
     void returnRollsBackAnOpenTransactionAndClosesStatements() throws Exception {
-        ConnectionPool pool = pool(1);
+        Generation generation = generation(1);
         Statement leftOpen;
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = generation.lend()) {
             c.setAutoCommit(false);
             leftOpen = c.createStatement();
             leftOpen.executeUpdate("INSERT INTO log (note) VALUES ('uncommitted')");
         }
         assertTrue(leftOpen.isClosed());
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = generation.lend()) {
             assertTrue(c.getAutoCommit());
             assertEquals(List.of("0"), EngineFixture.query(c, "SELECT count(*) FROM log"));
         }
-        pool.close();
+        generation.pool().close();
     }
 
     @Test
-    void closedWrapperRefusesUse() throws Exception {
-        ConnectionPool pool = pool(1);
-        Connection c = pool.getConnection();
+    void closedConnectionRefusesUseAndCountsOnce() throws Exception {
+        Generation generation = generation(1);
+        Connection c = generation.lend();
+        assertEquals(1, generation.connectionsOut());
         c.close();
         c.close(); // idempotent
+        assertEquals(0, generation.connectionsOut());
         assertTrue(c.isClosed());
+        assertFalse(c.isValid(1));
         SQLException e = assertThrows(SQLException.class, c::createStatement);
         assertEquals("connection to database production is closed", e.getMessage());
-        pool.close();
+        generation.pool().close();
     }
 
     @Test
     void exhaustedPoolTimesOutWithTheLimitInTheMessage() throws Exception {
-        ConnectionPool pool = pool(1);
-        pool.setLoginTimeout(1);
-        try (Connection held = pool.getConnection()) {
-            SQLException e = assertThrows(SQLException.class, pool::getConnection);
-            assertEquals("no connection to database production free within 1 s (pool size 1)", e.getMessage());
+        Generation generation = generation(1);
+        try (Connection held = generation.lend()) {
+            SQLException e = assertThrows(SQLException.class, generation::lend);
+            assertEquals("no connection to database production free within 200ms (pool size 1)", e.getMessage());
             assertFalse(held.isClosed());
+            assertEquals(1, generation.connectionsOut(), "the failed borrow holds nothing");
         }
-        pool.close();
+        generation.pool().close();
     }
 
     @Test
-    void evictClosesIdleAndHandedOutConnections() throws Exception {
-        ConnectionPool pool = pool(2);
-        Connection idle = pool.getConnection();
-        SQLiteConnection idlePhysical = idle.unwrap(SQLiteConnection.class);
-        idle.close();
-        Connection out = pool.getConnection();
+    void lastHoldRetiresTheGenerationOnceAndThenItLendsNothing() throws Exception {
+        Generation generation = generation(2);
+        Connection out = generation.lend();
+        generation.release(); // the creator's hold
+        assertEquals(List.of(), retired, "a connection still holds it");
 
-        assertEquals(1, pool.evict());
-
-        assertTrue(idlePhysical.isClosed());
-        assertTrue(out.isClosed());
         out.close();
-        try (Connection fresh = pool.getConnection()) {
-            assertNotSame(idlePhysical, fresh.unwrap(SQLiteConnection.class));
-            assertEquals(List.of("1"), EngineFixture.query(fresh, "SELECT version FROM meta"));
-        }
-        pool.close();
-        assertThrows(SQLException.class, pool::getConnection);
+        assertEquals(List.of(generation), retired);
+        assertTrue(generation.isRetired());
+        assertEquals(null, generation.lend());
+        assertThrows(IllegalStateException.class, generation::release);
+        generation.pool().close();
     }
 }

@@ -118,9 +118,48 @@ final class EngineFixture implements AutoCloseable {
         }
     }
 
-    /** Hidden temp files of the engine in {@code directory}. */
+    /**
+     * Temp files of the engine left in {@code directory}: hidden temp names beside a live path, and
+     * hidden files in the generation folders under {@code directory/.hotswap}.
+     */
     static List<String> temps(Path directory) throws IOException {
-        return files(directory).stream().filter(name -> name.contains(".hotswap-")).toList();
+        List<String> temps = new ArrayList<>(files(directory).stream().filter(name -> name.contains(".hotswap-")).toList());
+        Path generations = directory.resolve(GenerationFolder.DIRECTORY);
+        if (Files.isDirectory(generations)) {
+            for (String folder : files(generations)) {
+                files(generations.resolve(folder)).stream().filter(name -> name.startsWith("."))
+                        .forEach(name -> temps.add(folder + "/" + name));
+            }
+        }
+        return temps;
+    }
+
+    /** The generation folder of a live file {@code name} in the fixture directory. */
+    Path folder(String name) {
+        return dir.resolve(GenerationFolder.DIRECTORY).resolve(name);
+    }
+
+    /** The file of generation {@code id} of live file {@code name} in the fixture directory. */
+    Path generation(String name, long id) {
+        return GenerationFolder.fileName(folder(name), id);
+    }
+
+    /** The generation ids on disk for live file {@code name}, ascending. */
+    List<Long> generations(String name) throws IOException {
+        if (!Files.isDirectory(folder(name))) {
+            return List.of();
+        }
+        return files(folder(name)).stream().filter(file -> file.matches("\\d{6,}\\.sqlite3"))
+                .map(file -> Long.parseLong(file.substring(0, file.indexOf('.')))).toList();
+    }
+
+    /** Content of {@code file} as SQLite sees it: every row of {@code sql} via a fresh read-only connection. */
+    static List<String> rows(Path file, String sql) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + file)) {
+            return query(connection, sql);
+        }
     }
 
     /** A client connection to {@code socket}, speaking the protocol module's frames. */

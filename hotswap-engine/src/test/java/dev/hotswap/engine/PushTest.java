@@ -3,21 +3,22 @@ package dev.hotswap.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The push pipeline in-process: checks, refusals, and what they leave behind. */
+/** The push pipeline in-process: a new generation per file, the checks, refusals, and what they leave behind. */
 @Timeout(30)
 class PushTest {
     private final EngineFixture fixture = new EngineFixture();
@@ -47,35 +48,31 @@ class PushTest {
     }
 
     @Test
-    void swapsValidFileAndReportsEachStep() throws Exception {
+    void pushedFileBecomesTheNextGenerationAndTheLivePathLinksToIt() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 10);
+        Object adoptedKey = Files.readAttributes(live, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
         try (Hotswap hotswap = started(live)) {
             SwapReport report = hotswap.push("production", content(incoming), PushOptions.defaults());
 
             assertEquals("production", report.database());
+            assertEquals(1, report.fromGeneration());
+            assertEquals(2, report.toGeneration());
             assertEquals(Files.size(incoming), report.bytes());
-            assertTrue(report.pauseMicros() >= 0);
             assertTrue(report.integrityCheck().toNanos() > 0);
             assertTrue(report.schemaCheck().toNanos() > 0);
-            assertArrayEquals(EngineFixture.bytes(incoming), EngineFixture.bytes(live));
+            assertTrue(report.swap().compareTo(java.time.Duration.ofNanos(report.pauseMicros() * 1000)) >= 0);
+            assertEquals(Path.of(".hotswap/production.sqlite3/000002.sqlite3"), Files.readSymbolicLink(live));
+            assertArrayEquals(EngineFixture.bytes(incoming), EngineFixture.bytes(fixture.generation("production.sqlite3", 2)));
+            // The file found at the live path became generation 1 at start: the same file, its own name.
+            assertEquals(adoptedKey, Files.readAttributes(fixture.generation("production.sqlite3", 1),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+            assertEquals(List.of("1"), EngineFixture.rows(fixture.generation("production.sqlite3", 1), "SELECT version FROM meta"));
             try (Connection c = hotswap.dataSource("production").getConnection()) {
                 assertEquals(List.of("2"), EngineFixture.query(c, "SELECT version FROM meta"));
                 assertEquals(List.of("20"), EngineFixture.query(c, "SELECT count(*) FROM items"));
             }
-            assertEquals(List.of(), EngineFixture.temps(fixture.dir));
-        }
-    }
-
-    @Test
-    void aCrashBetweenRenameAndUnlinkLeavesOnlyAnOrphanTheNextStartDeletes() throws Exception {
-        Path live = fixture.versioned("production.sqlite3", false, 1, 10);
-        // What a kill -9 right after the swap's rename leaves: the retired old file, hard-linked.
-        Path retired = Files.createLink(TempFiles.fresh(live), fixture.versioned("old.sqlite3", false, 0, 10));
-        try (Hotswap hotswap = started(live);
-                Connection connection = hotswap.dataSource("production").getConnection()) {
-            assertEquals(List.of("1"), EngineFixture.query(connection, "SELECT version FROM meta"));
-            assertFalse(Files.exists(retired));
+            assertEquals(List.of("2"), EngineFixture.rows(live, "SELECT version FROM meta"));
             assertEquals(List.of(), EngineFixture.temps(fixture.dir));
         }
     }
@@ -95,8 +92,7 @@ class PushTest {
             assertTrue(lines.length > 1, refused.getMessage());
             assertTrue(lines.length <= 1 + IntegrityCheck.REPORTED_LINES + 1, refused.getMessage());
         }
-        assertArrayEquals(before, EngineFixture.bytes(live));
-        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+        assertUntouched(live, before);
     }
 
     @Test
@@ -121,8 +117,7 @@ class PushTest {
                     + "+ CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)",
                     refused.getMessage());
         }
-        assertArrayEquals(before, EngineFixture.bytes(live));
-        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+        assertUntouched(live, before);
     }
 
     @Test
@@ -133,7 +128,7 @@ class PushTest {
             SwapReport report = hotswap.push("production", content(incoming), new PushOptions(false, true));
 
             assertEquals(0, report.schemaCheck().toNanos());
-            assertEquals(List.of("b"), EngineFixture.query(live, "SELECT name FROM sqlite_master"));
+            assertEquals(List.of("b"), EngineFixture.rows(live, "SELECT name FROM sqlite_master"));
         }
     }
 
@@ -166,8 +161,7 @@ class PushTest {
                     () -> hotswap.push("production", new ByteArrayInputStream(text), skipAll));
             assertEquals("ERROR: not a SQLite database (no \"SQLite format 3\" header)", refused.getMessage());
         }
-        assertArrayEquals(before, EngineFixture.bytes(live));
-        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+        assertUntouched(live, before);
     }
 
     @Test
@@ -196,11 +190,11 @@ class PushTest {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Hotswap hotswap = started(live)) {
             Future<SwapReport> first = executor.submit(() -> hotswap.push("production", slow, PushOptions.defaults()));
-            assertTrue(started.await(10, TimeUnit.SECONDS));
+            assertTrue(started.await(10, TimeUnit.SECONDS), "the first push started uploading");
 
             SwapRefusedException refused = assertThrows(SwapRefusedException.class,
                     () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
-            assertEquals("ERROR: another push to production is in progress", refused.getMessage());
+            assertEquals("ERROR: another push or rollback of production is in progress", refused.getMessage());
 
             release.countDown();
             assertEquals(bytes.length, first.get(10, TimeUnit.SECONDS).bytes());
@@ -209,36 +203,6 @@ class PushTest {
             release.countDown();
             executor.shutdownNow();
         }
-    }
-
-    @Test
-    void abandonsSwapWhenRequestsDoNotDrain() throws Exception {
-        Path live = fixture.versioned("production.sqlite3", false, 1, 10);
-        Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
-        byte[] before = EngineFixture.bytes(live);
-        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false)
-                .drainTimeout(java.time.Duration.ofMillis(200)).build().start()) {
-            SwapGate gate = hotswap.gate();
-            gate.enter(); // a request that never finishes in time
-            try {
-                SwapRefusedException refused = assertThrows(SwapRefusedException.class,
-                        () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
-                assertEquals("ERROR: in-flight requests did not drain within 200ms; database untouched",
-                        refused.getMessage());
-                assertFalse(gate.isClosed());
-            } finally {
-                gate.leave();
-            }
-            assertArrayEquals(before, EngineFixture.bytes(live));
-            assertEquals(List.of(), EngineFixture.temps(fixture.dir));
-            hotswap.push("production", content(incoming), PushOptions.defaults()); // drains now
-        }
-    }
-
-    @Test
-    void defaultDrainTimeoutMessageSaysFiveSeconds() {
-        assertEquals("5s", Push.format(java.time.Duration.ofSeconds(5)));
-        assertEquals("1500ms", Push.format(java.time.Duration.ofMillis(1500)));
     }
 
     @Test
@@ -261,13 +225,13 @@ class PushTest {
                     () -> hotswap.push("production", broken, PushOptions.defaults()));
             assertEquals("connection reset", failed.getMessage());
         }
-        assertArrayEquals(before, EngineFixture.bytes(live));
-        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+        assertUntouched(live, before);
     }
 
     @Test
     void deletesOrphanedTempFilesAtStartup() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 10);
+        Path folder = Files.createDirectories(fixture.folder("production.sqlite3"));
         List<String> orphans = List.of(".production.sqlite3.hotswap-123.tmp", ".production.sqlite3.hotswap-123.tmp-journal",
                 ".production.sqlite3.hotswap-9.tmp-wal", ".production.sqlite3.hotswap-9.tmp-shm");
         List<String> keep = List.of(".other.sqlite3.hotswap-1.tmp", "production.sqlite3.hotswap-1.tmp",
@@ -278,20 +242,24 @@ class PushTest {
         for (String name : keep) {
             Files.write(fixture.dir.resolve(name), new byte[] {1});
         }
+        Files.createSymbolicLink(fixture.dir.resolve(".production.sqlite3.hotswap-77.tmp"), live);
+        Files.write(folder.resolve(".incoming-5.tmp"), new byte[] {1});
+        Files.write(folder.resolve(".incoming-5.tmp-wal"), new byte[] {1});
         try (Hotswap hotswap = started(live)) {
             assertTrue(hotswap.dataSource("production") != null);
             List<String> left = fixture.files();
             orphans.forEach(name -> assertFalse(left.contains(name), name));
             keep.forEach(name -> assertTrue(left.contains(name), name));
+            assertFalse(left.contains(".production.sqlite3.hotswap-77.tmp"), "an orphaned temp link");
+            assertEquals(List.of(), EngineFixture.temps(fixture.dir).stream().filter(name -> name.contains("/")).toList());
         }
     }
 
     @Test
-    void walLiveDatabaseStaysWalWithoutStaleFrames() throws Exception {
+    void walLiveDatabaseStaysWalAndItsUncheckpointedFramesStayInTheOldGeneration() throws Exception {
         Path live = fixture.versioned("production.sqlite3", true, 1, 10);
         Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
         try (Hotswap hotswap = started(live)) {
-            // Frames the old file has only in its write-ahead log; none may reach the new file.
             try (Connection c = hotswap.dataSource("production").getConnection(); Statement s = c.createStatement()) {
                 s.execute("PRAGMA wal_autocheckpoint=0");
                 for (int i = 0; i < 50; i++) {
@@ -299,7 +267,7 @@ class PushTest {
                 }
                 s.execute("UPDATE meta SET version = 7");
             }
-            assertTrue(Files.size(Sqlite.sideFile(live, "-wal")) > 0);
+            assertTrue(Files.size(Sqlite.sideFile(live.toRealPath(), "-wal")) > 0);
 
             hotswap.push("production", content(incoming), PushOptions.defaults());
 
@@ -308,16 +276,19 @@ class PushTest {
                 assertEquals(List.of("wal"), EngineFixture.query(c, "PRAGMA journal_mode"));
                 assertEquals(List.of("ok"), EngineFixture.query(c, "PRAGMA integrity_check"));
                 assertEquals(List.of("2"), EngineFixture.query(c, "SELECT version FROM meta"));
-                assertEquals(List.of("20"), EngineFixture.query(c, "SELECT count(*) FROM items"));
                 assertEquals(List.of("0"), EngineFixture.query(c, "SELECT count(*) FROM items WHERE name LIKE 'stale%'"));
             }
         }
-        assertEquals(List.of("ok"), EngineFixture.query(live, "PRAGMA integrity_check"));
-        assertEquals(List.of("2"), EngineFixture.query(live, "SELECT version FROM meta"));
+        // The old generation keeps what was written to it; its log went into it when it closed.
+        Path first = fixture.generation("production.sqlite3", 1);
+        assertFalse(Files.exists(Sqlite.sideFile(first, "-wal")), () -> "generation 1 was checkpointed when it closed: " + listing(first.getParent()));
+        assertEquals(List.of("7"), EngineFixture.rows(first, "SELECT version FROM meta"));
+        assertEquals(List.of("50"), EngineFixture.rows(first, "SELECT count(*) FROM items WHERE name LIKE 'stale%'"));
+        assertEquals(List.of("2"), EngineFixture.rows(live, "SELECT version FROM meta"));
     }
 
     @Test
-    void rollbackLiveDatabaseGetsWalFileInRollbackMode() throws Exception {
+    void rollbackJournalLiveDatabaseGetsTheNewFileInRollbackMode() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 10);
         Path incoming = fixture.versioned("incoming.sqlite3", true, 2, 20);
         try (Hotswap hotswap = started(live)) {
@@ -329,103 +300,80 @@ class PushTest {
     }
 
     @Test
-    void refusesSwapWhileAnotherConnectionHoldsWalDatabase() throws Exception {
-        Path live = fixture.versioned("production.sqlite3", true, 1, 10);
-        Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
-        try (Hotswap hotswap = started(live);
-                Connection foreign = new org.sqlite.SQLiteConfig().createConnection("jdbc:sqlite:" + live)) {
-            EngineFixture.query(foreign, "SELECT count(*) FROM items"); // an app pool the engine was not told about
-            byte[] before = EngineFixture.bytes(live);
-
-            SwapRefusedException refused = assertThrows(SwapRefusedException.class,
-                    () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
-
-            assertTrue(refused.getMessage().startsWith("ERROR: production is still open elsewhere"), refused.getMessage());
-            assertTrue(refused.getMessage().endsWith("; database untouched"), refused.getMessage());
-            assertArrayEquals(before, EngineFixture.bytes(live));
-            assertEquals(List.of("1"), EngineFixture.query(foreign, "SELECT version FROM meta"));
-            assertFalse(hotswap.gate().isClosed());
-        }
-        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
-    }
-
-    @Test
-    void listenersAreToldWhileTheGateIsClosed() throws Exception {
-        Path live = fixture.versioned("production.sqlite3", false, 1, 10);
-        Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
-        List<String> calls = new ArrayList<>();
-        Hotswap[] holder = new Hotswap[1];
-        SwapListener listener = new SwapListener() {
-            @Override
-            public void beforeSwap(String database, Path path) {
-                calls.add("before " + database + " " + path.getFileName() + " " + holder[0].gate().isClosed());
-            }
-
-            @Override
-            public void afterSwap(String database, Path path) {
-                calls.add("after " + database + " " + path.getFileName() + " " + holder[0].gate().isClosed());
-            }
-        };
-        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).listener(listener).build().start()) {
-            holder[0] = hotswap;
-            hotswap.push("production", content(incoming), PushOptions.defaults());
-        }
-        assertEquals(List.of("before production production.sqlite3 true", "after production production.sqlite3 true"), calls);
-    }
-
-    @Test
-    void failingListenerAbortsSwapAndReopensGate() throws Exception {
-        Path live = fixture.versioned("production.sqlite3", false, 1, 10);
-        Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
-        byte[] before = EngineFixture.bytes(live);
-        SwapListener failing = new SwapListener() {
-            @Override
-            public void beforeSwap(String database, Path path) {
-                throw new IllegalStateException("pool busy");
-            }
-        };
-        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).listener(failing).build().start()) {
-            SwapRefusedException refused = assertThrows(SwapRefusedException.class,
-                    () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
-            assertEquals("ERROR: swap listener failed: java.lang.IllegalStateException: pool busy; database untouched",
-                    refused.getMessage());
-            assertFalse(hotswap.gate().isClosed());
-        }
-        assertArrayEquals(before, EngineFixture.bytes(live));
-        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
-    }
-
-    @Test
-    void symlinkedDatabaseSwapsTheTargetAndKeepsTheLink() throws Exception {
-        Path releases = Files.createDirectory(fixture.dir.resolve("release-42"));
-        Path target = fixture.versioned("release-42/db.sqlite3", false, 1, 10);
-        Path link = Files.createSymbolicLink(fixture.dir.resolve("production.sqlite3"), target);
-        Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
-        try (Hotswap hotswap = started(link)) {
-            hotswap.push("production", content(incoming), PushOptions.defaults());
-        }
-        assertTrue(Files.isSymbolicLink(link));
-        assertEquals(target, Files.readSymbolicLink(link));
-        assertArrayEquals(EngineFixture.bytes(incoming), EngineFixture.bytes(target));
-        assertEquals(List.of(), EngineFixture.temps(releases));
-    }
-
-    @Test
-    void pooledConnectionHeldOutsideTheGateIsClosedAtSwap() throws Exception {
+    void connectionTakenOutsideAnyRequestKeepsItsGenerationUntilClosed() throws Exception {
         Path live = fixture.versioned("production.sqlite3", true, 1, 10);
         Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
         try (Hotswap hotswap = started(live)) {
-            Connection leaked = hotswap.dataSource("production").getConnection();
-            assertEquals(List.of("1"), EngineFixture.query(leaked, "SELECT version FROM meta"));
+            Connection held = hotswap.dataSource("production").getConnection();
+            EngineFixture.query(held, "SELECT version FROM meta");
 
-            hotswap.push("production", content(incoming), PushOptions.defaults());
+            SwapReport report = hotswap.push("production", content(incoming), PushOptions.defaults());
 
-            SQLException closed = assertThrows(SQLException.class, () -> EngineFixture.query(leaked, "SELECT 1"));
-            assertTrue(closed.getMessage().contains("swapped"), closed.getMessage());
-            leaked.close();
+            assertNull(report.released(), "the old generation is still held by a connection");
+            assertEquals(List.of("1"), EngineFixture.query(held, "SELECT version FROM meta"));
+            try (Statement s = held.createStatement()) {
+                s.execute("INSERT INTO items (version, name) VALUES (1, 'late write')");
+            }
             try (Connection c = hotswap.dataSource("production").getConnection()) {
                 assertEquals(List.of("2"), EngineFixture.query(c, "SELECT version FROM meta"));
             }
+            Generation old = hotswap.managed("production").openGenerations().stream()
+                    .filter(generation -> generation.id() == 1).findFirst().orElseThrow();
+            held.close();
+            assertTrue(old.awaitRetired(java.time.Duration.ofSeconds(10)) > 0, "generation 1 retires once released");
+        }
+        assertEquals(List.of("1"), EngineFixture.rows(fixture.generation("production.sqlite3", 1),
+                "SELECT count(*) FROM items WHERE name = 'late write'"));
+    }
+
+    @Test
+    void listenersHearEveryOutcomeAndCannotBreakASwap() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 10);
+        Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
+        Path other = fixture.database("other.sqlite3", false, "CREATE TABLE b (y)");
+        List<SwapOutcome> heard = new CopyOnWriteArrayList<>();
+        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false)
+                .listener(outcome -> {
+                    throw new IllegalStateException("a broken listener");
+                })
+                .listener(heard::add)
+                .build().start()) {
+            hotswap.push("production", content(incoming), PushOptions.defaults());
+            assertThrows(SwapRefusedException.class,
+                    () -> hotswap.push("production", content(other), PushOptions.defaults()));
+            hotswap.rollback("production", java.util.OptionalLong.empty());
+        }
+        assertEquals(3, heard.size(), heard.toString());
+        assertEquals(SwapOutcome.Result.SWAPPED, heard.get(0).result());
+        assertEquals(2, heard.get(0).report().toGeneration());
+        assertEquals(SwapOutcome.Result.REFUSED, heard.get(1).result());
+        assertTrue(heard.get(1).message().startsWith("ERROR: schema mismatch"), heard.get(1).message());
+        assertEquals(SwapOutcome.Operation.ROLLBACK, heard.get(2).operation());
+        assertEquals(1, heard.get(2).report().toGeneration());
+    }
+
+    @Test
+    void stagedGenerationGoesLiveOnlyWhenActivatedAndIsDeletedWhenDiscarded() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 10);
+        Path incoming = fixture.versioned("incoming.sqlite3", false, 2, 20);
+        try (Hotswap hotswap = started(live)) {
+            Path discarded;
+            try (StagedGeneration staged = hotswap.stage("production", content(incoming), PushOptions.defaults(), "r-1")) {
+                discarded = staged.file();
+                assertTrue(Files.exists(discarded));
+                assertEquals(List.of("1"), EngineFixture.rows(live, "SELECT version FROM meta"));
+                assertThrows(SwapRefusedException.class,
+                        () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
+            }
+            assertFalse(Files.exists(discarded));
+
+            try (StagedGeneration staged = hotswap.stage("production", content(incoming), PushOptions.defaults(), "r-2")) {
+                SwapReport report = hotswap.activate(staged);
+                assertEquals(staged.id(), report.toGeneration());
+                assertThrows(IllegalStateException.class, () -> hotswap.activate(staged));
+            }
+            assertEquals(List.of("2"), EngineFixture.rows(live, "SELECT version FROM meta"));
+            assertEquals("r-2", hotswap.status().get(0).current().rolloutId());
         }
     }
 
@@ -437,7 +385,7 @@ class PushTest {
                 s.execute("PRAGMA wal_autocheckpoint=0");
                 s.execute("INSERT INTO items (version, name) VALUES (1, 'only in the wal')");
             }
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             hotswap.pull("production", out);
 
             Path copy = fixture.dir.resolve("copy.sqlite3");
@@ -454,6 +402,26 @@ class PushTest {
         try (Hotswap hotswap = started(live)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hotswap.dataSource("staging"));
             assertEquals("unknown database staging (managed: production " + live + ")", e.getMessage());
+        }
+    }
+
+    /**
+     * The live path still leads to generation 1, the file it was, byte for byte, and no other
+     * generation or temp file was left.
+     */
+    private void assertUntouched(Path live, byte[] before) throws IOException {
+        String name = live.getFileName().toString();
+        assertEquals(fixture.generation(name, 1).toRealPath(), live.toRealPath());
+        assertArrayEquals(before, EngineFixture.bytes(live));
+        assertEquals(List.of(1L), fixture.generations(name));
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+    }
+
+    private static String listing(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName() + ":" + f.toFile().length()).sorted().toList().toString();
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Swaps under concurrent readers and writers that go through the gate and the engine's data source:
- * no operation fails, and every read transaction sees one database, old or new, never a mix.
+ * no operation fails, and every request sees one generation, old or new, never a mix, even across
+ * the separate connections it takes.
  */
 @Timeout(60)
 class SwapUnderLoadTest {
@@ -138,17 +139,21 @@ class SwapUnderLoadTest {
         return text.toString();
     }
 
-    /** One read request: one transaction that must see a single version throughout. */
+    /**
+     * One read request: the version from one connection, the items from a second one taken after it
+     * was closed; both must be of the generation the request pinned.
+     */
     private static int readOnce(SwapGate gate, DataSource data) throws Exception {
-        gate.enter();
-        try (Connection c = data.getConnection()) {
-            c.setAutoCommit(false);
+        Pin pin = gate.enter();
+        try {
             int version;
-            try (Statement s = c.createStatement(); ResultSet row = s.executeQuery("SELECT version FROM meta")) {
+            try (Connection c = data.getConnection(); Statement s = c.createStatement();
+                    ResultSet row = s.executeQuery("SELECT version FROM meta")) {
                 row.next();
                 version = row.getInt(1);
             }
-            try (PreparedStatement s = c.prepareStatement(
+            Thread.yield(); // room for a swap between the two connections
+            try (Connection c = data.getConnection(); PreparedStatement s = c.prepareStatement(
                     "SELECT count(*), sum(version <> ?) FROM items")) {
                 s.setInt(1, version);
                 try (ResultSet row = s.executeQuery()) {
@@ -159,20 +164,19 @@ class SwapUnderLoadTest {
                     }
                 }
             }
-            c.commit();
             return version;
         } finally {
-            gate.leave();
+            pin.leave();
         }
     }
 
     private static void writeOnce(SwapGate gate, DataSource data, String note) throws Exception {
-        gate.enter();
+        Pin pin = gate.enter();
         try (Connection c = data.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO log (note) VALUES (?)")) {
             s.setString(1, note);
             s.executeUpdate();
         } finally {
-            gate.leave();
+            pin.leave();
         }
     }
 }

@@ -1,0 +1,263 @@
+package dev.hotswap.engine;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The hidden folder where the generations of one managed database live, beside its data on the same
+ * file system: {@code <dir>/.hotswap/<file name>/000042.sqlite3}, with the {@code history} file and
+ * the {@code lock} that makes one engine the folder's only user. The live path is a symbolic link to
+ * the current generation, replaced atomically (a new link under a temp name renamed over it, then an
+ * fsync of its directory). SQLite resolves the link, so every generation's {@code -wal}, {@code -shm}
+ * and {@code -journal} lie beside its own file.
+ *
+ * <p>Where the folder is: for a live path that is already a link into a generation folder, that
+ * folder; otherwise (a regular file, or an operator's link to a file elsewhere, a data volume) beside
+ * the file the path leads to, named after that file, so that two paths to one file find one folder
+ * and one lock.
+ */
+final class GenerationFolder implements AutoCloseable {
+    /** The name of the directory that holds the generation folders, beside the data. */
+    static final String DIRECTORY = ".hotswap";
+    private static final Pattern GENERATION = Pattern.compile("(\\d{6,})\\.sqlite3");
+    private static final String LOCK = "lock";
+
+    private final String database;
+    private final Path live;
+    private final Path folder;
+    private final GenerationHistory history;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    /**
+     * What a live path leads to.
+     *
+     * @param file the file it leads to now, a real path
+     * @param folder the generation folder of that file (maybe not created yet), a real path where it exists
+     * @param generation the id of {@code file} if it is a generation of {@code folder}
+     */
+    record Location(Path file, Path folder, OptionalLong generation) {
+    }
+
+    private GenerationFolder(String database, Path live, Path folder, FileChannel lockChannel, FileLock lock) {
+        this.database = database;
+        this.live = live;
+        this.folder = folder;
+        this.history = new GenerationHistory(folder);
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Finds where {@code live} leads, touching nothing.
+     *
+     * @throws IOException with a message for the operator if it leads nowhere (missing, a dangling
+     *     link, not a file)
+     */
+    static Location locate(String database, Path live) throws IOException {
+        if (!Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("database " + database + ": " + live + " does not exist");
+        }
+        if (Files.isSymbolicLink(live) && !Files.exists(live)) {
+            throw new IOException("database " + database + ": " + live + " is a symbolic link to "
+                    + Files.readSymbolicLink(live) + ", which does not exist");
+        }
+        if (!Files.isRegularFile(live)) {
+            throw new IOException("database " + database + ": " + live + " is not a file");
+        }
+        Path file = live.toRealPath();
+        OptionalLong id = generationOf(file);
+        Path folder = id.isPresent() ? file.getParent()
+                : file.getParent().resolve(DIRECTORY).resolve(file.getFileName().toString());
+        return new Location(file, folder, id);
+    }
+
+    /** The id of {@code file} if it is named and placed as a generation. */
+    static OptionalLong generationOf(Path file) {
+        Matcher matcher = GENERATION.matcher(file.getFileName().toString());
+        Path parent = file.getParent();
+        if (!matcher.matches() || parent == null || parent.getParent() == null
+                || !DIRECTORY.equals(String.valueOf(parent.getParent().getFileName()))) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(matcher.group(1)));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The file of generation {@code id} in {@code folder}. */
+    static Path fileName(Path folder, long id) {
+        return folder.resolve(String.format("%06d.sqlite3", id));
+    }
+
+    /**
+     * Creates the folder if needed and takes its lock.
+     *
+     * @throws IOException if another engine (this process's or another's) holds the lock
+     */
+    static GenerationFolder open(String database, Path live, Location location) throws IOException {
+        Files.createDirectories(location.folder());
+        Path folder = location.folder().toRealPath();
+        Path lockFile = folder.resolve(LOCK);
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new IOException("database " + database + ": " + live + " is managed already by another engine in"
+                    + " this process (" + lockFile + " is locked)");
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("database " + database + ": " + live + " is managed already by another process ("
+                    + lockFile + " is locked)");
+        }
+        return new GenerationFolder(database, live, folder, channel, lock);
+    }
+
+    Path path() {
+        return folder;
+    }
+
+    /** The configured live path. */
+    Path live() {
+        return live;
+    }
+
+    GenerationHistory history() {
+        return history;
+    }
+
+    /** The file of generation {@code id}. */
+    Path file(long id) {
+        return fileName(folder, id);
+    }
+
+    /** The ids of the generation files in the folder, ascending. */
+    List<Long> ids() throws IOException {
+        List<Long> ids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                Matcher matcher = GENERATION.matcher(entry.getFileName().toString());
+                if (matcher.matches()) {
+                    ids.add(Long.parseLong(matcher.group(1)));
+                }
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /** A new, empty temp file in the folder (mode 0600), for a file on its way to becoming a generation. */
+    Path newTemp() throws IOException {
+        return Files.createTempFile(folder, ".incoming-", ".tmp");
+    }
+
+    /**
+     * Deletes what a crash left in the folder: every hidden file (temp files and their SQLite side
+     * files). Only at start, with the lock held.
+     *
+     * @return how many files were deleted
+     */
+    int deleteTemps() throws IOException {
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder,
+                entry -> entry.getFileName().toString().startsWith("."))) {
+            for (Path temp : entries) {
+                if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(temp)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Gives {@code temp} (complete, synced, closed) its permanent name as generation {@code id}, and
+     * syncs the folder.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if that generation exists
+     */
+    Path install(Path temp, long id) throws IOException {
+        Path file = file(id);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(file.toString());
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        TempFiles.syncDirectory(folder);
+        return file;
+    }
+
+    /** Gives the adopted file at {@code adopted} a second name, generation {@code id}, and syncs the folder. */
+    Path linkAdopted(Path adopted, long id) throws IOException {
+        Path file = file(id);
+        Files.createLink(file, adopted);
+        TempFiles.syncDirectory(folder);
+        return file;
+    }
+
+    /**
+     * Points the live path at {@code file}: a link under a temp name beside it, renamed over it, then
+     * an fsync of its directory, so that a crash leaves either the old or the new link. The target is
+     * relative when {@code file} lies under the live path's directory (a tree that moves keeps
+     * working), absolute otherwise.
+     */
+    void pointLiveAt(Path file) throws IOException {
+        Path dir = live.getParent();
+        Path realDir = dir.toRealPath();
+        Path target = file.startsWith(realDir) ? realDir.relativize(file) : file;
+        Path link = TempFiles.fresh(live);
+        Files.createSymbolicLink(link, target);
+        try {
+            Files.move(link, live, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(link);
+            throw e;
+        }
+        TempFiles.syncDirectory(dir);
+    }
+
+    /** Deletes generation {@code file} and its side files, if it lies in this folder; never throws. */
+    void delete(Path file) {
+        if (!folder.equals(file.getParent())) {
+            return; // an adopted file where the operator put it: not ours to delete
+        }
+        TempFiles.delete(file);
+    }
+
+    /** Releases the lock. */
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            System.getLogger(GenerationFolder.class.getName()).log(System.Logger.Level.DEBUG,
+                    database + ": releasing " + folder.resolve(LOCK) + " failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return folder.toString();
+    }
+}

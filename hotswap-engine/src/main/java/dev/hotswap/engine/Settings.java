@@ -1,0 +1,42 @@
+package dev.hotswap.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's configuration, as {@link Hotswap.Builder} validated it: an immutable value.
+ *
+ * @param databases managed name to live path (absolute, normalized), in the order configured
+ * @param socket the admin socket's path, absolute
+ * @param socketEnabled whether to serve the admin socket
+ * @param allowedUids peer uids allowed besides the server's own
+ * @param maxConnections admin conversations at once
+ * @param idleTimeout how long an admin connection may stay silent
+ * @param poolSize connections per generation of the engine's own pool
+ * @param keep earlier generations kept per database
+ * @param poolFactory the application's pool per generation, or null for the engine's own
+ * @param pinWarning how long a superseded generation may stay pinned before a warning is logged
+ * @param listeners told after every push and rollback
+ */
+record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
+        int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
+        Duration pinWarning, List<SwapListener> listeners) {
+
+    /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
+    static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
+
+    Settings {
+        databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+        allowedUids = allowedUids.clone();
+        listeners = List.copyOf(listeners);
+    }
+
+    @Override
+    public long[] allowedUids() {
+        return allowedUids.clone();
+    }
+}

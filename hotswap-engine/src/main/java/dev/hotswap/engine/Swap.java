@@ -1,0 +1,111 @@
+package dev.hotswap.engine;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Making a generation current, for a push and a rollback alike, each step done before the next:
+ * <ol>
+ * <li>open it and one connection to it, so that it is proven and the first request does not pay;</li>
+ * <li>on the first swap of an operator's linked file, record that file as a generation
+ *     ({@link Adoption});</li>
+ * <li>point the live path at the new generation's file (a new link renamed over it) and fsync its
+ *     directory: from here a restart, {@code sqlite3} on the live path and backups see it;</li>
+ * <li>append its line to the folder's history (synced);</li>
+ * <li>flip: new requests pin it; requests in flight finish on the generation they started on.</li>
+ * </ol>
+ * Until the rename of step 3, a failure leaves the live database as it was. Then the report waits a
+ * moment for the old generation's last request, to say when it was released.
+ */
+final class Swap {
+    private static final System.Logger LOG = System.getLogger(Swap.class.getName());
+    /** How long the report waits for the old generation to be released. Requests never wait. */
+    static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
+
+    private Swap() {
+    }
+
+    /**
+     * Makes {@code next} (held once by the caller; the hold goes to the new view, or back on failure)
+     * the current generation of {@code db}. The caller holds the database's claim.
+     */
+    static SwapReport run(Hotswap engine, ManagedDatabase db, Generation next, GenerationRecord record, long bytes,
+            Duration receive, Duration integrityCheck, Duration schemaCheck, Progress progress)
+            throws IOException, SwapRefusedException {
+        boolean flipped = false;
+        try {
+            progress.phase("swap");
+            progress.status("Swapping database...");
+            long start = System.nanoTime();
+            try (Connection first = next.lend()) {
+                if (first == null) {
+                    throw new IllegalStateException(next + " retired while held");
+                }
+            } catch (SQLException e) {
+                throw new SwapRefusedException("ERROR: generation " + record.id() + " of " + db.name()
+                        + " does not open: " + e.getMessage() + "; database untouched");
+            }
+            Generation previous = db.current();
+            db.recordAdoption();
+            try {
+                db.folder().pointLiveAt(record.file());
+            } catch (IOException e) {
+                throw new IOException("could not point " + db.path() + " at " + record.file() + ": " + e.getMessage()
+                        + "; database untouched", e);
+            }
+            GenerationRecord current = record.currentSince(Instant.now());
+            try {
+                db.folder().history().append(current);
+            } catch (IOException e) {
+                // The link is the truth of what is current; the history only orders earlier generations.
+                LOG.log(System.Logger.Level.WARNING, db.name() + ": could not record generation " + record.id()
+                        + " in " + db.folder() + "/history", e);
+            }
+            long pauseNanos = engine.flip(db, next);
+            flipped = true;
+            long flippedAt = System.nanoTime();
+            long pauseMicros = pauseNanos / 1000;
+            db.flipped(next, current, pauseMicros);
+            Duration swap = Push.since(start);
+            long releasedAt = previous.awaitRetired(RELEASE_WAIT);
+            Duration released = releasedAt < 0 ? null : Duration.ofNanos(Math.max(0, releasedAt - flippedAt));
+            db.prune();
+            SwapReport report = new SwapReport(db.name(), previous.id(), next.id(), bytes, receive, integrityCheck,
+                    schemaCheck, swap, pauseMicros, released);
+            db.recordReport(report);
+            LOG.log(System.Logger.Level.INFO, db.name() + ": generation " + next.id() + " is current (was "
+                    + previous.id() + "); receive " + receive.toMillis() + " ms, integrity check "
+                    + integrityCheck.toMillis() + " ms, schema check " + schemaCheck.toMillis() + " ms, swap "
+                    + swap.toMillis() + " ms, pause " + pauseMicros + " µs, old generation "
+                    + (released == null ? "still in use" : "released after " + released.toMillis() + " ms"));
+            tell(progress, report, previous, engine);
+            return report;
+        } finally {
+            if (!flipped) {
+                next.release();
+            }
+        }
+    }
+
+    private static void tell(Progress progress, SwapReport report, Generation previous, Hotswap engine) {
+        try {
+            progress.status("swap " + report.swap().toMillis() + " ms");
+            progress.status("pause " + report.pauseMicros() + " µs");
+            progress.status("generation " + report.toGeneration() + " is live (was " + report.fromGeneration() + ")");
+            if (report.released() != null) {
+                progress.status("old generation " + report.fromGeneration() + " released after "
+                        + report.released().toMillis() + " ms");
+            } else {
+                progress.status("old generation " + report.fromGeneration() + " still in use by "
+                        + engine.requests(previous) + " request(s) and " + previous.connectionsOut()
+                        + " connection(s); it closes when they finish");
+            }
+        } catch (IOException e) {
+            // The swap is done; a client that left early only misses the numbers.
+            LOG.log(System.Logger.Level.DEBUG, "client left before the swap report", e);
+        }
+    }
+}
