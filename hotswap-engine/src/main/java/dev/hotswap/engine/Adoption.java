@@ -67,6 +67,7 @@ final class Adoption {
                         + folder + " failed (" + e + "); make " + live + " a symbolic link to the file instead", e);
             }
         }
+        Steps.reached(Steps.ADOPTION_LINKED);
         GenerationRecord record = new GenerationRecord(id, folder.file(id), Instant.now(),
                 GenerationRecord.Origin.ADOPTED, null);
         folder.history().append(record);

@@ -51,6 +51,7 @@ final class Push {
             long start = System.nanoTime();
             long bytes = receive(content, temp);
             Duration receive = since(start);
+            Steps.reached(Steps.RECEIVED);
             LOG.log(System.Logger.Level.INFO, name + ": received " + bytes + " bytes into " + temp + " in "
                     + receive.toMillis() + " ms");
             progress.status("received " + bytes + " bytes in " + receive.toMillis() + " ms");
@@ -92,6 +93,7 @@ final class Push {
             long id = db.nextId();
             Path file = db.folder().install(temp, id);
             temp = null;
+            Steps.reached(Steps.STAGED);
             LOG.log(System.Logger.Level.INFO, "{0}: staged generation {1}", name, id);
             GenerationRecord record = new GenerationRecord(id, file, Instant.now(), GenerationRecord.Origin.PUSHED,
                     rolloutId);

@@ -56,6 +56,7 @@ final class Swap {
                 throw new IOException("could not point " + db.path() + " at " + record.file() + ": " + e.getMessage()
                         + "; database untouched", e);
             }
+            Steps.reached(Steps.LINKED);
             GenerationRecord current = record.currentSince(Instant.now());
             try {
                 db.folder().history().append(current);
@@ -64,9 +65,11 @@ final class Swap {
                 LOG.log(System.Logger.Level.WARNING, db.name() + ": could not record generation " + record.id()
                         + " in " + db.folder() + "/history", e);
             }
+            Steps.reached(Steps.RECORDED);
             long pauseNanos = engine.flip(db, next);
             flipped = true;
             long flippedAt = System.nanoTime();
+            Steps.reached(Steps.FLIPPED);
             long pauseMicros = pauseNanos / 1000;
             db.flipped(next, current, pauseMicros);
             Duration swap = Push.since(start);
