@@ -4,24 +4,40 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
 import org.sqlite.SQLiteConnection;
+import org.sqlite.core.DB;
 
 /**
  * A consistent copy of a managed database's current generation in a temp file, made with SQLite's
- * online backup API in one step from a read-only connection. One step is one read transaction: in
- * WAL mode it sees one snapshot without blocking writers; in rollback mode writers wait for it (their
- * busy timeout) rather than restart it. The generation is held for the copy, so a swap meanwhile
- * neither closes nor deletes it.
+ * online backup API from a read-only connection. The generation is held for the copy, so a swap
+ * meanwhile neither closes nor deletes it. What the copy costs the application:
+ * <ul>
+ * <li>WAL mode: one step, one read transaction; it sees one snapshot and never blocks writers.</li>
+ * <li>Rollback-journal mode: a read transaction holds writers off (they wait, up to their busy
+ *     timeout, to commit), so the copy goes in steps of {@value #STEP_PAGES} pages with a pause
+ *     between them, in which writers commit. A commit makes SQLite restart the copy. After
+ *     {@value #RESTARTS} restarts the copying connection keeps its read transaction to the end of the
+ *     pass, so that it finishes: writers then wait for the rest of that pass (about the time
+ *     {@code cp} takes for the file).</li>
+ * </ul>
  */
 final class Snapshot {
     private static final System.Logger LOG = System.getLogger(Snapshot.class.getName());
     /** Copy every page in one backup step. */
     private static final int ALL_PAGES = -1;
-    private static final int BUSY_SLEEP_MILLIS = 100;
-    private static final int BUSY_RETRIES = 100;
+    /** Pages per step in rollback-journal mode: 4 MiB of 4 KiB pages, a few milliseconds of reading. */
+    static final int STEP_PAGES = 1024;
+    /** Restarts tolerated before the copy holds writers off to finish. */
+    static final int RESTARTS = 3;
+    private static final long PAUSE_MILLIS = 5;
+    /** A step that finds a writer committing waits this long, and gives up after 3000 such waits in all. */
+    private static final int BUSY_SLEEP_MILLIS = 10;
+    private static final int BUSY_RETRIES = 3000;
 
     private Snapshot() {
     }
@@ -31,15 +47,18 @@ final class Snapshot {
         Generation generation = db.holdCurrent();
         Path temp = db.folder().newTemp();
         boolean done = false;
+        boolean wal = JournalMode.isWal(generation.file());
         try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
+            Pacer pacer = new Pacer(generation.database(), connection);
             long start = System.nanoTime();
-            int rc = connection.unwrap(SQLiteConnection.class).getDatabase()
-                    .backup("main", temp.toString(), null, BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
+            int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(),
+                    wal ? null : pacer, BUSY_SLEEP_MILLIS, BUSY_RETRIES, wal ? ALL_PAGES : STEP_PAGES);
             if (rc != 0) {
                 throw new IOException("snapshot of " + db.name() + " failed: SQLite result code " + rc);
             }
             LOG.log(System.Logger.Level.INFO, db.name() + ": snapshot of generation " + generation.id() + ", "
-                    + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                    + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms"
+                    + (wal ? "" : ", " + pacer.steps + " steps, " + pacer.restarts + " restarts"));
             TempFiles.deleteSideFiles(temp);
             done = true;
             return temp;
@@ -49,6 +68,63 @@ final class Snapshot {
             generation.release();
             if (!done) {
                 TempFiles.delete(temp);
+            }
+        }
+    }
+
+    /**
+     * Paces a stepped copy: called after each step, it pauses so that writers can commit, counts the
+     * restarts a commit causes (the pages left grow again), and after {@link #RESTARTS} of them opens
+     * a read transaction on the copying connection itself, which the following steps use, so that no
+     * writer can restart the copy (a read transaction on another connection would deadlock with a
+     * writer waiting to commit: the steps could then not read). The transaction ends when the
+     * connection closes.
+     */
+    private static final class Pacer implements DB.ProgressObserver {
+        private final String database;
+        private final Connection source;
+        private int lastRemaining = Integer.MAX_VALUE;
+        private int steps;
+        private int restarts;
+        private boolean holding;
+        private boolean holdFailed;
+
+        Pacer(String database, Connection source) {
+            this.database = database;
+            this.source = source;
+        }
+
+        @Override
+        public void progress(int remaining, int pageCount) {
+            steps++;
+            // Each step copies pages, so without a restart fewer are left after it than before.
+            if (remaining >= lastRemaining) {
+                restarts++;
+            }
+            lastRemaining = remaining;
+            if (remaining == 0 || holding) {
+                return;
+            }
+            if (restarts >= RESTARTS && !holdFailed) {
+                // Never throw here: the copy loop is native and would go on with an exception pending.
+                try {
+                    source.setAutoCommit(false);
+                    try (Statement statement = source.createStatement();
+                            ResultSet row = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                        row.next(); // the read transaction starts here
+                    }
+                    holding = true;
+                } catch (SQLException e) {
+                    holdFailed = true;
+                    LOG.log(System.Logger.Level.WARNING, database + ": could not hold writers off to finish a"
+                            + " snapshot; it goes on in steps", e);
+                }
+                return;
+            }
+            try {
+                Thread.sleep(PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
