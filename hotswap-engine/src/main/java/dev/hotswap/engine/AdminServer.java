@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.FrameWriter;
 import dev.hotswap.protocol.Protocol;
+import dev.hotswap.protocol.SocketFolder;
 
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -31,7 +33,9 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
  * The admin socket: a Unix domain socket (junixsocket) the {@code hotswap} CLI talks to.
  *
  * <ul>
- * <li>The socket file is mode 0600; its directory is created 0700 when the server creates it.</li>
+ * <li>The socket file is mode 0600; its directory is created 0700 when missing, and an existing one
+ *     must belong to the server's user and be writable by no one else ({@link SocketFolder}), or
+ *     the server refuses to start.</li>
  * <li>Every connection's peer credentials are checked: a uid other than the server's own (or an
  *     allowed one) gets {@code EXIT 1} and is logged with its uid and pid.</li>
  * <li>A socket file nobody answers on (a dead server's) is replaced; if a live server answers, or
@@ -86,6 +90,8 @@ final class AdminServer implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        // Before anything is deleted or bound there: a folder others may write into is not ours.
+        SocketFolder.requireTrusted(dir, List.of(SocketFolder.currentUser()));
         AFUNIXSocketAddress address = AFUNIXSocketAddress.of(socketPath);
         replaceStaleSocket(socketPath, address);
         AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
