@@ -91,7 +91,7 @@ final class CpCommand implements Callable<Integer> {
             options.put("skip-schema-check", "true");
         }
         Path socketPath = hotswap.socket().resolve(environment);
-        try (Connection connection = Connection.open(socketPath)) {
+        try (Connection connection = Connection.open(socketPath, TrustedUsers.from(environment))) {
             Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
             try {
                 return converse(connection, from, to, options);
