@@ -283,6 +283,7 @@ final class AdminConnection {
                 file.transferTo(data);
             }
             data.finish();
+            TempFiles.delete(snapshot); // before EXIT: a client that saw EXIT sees no temp file
             exit(Protocol.EXIT_OK, "");
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
