@@ -123,7 +123,7 @@ final class CpCommand implements Callable<Integer> {
         }
         PullDestination sink = to.isStdio()
                 ? PullDestination.stdout(environment.stdout())
-                : FileDestination.checked(to.local(), ready.database());
+                : FileDestination.checked(to.local(), ready.database(), ready.mode());
         Pull pull = new Pull(connection, reporter, ready.database(), sink);
         transfer = pull;
         return pull.run();

@@ -1,5 +1,6 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.FileMode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.util.concurrent.ThreadLocalRandom;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A pulled database written to a file: the bytes go to a temporary file beside the destination,
@@ -21,15 +24,19 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class FileDestination implements PullDestination {
     private static final String[] JOURNALS = {"-wal", "-journal"};
+    /** The mode of a pulled file when the server does not say the live file's. */
+    private static final int PRIVATE = 0600;
 
     private final Path target;
+    private final Set<PosixFilePermission> liveMode;
     private Path temp;
     private FileChannel channel;
     private OutputStream out;
     private boolean done;
 
-    private FileDestination(Path target) {
+    private FileDestination(Path target, Set<PosixFilePermission> liveMode) {
         this.target = target;
+        this.liveMode = liveMode;
     }
 
     /**
@@ -38,8 +45,10 @@ final class FileDestination implements PullDestination {
      * apply a leftover {@code -wal} or hot {@code -journal} to the new file and corrupt it).
      *
      * @param database the managed database's name, for the suggestion when target is a directory
+     * @param liveMode the live file's permission bits from the server's {@code READY}; without
+     *     them the file is made private ({@code 0600})
      */
-    static FileDestination checked(Path target, String database) throws CommandFailure {
+    static FileDestination checked(Path target, String database, OptionalInt liveMode) throws CommandFailure {
         if (Files.isDirectory(target)) {
             throw CommandFailure.failed(target + " is a directory: name the file to write, e.g. "
                     + target.resolve(database + ".sqlite3"));
@@ -56,15 +65,18 @@ final class FileDestination implements PullDestination {
                         + " (and " + target.getFileName() + "-shm), or pull to another file");
             }
         }
-        return new FileDestination(target);
+        return new FileDestination(target, FileMode.permissions(liveMode.orElse(PRIVATE)));
     }
 
     @Override
     public synchronized OutputStream open() throws IOException {
-        temp = target.resolveSibling("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".hotswap-pull");
-        channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        copyPermissionsOfTarget();
+        Set<PosixFilePermission> replaced = replacedFilePermissions();
+        PullTempFile file = PullTempFile.create(target, replaced != null ? replaced : liveMode);
+        temp = file.path();
+        channel = file.channel();
+        if (replaced != null) {
+            Files.setPosixFilePermissions(temp, replaced); // exactly the replaced file's, not the umask's
+        }
         out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         return out;
     }
@@ -114,16 +126,18 @@ final class FileDestination implements PullDestination {
         return "nothing was written to " + target;
     }
 
-    /** A replaced file keeps its permissions, as with cp; a new one gets the umask's. */
-    private void copyPermissionsOfTarget() {
-        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-        if (view != null && Files.exists(target)) {
-            try {
-                Files.setPosixFilePermissions(temp, view.readAttributes().permissions());
-            } catch (IOException | UnsupportedOperationException e) {
-                // keep the umask's permissions
-            }
+    /**
+     * A replaced file keeps its permissions, as with cp, but narrowed to the live file's, so that a
+     * backup is never readable by more users than the database; null if there is no file to replace.
+     */
+    private Set<PosixFilePermission> replacedFilePermissions() throws IOException {
+        if (!Files.exists(target)) {
+            return null;
         }
+        Set<PosixFilePermission> kept = EnumSet.noneOf(PosixFilePermission.class);
+        kept.addAll(Files.getPosixFilePermissions(target));
+        kept.retainAll(liveMode);
+        return kept;
     }
 
     /** Makes the rename durable; not every platform can open a directory, which is fine. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,13 @@ class PulledFilePermissionsTest {
         Path backup = pull(new Ready(Ready.Direction.PULL, "production"));
 
         assertEquals(underUmask("rw-------"), Files.getPosixFilePermissions(backup));
+    }
+
+    @Test
+    void aNewFileGetsTheLiveDatabasesModeUnderTheUmask() throws Exception {
+        Path backup = pull(new Ready(Ready.Direction.PULL, "production", OptionalInt.of(0640)));
+
+        assertEquals(underUmask("rw-r-----"), Files.getPosixFilePermissions(backup));
     }
 
     @Test

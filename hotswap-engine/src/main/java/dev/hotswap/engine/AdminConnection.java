@@ -11,12 +11,14 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import dev.hotswap.protocol.CorruptStreamException;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.FileMode;
 import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameReader;
 import dev.hotswap.protocol.FrameType;
@@ -262,7 +264,7 @@ final class AdminConnection {
     }
 
     private void pull(ManagedDatabase db) throws IOException {
-        out.send(new Ready(Ready.Direction.PULL, db.name()).toFrame());
+        out.send(new Ready(Ready.Direction.PULL, db.name(), liveMode(db)).toFrame());
         out.send(Frame.text(FrameType.PHASE, "snapshot"));
         long start = System.nanoTime();
         Path snapshot;
@@ -290,6 +292,15 @@ final class AdminConnection {
             exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());
         } finally {
             TempFiles.delete(snapshot);
+        }
+    }
+
+    /** The live file's permission bits, so that the client's copy is no wider; none if unreadable. */
+    private static OptionalInt liveMode(ManagedDatabase db) {
+        try {
+            return OptionalInt.of(FileMode.bits(Files.getPosixFilePermissions(db.realPath())) & Ready.MAX_MODE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return OptionalInt.empty(); // the client then makes it 0600
         }
     }
 

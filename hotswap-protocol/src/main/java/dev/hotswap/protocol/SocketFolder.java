@@ -46,7 +46,7 @@ public final class SocketFolder {
             problems.add("group or others may write into it");
         }
         if (!problems.isEmpty()) {
-            throw new IOException("socket folder " + folder + " (mode " + octal(mode) + ", owner "
+            throw new IOException("socket folder " + folder + " (mode " + FileMode.octal(mode) + ", owner "
                     + attributes.owner().getName() + ") is not private: " + String.join(" and ", problems)
                     + ", so anyone who can write there could replace the socket. Make it owned by "
                     + names(owners) + " and mode 0700 (chmod 700 " + folder + "), or use another socket path");
@@ -68,15 +68,6 @@ public final class SocketFolder {
         String name = ProcessHandle.current().info().user()
                 .orElseThrow(() -> new IOException("cannot tell which user this process runs as"));
         return self.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
-    }
-
-    /** {@code 0755} for {@code rwxr-xr-x}. */
-    static String octal(Set<PosixFilePermission> mode) {
-        int bits = 0;
-        for (PosixFilePermission permission : mode) {
-            bits |= 0400 >> permission.ordinal();
-        }
-        return String.format("%04o", bits);
     }
 
     private static String names(Collection<? extends UserPrincipal> owners) {
