@@ -20,7 +20,8 @@ import java.util.Set;
  * A pulled database written to a file: the bytes go to a temporary file beside the destination,
  * which is synced and renamed over the destination only once the server's {@code END} verified
  * them and its {@code EXIT 0} confirmed the snapshot. A pull that fails or is interrupted deletes
- * the temporary file and never touches the destination.
+ * the temporary file and never touches the destination; one that is killed leaves its temporary
+ * file to the next pull to the same destination, which deletes it ({@link PullTempFile}).
  */
 final class FileDestination implements PullDestination {
     private static final String[] JOURNALS = {"-wal", "-journal"};
@@ -32,7 +33,12 @@ final class FileDestination implements PullDestination {
     private Path temp;
     private FileChannel channel;
     private OutputStream out;
-    private boolean done;
+    private State state = State.WRITING;
+
+    /** Where the destination stands: being written (or not yet opened), replaced, or given up. */
+    private enum State {
+        WRITING, REPLACED, DISCARDED
+    }
 
     private FileDestination(Path target, Set<PosixFilePermission> liveMode) {
         this.target = target;
@@ -70,6 +76,7 @@ final class FileDestination implements PullDestination {
 
     @Override
     public synchronized OutputStream open() throws IOException {
+        PullTempFile.deleteOrphans(target);
         Set<PosixFilePermission> replaced = replacedFilePermissions();
         PullTempFile file = PullTempFile.create(target, replaced != null ? replaced : liveMode);
         temp = file.path();
@@ -83,27 +90,29 @@ final class FileDestination implements PullDestination {
 
     @Override
     public synchronized void commit() throws IOException {
-        if (done) {
+        if (state != State.WRITING) {
             throw new IOException("the pull was interrupted");
         }
         out.flush();
         channel.force(true);
-        channel.close();
+        // Renamed while still open and locked, so that no other pull's clean-up takes it for a dead one's.
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        done = true;
+        state = State.REPLACED;
+        channel.close();
         syncDirectory();
     }
 
+    /** Deletes the temp file, unless the destination was replaced already; a Ctrl-C waits for a running commit. */
     @Override
     public synchronized void discard() {
-        if (done) {
+        if (state != State.WRITING) {
             return;
         }
-        done = true;
+        state = State.DISCARDED;
         try {
             if (channel != null) {
                 channel.close();
@@ -121,9 +130,11 @@ final class FileDestination implements PullDestination {
         return target.toString();
     }
 
+    /** What the destination holds now: untouched, or (a Ctrl-C that came during the commit) replaced. */
     @Override
-    public String afterFailure() {
-        return "nothing was written to " + target;
+    public synchronized String afterFailure() {
+        return state == State.REPLACED ? target + " was replaced by the whole, verified snapshot"
+                : "nothing was written to " + target;
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.hotswap.cli;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The temporary file a pull writes beside its destination, {@code .NAME.<hex>.hotswap-pull}: created
  * with the pulled file's permissions from the start (never wider for a moment), and locked for as
- * long as this process writes it.
+ * long as this process writes it, so that the next pull to the same destination can tell the temp
+ * file of a killed pull (its lock died with it) from that of a running one.
  */
 final class PullTempFile {
     static final String SUFFIX = ".hotswap-pull";
@@ -51,6 +55,55 @@ final class PullTempFile {
             }
             // Another pull's clean-up took it for a dead one's before we locked it: take another name.
             channel.close();
+        }
+    }
+
+    /**
+     * Deletes the temporary files of {@code target} that no running pull holds: those a killed pull
+     * left (the kernel dropped its lock). Only regular files named exactly like ours
+     * ({@code .NAME.<hex>.hotswap-pull}) are candidates, never links or other names.
+     *
+     * @return how many were deleted
+     */
+    static int deleteOrphans(Path target) throws IOException {
+        String prefix = "." + target.getFileName() + ".";
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(target.getParent(),
+                entry -> isOurs(entry.getFileName().toString(), prefix))) {
+            for (Path entry : entries) {
+                if (deleteUnlessHeld(entry)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static boolean isOurs(String name, String prefix) {
+        if (!name.startsWith(prefix) || !name.endsWith(SUFFIX)) {
+            return false;
+        }
+        String random = name.substring(prefix.length(), name.length() - SUFFIX.length());
+        return !random.isEmpty() && random.length() <= 16 && random.chars().allMatch(c -> Character.digit(c, 16) >= 0
+                && !Character.isUpperCase(c));
+    }
+
+    /** Deletes {@code file} if it is a regular file nobody holds locked; never follows a link. */
+    private static boolean deleteUnlessHeld(Path file) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            // A shared lock is refused while a running pull holds its exclusive one.
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) {
+                return false;
+            }
+            return Files.deleteIfExists(file);
+        } catch (OverlappingFileLockException e) {
+            return false; // held by a pull in this very process
+        } catch (IOException e) {
+            return false; // not ours to judge: unreadable, or gone already
         }
     }
 
