@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 import dev.hotswap.protocol.CorruptStreamException;
+import dev.hotswap.protocol.CpOptions;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.Exit;
@@ -40,9 +41,9 @@ import org.newsclub.net.unix.AFUNIXSocket;
  */
 final class AdminConnection {
     private static final System.Logger LOG = System.getLogger(AdminConnection.class.getName());
-    private static final String SKIP_INTEGRITY = "skip-integrity-check";
-    private static final String SKIP_SCHEMA = "skip-schema-check";
-    private static final Set<String> CP_OPTIONS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
+    private static final String SKIP_INTEGRITY = CpOptions.SKIP_INTEGRITY_CHECK;
+    private static final String SKIP_SCHEMA = CpOptions.SKIP_SCHEMA_CHECK;
+    private static final Set<String> CP_FLAGS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
 
     private final Hotswap engine;
     private final AFUNIXSocket socket;
@@ -146,10 +147,19 @@ final class AdminConnection {
             exit(Protocol.EXIT_USAGE, "ERROR: cp takes 2 arguments (source and destination), got " + args.size());
             return;
         }
+        long size = -1;
         for (Map.Entry<String, String> option : request.options().entrySet()) {
-            if (!CP_OPTIONS.contains(option.getKey())) {
+            if (option.getKey().equals(CpOptions.SIZE)) {
+                size = CpOptions.parseSize(option.getValue());
+                if (size < 0) {
+                    exit(Protocol.EXIT_USAGE, "ERROR: option size takes a byte count, not '" + option.getValue() + "'");
+                    return;
+                }
+                continue;
+            }
+            if (!CP_FLAGS.contains(option.getKey())) {
                 exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option.getKey()
-                        + "' for cp (options: " + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ")");
+                        + "' for cp (options: " + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ", " + CpOptions.SIZE + ")");
                 return;
             }
             if (!"true".equals(option.getValue())) {
@@ -166,10 +176,10 @@ final class AdminConnection {
             exit(Protocol.EXIT_USAGE, "ERROR: both paths are managed databases; one side must be a file or -"
                     + " (managed: " + engine.describe() + ")");
         } else if (destination != null) {
-            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)));
-        } else if (!request.options().isEmpty()) {
-            exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet())
-                    + " applies to pushes only");
+            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)), size);
+        } else if (request.options().keySet().stream().anyMatch(CP_FLAGS::contains)) {
+            exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet().stream()
+                    .filter(CP_FLAGS::contains).toList()) + " applies to pushes only");
         } else {
             pull(source);
         }
@@ -207,7 +217,8 @@ final class AdminConnection {
         return null;
     }
 
-    private void push(ManagedDatabase db, PushOptions options) throws IOException {
+    /** A push into {@code db}; {@code size} is the declared upload size, or -1. */
+    private void push(ManagedDatabase db, PushOptions options, long size) throws IOException {
         Push push;
         try {
             push = Push.begin(engine, db);
@@ -217,6 +228,9 @@ final class AdminConnection {
         }
         DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
         try (push) {
+            if (size >= 0) {
+                engine.diskBudget().requireRoom(db.realPath(), size); // before READY: nothing is sent in vain
+            }
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
             push.run(data, options, progress());
             exit(Protocol.EXIT_OK, "OK");

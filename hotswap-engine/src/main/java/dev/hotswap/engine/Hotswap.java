@@ -65,6 +65,7 @@ public final class Hotswap implements AutoCloseable {
     private final int maxConnections;
     private final boolean socketEnabled;
     private final Duration idleTimeout;
+    private final DiskBudget diskBudget;
     private final SwapGate gate = new SwapGate();
     private final ReentrantLock swapLock = new ReentrantLock();
     private State state = State.NEW;
@@ -82,6 +83,7 @@ public final class Hotswap implements AutoCloseable {
         this.maxConnections = builder.maxConnections;
         this.socketEnabled = builder.socketEnabled;
         this.idleTimeout = builder.idleTimeout;
+        this.diskBudget = new DiskBudget(builder.diskReserve);
     }
 
     /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, drain timeout 5 s. */
@@ -260,6 +262,10 @@ public final class Hotswap implements AutoCloseable {
         return drainTimeout;
     }
 
+    DiskBudget diskBudget() {
+        return diskBudget;
+    }
+
     List<SwapListener> listeners() {
         return listeners;
     }
@@ -296,6 +302,7 @@ public final class Hotswap implements AutoCloseable {
         private int poolSize = 8;
         private boolean socketEnabled = true;
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private long diskReserve = DiskBudget.DEFAULT_RESERVE;
         private final List<Hotswap> built = new ArrayList<>();
 
         private Builder() {
@@ -417,6 +424,23 @@ public final class Hotswap implements AutoCloseable {
                 throw new IllegalArgumentException("idle timeout " + timeout + " is outside 10 ms..1 h");
             }
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Free space a push leaves on the database's volume for the app's own writes (default
+         * 64 MiB): a push whose declared size does not fit with it is refused before any byte is
+         * received, and an upload of unknown size is stopped (its temp file deleted) once free space
+         * falls below it. 0 lets a push use the volume up.
+         *
+         * @throws IllegalArgumentException for a negative reserve
+         */
+        public Builder diskReserve(long bytes) {
+            checkNotStarted();
+            if (bytes < 0) {
+                throw new IllegalArgumentException("disk reserve " + bytes + " is negative");
+            }
+            this.diskReserve = bytes;
             return this;
         }
 

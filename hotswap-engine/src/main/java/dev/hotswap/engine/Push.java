@@ -86,7 +86,7 @@ final class Push implements AutoCloseable {
 
         progress.phase("upload");
         long start = System.nanoTime();
-        long bytes = receive(content, temp);
+        long bytes = receive(engine.diskBudget().guard(live, content), temp);
         Duration receive = since(start);
         LOG.log(System.Logger.Level.INFO, name + ": received " + bytes + " bytes into " + temp + " in "
                 + receive.toMillis() + " ms");

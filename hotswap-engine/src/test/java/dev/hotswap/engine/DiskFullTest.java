@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A full disk while receiving: the temp file is deleted and the live file stays. Mounts a small
+ * A full disk while receiving (no disk reserve, so the write itself fails; {@link DiskBudgetTest}
+ * has the reserve): the temp file is deleted and the live file stays. Mounts a small
  * tmpfs for the database directory, so it needs root (CAP_SYS_ADMIN); skipped with the reason otherwise.
  */
 @Timeout(30)
@@ -60,7 +61,7 @@ class DiskFullTest {
     @Test
     void inProcessPushFailsWithIOExceptionAndDeletesTemp() throws Exception {
         byte[] before = Files.readAllBytes(live);
-        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
+        try (Hotswap hotswap = fixture.builder(live).diskReserve(0).socketEnabled(false).build().start()) {
             IOException full = assertThrows(IOException.class,
                     () -> hotswap.push("production", new ByteArrayInputStream(big), PushOptions.defaults()));
             assertTrue(full.getMessage().contains("No space left on device"), full.getMessage());
@@ -72,7 +73,7 @@ class DiskFullTest {
     @Test
     void socketPushGetsExit1WhileStillUploading() throws Exception {
         byte[] before = Files.readAllBytes(live);
-        try (Hotswap hotswap = fixture.builder(live).build().start();
+        try (Hotswap hotswap = fixture.builder(live).diskReserve(0).build().start();
                 EngineFixture.Client client = EngineFixture.connect(hotswap.socketPath()).hello()
                         .request("cp", "/tmp/big.sqlite3", "production")) {
             assertEquals(new Ready(Ready.Direction.PUSH, "production"), Ready.from(client.next()));
