@@ -1,10 +1,8 @@
 package dev.hotswap.engine;
 
 import java.io.BufferedInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -49,8 +47,8 @@ final class AdminConnection {
     private final AFUNIXSocket socket;
     private final String peer;
     private final java.time.Duration idleTimeout;
-    /** When the current write to the peer started, or 0: a peer that stops reading is cut off. */
-    private volatile long writingSince;
+    private PacedInputStream paced;
+    private volatile WatchedOutputStream watched;
     private FrameReader in;
     private FrameWriter out;
 
@@ -65,10 +63,15 @@ final class AdminConnection {
     void run() {
         try (socket) {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
-            in = new FrameReader(new BufferedInputStream(socket.getInputStream(), Protocol.DATA_CHUNK + 5));
-            out = new FrameWriter(new WatchedOutputStream(socket.getOutputStream()));
+            paced = new PacedInputStream(socket.getInputStream());
+            watched = new WatchedOutputStream(socket.getOutputStream());
+            in = new FrameReader(new BufferedInputStream(paced, Protocol.DATA_CHUNK + 5));
+            out = new FrameWriter(watched);
             try {
                 converse();
+            } catch (PacedInputStream.TooSlowException e) {
+                LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + ": " + e.getMessage() + "; closed");
+                exit(Protocol.EXIT_FAILED, "ERROR: " + e.getMessage() + "; closed");
             } catch (SocketTimeoutException e) {
                 LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + " idle for "
                         + Push.format(idleTimeout) + "; closed");
@@ -83,6 +86,8 @@ final class AdminConnection {
     }
 
     private void converse() throws IOException {
+        // A few dozen bytes: a peer that trickles them must not hold a connection slot for long.
+        paced.within(idleTimeout, "handshake and request");
         try {
             Handshake.server(in, out);
         } catch (VersionMismatchException e) {
@@ -107,6 +112,7 @@ final class AdminConnection {
             protocolError(e);
             return;
         }
+        paced.unbounded();
         LOG.log(System.Logger.Level.INFO, "admin request from " + peer + ": " + request.command() + " " + request.args()
                 + (request.options().isEmpty() ? "" : " " + request.options()));
         switch (request.command()) {
@@ -232,6 +238,7 @@ final class AdminConnection {
                 engine.diskBudget().requireRoom(db.realPath(), size); // before READY: nothing is sent in vain
             }
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
+            paced.atLeast(engine.minUploadRate(), idleTimeout); // a trickle must not hold the database
             push.run(data, options, progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
@@ -351,8 +358,7 @@ final class AdminConnection {
 
     /** Called by the server's watchdog: cuts off a peer that has not taken our bytes for too long. */
     void closeIfStalled(long nowNanos, long limitNanos) {
-        long since = writingSince;
-        if (since != 0 && nowNanos - since > limitNanos) {
+        if (watched != null && watched.stalled(nowNanos, limitNanos)) {
             LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + " stopped reading; closed");
             abort();
         }
@@ -374,43 +380,6 @@ final class AdminConnection {
         }
         String implementation = Hotswap.class.getPackage().getImplementationVersion();
         return implementation != null ? implementation : "unknown";
-    }
-
-    /** Marks the time of every write to the peer, so that the watchdog sees a stalled one. */
-    private final class WatchedOutputStream extends FilterOutputStream {
-        WatchedOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            writingSince = System.nanoTime();
-            try {
-                out.write(b);
-            } finally {
-                writingSince = 0;
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            writingSince = System.nanoTime();
-            try {
-                out.write(bytes, offset, length);
-            } finally {
-                writingSince = 0;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            writingSince = System.nanoTime();
-            try {
-                out.flush();
-            } finally {
-                writingSince = 0;
-            }
-        }
     }
 
     @Override

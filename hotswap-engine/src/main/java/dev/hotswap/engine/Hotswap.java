@@ -66,6 +66,7 @@ public final class Hotswap implements AutoCloseable {
     private final boolean socketEnabled;
     private final Duration idleTimeout;
     private final DiskBudget diskBudget;
+    private final long minUploadRate;
     private final SwapGate gate = new SwapGate();
     private final ReentrantLock swapLock = new ReentrantLock();
     private State state = State.NEW;
@@ -84,6 +85,7 @@ public final class Hotswap implements AutoCloseable {
         this.socketEnabled = builder.socketEnabled;
         this.idleTimeout = builder.idleTimeout;
         this.diskBudget = new DiskBudget(builder.diskReserve);
+        this.minUploadRate = builder.minUploadRate;
     }
 
     /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, drain timeout 5 s. */
@@ -266,6 +268,10 @@ public final class Hotswap implements AutoCloseable {
         return diskBudget;
     }
 
+    long minUploadRate() {
+        return minUploadRate;
+    }
+
     List<SwapListener> listeners() {
         return listeners;
     }
@@ -303,6 +309,7 @@ public final class Hotswap implements AutoCloseable {
         private boolean socketEnabled = true;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private long diskReserve = DiskBudget.DEFAULT_RESERVE;
+        private long minUploadRate = 16 << 10;
         private final List<Hotswap> built = new ArrayList<>();
 
         private Builder() {
@@ -441,6 +448,22 @@ public final class Hotswap implements AutoCloseable {
                 throw new IllegalArgumentException("disk reserve " + bytes + " is negative");
             }
             this.diskReserve = bytes;
+            return this;
+        }
+
+        /**
+         * The slowest upload the admin socket accepts, in bytes per second averaged over each idle
+         * timeout (default 16 KiB/s): a client that sends less is cut off with exit 1, so that a
+         * trickle cannot hold a connection slot and the database's one push for ever.
+         *
+         * @throws IllegalArgumentException unless between 1 byte/s and 1 GiB/s
+         */
+        public Builder minUploadRate(long bytesPerSecond) {
+            checkNotStarted();
+            if (bytesPerSecond < 1 || bytesPerSecond > 1L << 30) {
+                throw new IllegalArgumentException("min upload rate " + bytesPerSecond + " bytes/s is outside 1..1073741824");
+            }
+            this.minUploadRate = bytesPerSecond;
             return this;
         }
 
