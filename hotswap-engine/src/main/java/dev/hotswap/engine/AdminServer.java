@@ -36,14 +36,16 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
  * The admin socket: a Unix domain socket (junixsocket) the {@code hotswap} CLI talks to.
  *
  * <ul>
- * <li>The socket file is mode 0600; its directory is created 0700 when missing, and an existing one
+ * <li>The socket file is mode 0600 (0660 when other uids are allowed: they connect through its
+ *     group); its directory is created 0700 when missing, and an existing one
  *     must belong to the server's user and be writable by no one else ({@link SocketFolder}), or
  *     the server refuses to start.</li>
  * <li>Every connection's peer credentials are checked: a uid other than the server's own (or an
  *     allowed one) gets {@code EXIT 1} and is logged with its uid and pid.</li>
  * <li>A socket file nobody answers on (a dead server's) is replaced; if a live server answers, or
  *     the path is not a socket, the server refuses to start.</li>
- * <li>At most {@code maxConnections} conversations at once; more are answered busy. A connection
+ * <li>At most {@code maxConnections} conversations at once; more are answered busy. Other allowed
+ *     uids get all but one: the last is kept for the server's own uid. A connection
  *     silent for the idle timeout, or not reading what the server writes for as long, is closed.
  *     A failing conversation never stops the server.</li>
  * <li>{@link #close()} stops accepting, ends the conversations, and removes the socket file.</li>
@@ -109,7 +111,10 @@ final class AdminServer implements AutoCloseable {
             // No silent takeover of an existing file: a live server's socket must make bind fail.
             server.setReuseAddress(false);
             server.bind(address, BACKLOG);
-            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+            // Other allowed users connect through the socket file's group (docs/SECURITY.md); the
+            // peer's uid is checked all the same.
+            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString(
+                    allowedUids.length > 0 ? "rw-rw----" : "rw-------"));
             BasicFileAttributes attributes = Files.readAttributes(socketPath, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             // The socket file is ours, so its owner is this process's effective uid.
@@ -180,10 +185,18 @@ final class AdminServer implements AutoCloseable {
             refuse(socket, "ERROR: permission denied: uid " + uid + " may not use this hotswap server");
             return;
         }
-        if (closed || !permits.tryAcquire()) {
+        // Other allowed users may take every slot but one: the server's own user can always get in
+        // (to look, or to push a fix) while they hold the rest. Only this thread acquires, so the
+        // check and the acquisition cannot be split by another.
+        boolean kept = uid != ownUid && maxConnections > 1 && permits.availablePermits() <= 1;
+        if (closed || kept || !permits.tryAcquire()) {
             LOG.log(System.Logger.Level.WARNING, "admin connection from uid " + uid + " pid " + pid
-                    + " refused: " + maxConnections + " conversations already running");
-            refuse(socket, "ERROR: server busy (" + maxConnections + " admin connections at once); try again");
+                    + " refused: " + (maxConnections - permits.availablePermits()) + " of " + maxConnections
+                    + " conversations running" + (kept ? ", and the last is kept for uid " + ownUid : ""));
+            refuse(socket, kept
+                    ? "ERROR: server busy (" + (maxConnections - 1) + " admin connections at once for other users;"
+                            + " the last is kept for the server's own user); try again"
+                    : "ERROR: server busy (" + maxConnections + " admin connections at once); try again");
             return;
         }
         AdminConnection connection = new AdminConnection(engine, socket, uid, pid, idleTimeout);
