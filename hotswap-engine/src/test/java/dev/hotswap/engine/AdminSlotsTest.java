@@ -48,7 +48,6 @@ class AdminSlotsTest {
             "payload = exactly(struct.unpack('>I', header[1:5])[0])",
             "print('HELLO' if header[0:1] == b'H' else 'EXIT ' + payload[1:].decode(), flush=True)",
             "time.sleep(30)");
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     private final EngineFixture fixture = new EngineFixture();
     private final List<Process> holders = new ArrayList<>();
@@ -88,7 +87,7 @@ class AdminSlotsTest {
 
     @Test
     void theLastSlotIsKeptForTheServersOwnUser() throws Exception {
-        long nobody = requireRootRunuserPythonAndNobody();
+        long nobody = fixture.requireRunningAsNobody();
         hotswap = fixture.builder(live).maxConnections(2).allowedUids(nobody).build().start();
         Files.setPosixFilePermissions(fixture.dir, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(fixture.socket().getParent(), PosixFilePermissions.fromString("rwx--x--x"));
@@ -112,26 +111,13 @@ class AdminSlotsTest {
 
     /** Connects as nobody, says HELLO and reports the answer ("HELLO" or "EXIT message"); keeps the connection open. */
     private String holdAsNobody() throws Exception {
-        Process holder = new ProcessBuilder("runuser", "-u", "nobody", "--", PYTHON.toString(), "-c", HOLDER,
+        Process holder = new ProcessBuilder("runuser", "-u", "nobody", "--", EngineFixture.PYTHON.toString(), "-c", HOLDER,
                 fixture.socket().toString()).redirectErrorStream(true).start();
         holders.add(holder);
         BufferedReader said = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
         String line = said.readLine();
         assertTrue(line != null, "the client as nobody said nothing");
         return line;
-    }
-
-    private long requireRootRunuserPythonAndNobody() throws Exception {
-        Path probe = Files.createFile(fixture.dir.resolve("uid-probe"));
-        long uid = ((Number) Files.getAttribute(probe, "unix:uid")).longValue();
-        assumeTrue(uid == 0, "needs root to run a client as another user (running as uid " + uid + ")");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")),
-                "needs runuser (util-linux) to run a client as nobody");
-        assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " for the client that runs as nobody");
-        Process id = new ProcessBuilder("id", "-u", "nobody").redirectErrorStream(true).start();
-        String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assumeTrue(id.waitFor(10, TimeUnit.SECONDS) && id.exitValue() == 0, "needs a user nobody: " + out);
-        return Long.parseLong(out);
     }
 
     private static void awaitBytes(InputStream in, String what) throws IOException, InterruptedException {

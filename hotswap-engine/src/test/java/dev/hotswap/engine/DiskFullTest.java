@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.Ready;
@@ -36,12 +33,7 @@ class DiskFullTest {
 
     @BeforeEach
     void mountSmallFileSystem() throws Exception {
-        small = Files.createDirectory(fixture.dir.resolve("small"));
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0,
-                "needs to mount a 256k tmpfs (root, CAP_SYS_ADMIN): " + out);
+        small = fixture.mountTmpfs("small", "256k");
         live = fixture.versioned("small/production.sqlite3", false, 1, 10);
         big = Files.readAllBytes(fixture.versioned("big.sqlite3", false, 2, 50_000));
         assertTrue(big.length > 512 * 1024, "the upload must not fit: " + big.length);
@@ -50,9 +42,7 @@ class DiskFullTest {
     @AfterEach
     void unmount() throws Exception {
         try {
-            if (small != null) {
-                new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
-            }
+            EngineFixture.unmount(small);
         } finally {
             fixture.close();
         }
