@@ -145,7 +145,7 @@ class LauncherIT {
             server.await();
         }
         assertEquals(new Request("cp", List.of(dir.toRealPath().resolve("new.sqlite3").toString(), "production"),
-                Map.of()), pushRequest.get());
+                Map.of("size", Integer.toString(database.length))), pushRequest.get());
     }
 
     @Test
