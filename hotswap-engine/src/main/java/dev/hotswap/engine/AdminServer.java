@@ -11,20 +11,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.hotswap.protocol.Exit;
-import dev.hotswap.protocol.FrameWriter;
-import dev.hotswap.protocol.Protocol;
 import dev.hotswap.protocol.SocketFolder;
 
 import org.newsclub.net.unix.AFUNIXServerSocket;
@@ -56,10 +50,6 @@ final class AdminServer implements AutoCloseable {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int BACKLOG = 16;
-    /** How long, and for how many bytes, a refused connection is heard out before it is closed. */
-    private static final Duration LINGER = Duration.ofSeconds(1);
-    private static final int LINGER_BYTES = 4096;
-    private static final int LINGERING_AT_MOST = 32;
 
     private final Hotswap engine;
     private final Path socketPath;
@@ -71,9 +61,7 @@ final class AdminServer implements AutoCloseable {
     private final Duration idleTimeout;
     private final Semaphore permits;
     private final ExecutorService handlers;
-    /** Hears refused clients out; bounded, so that a flood of them is closed at once instead. */
-    private final ThreadPoolExecutor refusals = new ThreadPoolExecutor(0, 2, 10, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(LINGERING_AT_MOST), daemonThreads("hotswap-admin-refused-"));
+    private final Refusals refusals = new Refusals(daemonThreads("hotswap-admin-refused-"));
     private final Thread acceptor;
     private final Thread watchdog;
     private final Set<AdminConnection> active = ConcurrentHashMap.newKeySet();
@@ -182,7 +170,7 @@ final class AdminServer implements AutoCloseable {
         if (!allowed(uid)) {
             LOG.log(System.Logger.Level.WARNING, "refused admin connection from uid " + uid + " pid " + pid
                     + " (allowed: uid " + ownUid + (allowedUids.length > 0 ? ", " + Arrays.toString(allowedUids) : "") + ")");
-            refuse(socket, "ERROR: permission denied: uid " + uid + " may not use this hotswap server");
+            refusals.answer(socket, "ERROR: permission denied: uid " + uid + " may not use this hotswap server");
             return;
         }
         // Other allowed users may take every slot but one: the server's own user can always get in
@@ -193,7 +181,7 @@ final class AdminServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "admin connection from uid " + uid + " pid " + pid
                     + " refused: " + (maxConnections - permits.availablePermits()) + " of " + maxConnections
                     + " conversations running" + (kept ? ", and the last is kept for uid " + ownUid : ""));
-            refuse(socket, kept
+            refusals.answer(socket, kept
                     ? "ERROR: server busy (" + (maxConnections - 1) + " admin connections at once for other users;"
                             + " the last is kept for the server's own user); try again"
                     : "ERROR: server busy (" + maxConnections + " admin connections at once); try again");
@@ -230,41 +218,6 @@ final class AdminServer implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /**
-     * Answers a connection the server will not serve: one EXIT frame (it fits any socket buffer),
-     * then, off the accepting thread, reads what the client sends until it closes (at most
-     * {@link #LINGER_BYTES} bytes for {@link #LINGER}) before closing. Closing at once would make the
-     * client's HELLO, sent after our answer, fail with a broken pipe, and a client could take that
-     * for an unreachable server instead of a busy one.
-     */
-    private void refuse(AFUNIXSocket socket, String message) {
-        try {
-            new FrameWriter(socket.getOutputStream()).send(new Exit(Protocol.EXIT_FAILED, message).toFrame());
-            refusals.execute(() -> lingerAndClose(socket));
-        } catch (IOException | RejectedExecutionException e) {
-            LOG.log(System.Logger.Level.DEBUG, "refused a peer without lingering", e);
-            closeQuietly(socket);
-        }
-    }
-
-    private static void lingerAndClose(AFUNIXSocket socket) {
-        try (socket) {
-            long deadline = System.nanoTime() + LINGER.toNanos();
-            byte[] discard = new byte[256];
-            int total = 0;
-            for (long left; total < LINGER_BYTES && (left = deadline - System.nanoTime()) > 0;) {
-                socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                int n = socket.getInputStream().read(discard);
-                if (n < 0) {
-                    break;
-                }
-                total += n;
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "a refused peer left", e);
-        }
     }
 
     /** Closes connections whose writes have been blocked longer than the idle timeout. */
@@ -304,7 +257,7 @@ final class AdminServer implements AutoCloseable {
         watchdog.interrupt();
         active.forEach(AdminConnection::abort);
         handlers.shutdown();
-        refusals.shutdownNow();
+        refusals.close();
         try {
             // A conversation inside a swap finishes the swap (bounded by the drain timeout) first.
             if (!handlers.awaitTermination(engine.drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
