@@ -14,12 +14,18 @@
  * // 0 swapped, 1 refused or failed, 2 usage error, 3 server unreachable
  * }</pre>
  *
+ * <p>Before it says anything, the CLI checks that the socket's folder is private to a user it trusts
+ * and that the server runs as one ({@code TrustedUsers}: its own user, root, or
+ * {@code HOTSWAP_SERVER_USER}); {@code jdk.net} gives it the server's credentials.
+ *
  * <p>The module exports nothing: the command package is only opened to picocli, which reads its
  * annotations reflectively.
  */
 module dev.hotswap.cli {
     requires dev.hotswap.protocol;
     requires info.picocli;
+    // SO_PEERCRED: the CLI checks which user the server runs as before it talks to it.
+    requires jdk.net;
 
     opens dev.hotswap.cli to info.picocli;
 }

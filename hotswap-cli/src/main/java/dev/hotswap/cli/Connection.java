@@ -57,17 +57,20 @@ final class Connection implements AutoCloseable {
     }
 
     /**
-     * Connects to the server at the absolute path {@code socket} and exchanges {@code HELLO}.
+     * Connects to the server at the absolute path {@code socket}, checks that it is one of the
+     * {@code trusted} users', and exchanges {@code HELLO}.
      *
-     * @throws CommandFailure with exit code 3 if the socket does not exist, refuses the connection,
-     *         or the peer does not speak this protocol version; with exit code 1 if the server
+     * @throws CommandFailure with exit code 3 if the socket does not exist, its folder is not
+     *         private, refuses the connection, runs as a user not trusted, or the peer does not
+     *         speak this protocol version; with exit code 1 if the server
      *         turns the connection away with {@code EXIT} (busy, permission denied)
      */
-    static Connection open(Path socket) throws CommandFailure {
+    static Connection open(Path socket, TrustedUsers trusted) throws CommandFailure {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             throw CommandFailure.unreachable("no hotswap server at " + socket
                     + ": no such socket (is the app running? Use --socket PATH or HOTSWAP_SOCKET)");
         }
+        trusted.requirePrivateFolder(socket);
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -81,6 +84,12 @@ final class Connection implements AutoCloseable {
             String reason = e instanceof ConnectException ? "connection refused (is the app running?)"
                     : Objects.requireNonNullElse(e.getMessage(), e.toString());
             throw CommandFailure.unreachable("cannot connect to the hotswap server at " + socket + ": " + reason);
+        }
+        try {
+            trusted.requireTrustedPeer(channel, socket);
+        } catch (CommandFailure e) {
+            closeQuietly(channel);
+            throw e;
         }
         Connection connection = new Connection(socket, channel);
         try {

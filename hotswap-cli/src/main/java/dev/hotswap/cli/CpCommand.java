@@ -1,10 +1,14 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.CpOptions;
 import dev.hotswap.protocol.Ready;
 import dev.hotswap.protocol.Request;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,13 +89,14 @@ final class CpCommand implements Callable<Integer> {
         }
         Map<String, String> options = new TreeMap<>();
         if (skipIntegrityCheck) {
-            options.put("skip-integrity-check", "true");
+            options.put(CpOptions.SKIP_INTEGRITY_CHECK, "true");
         }
         if (skipSchemaCheck) {
-            options.put("skip-schema-check", "true");
+            options.put(CpOptions.SKIP_SCHEMA_CHECK, "true");
         }
+        sizeOf(from).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
         Path socketPath = hotswap.socket().resolve(environment);
-        try (Connection connection = Connection.open(socketPath)) {
+        try (Connection connection = Connection.open(socketPath, TrustedUsers.from(environment))) {
             Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
             try {
                 return converse(connection, from, to, options);
@@ -123,10 +128,26 @@ final class CpCommand implements Callable<Integer> {
         }
         PullDestination sink = to.isStdio()
                 ? PullDestination.stdout(environment.stdout())
-                : FileDestination.checked(to.local(), ready.database());
+                : FileDestination.checked(to.local(), ready.database(), ready.mode());
         Pull pull = new Pull(connection, reporter, ready.database(), sink);
         transfer = pull;
         return pull.run();
+    }
+
+    /**
+     * SRC's size when it is a regular file, so that the server can refuse a push that does not fit
+     * before any of it is sent; nothing for stdin. (Sent before the server says push or pull: a
+     * pull ignores it.)
+     */
+    private static OptionalLong sizeOf(CpArgument source) {
+        if (source.isStdio() || !Files.isRegularFile(source.local())) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Files.size(source.local()));
+        } catch (IOException e) {
+            return OptionalLong.empty(); // reading it will fail with the reason
+        }
     }
 
     /** Ctrl-C: abort the transfer, drop the connection, say what became of the data. */

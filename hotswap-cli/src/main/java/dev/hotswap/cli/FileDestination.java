@@ -1,5 +1,6 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.FileMode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,26 +11,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.util.concurrent.ThreadLocalRandom;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A pulled database written to a file: the bytes go to a temporary file beside the destination,
  * which is synced and renamed over the destination only once the server's {@code END} verified
  * them and its {@code EXIT 0} confirmed the snapshot. A pull that fails or is interrupted deletes
- * the temporary file and never touches the destination.
+ * the temporary file and never touches the destination; one that is killed leaves its temporary
+ * file to the next pull to the same destination, which deletes it ({@link PullTempFile}).
  */
 final class FileDestination implements PullDestination {
     private static final String[] JOURNALS = {"-wal", "-journal"};
+    /** The mode of a pulled file when the server does not say the live file's. */
+    private static final int PRIVATE = 0600;
 
     private final Path target;
+    private final Set<PosixFilePermission> liveMode;
     private Path temp;
     private FileChannel channel;
     private OutputStream out;
-    private boolean done;
+    private State state = State.WRITING;
 
-    private FileDestination(Path target) {
+    /** Where the destination stands: being written (or not yet opened), replaced, or given up. */
+    private enum State {
+        WRITING, REPLACED, DISCARDED
+    }
+
+    private FileDestination(Path target, Set<PosixFilePermission> liveMode) {
         this.target = target;
+        this.liveMode = liveMode;
     }
 
     /**
@@ -38,8 +51,10 @@ final class FileDestination implements PullDestination {
      * apply a leftover {@code -wal} or hot {@code -journal} to the new file and corrupt it).
      *
      * @param database the managed database's name, for the suggestion when target is a directory
+     * @param liveMode the live file's permission bits from the server's {@code READY}; without
+     *     them the file is made private ({@code 0600})
      */
-    static FileDestination checked(Path target, String database) throws CommandFailure {
+    static FileDestination checked(Path target, String database, OptionalInt liveMode) throws CommandFailure {
         if (Files.isDirectory(target)) {
             throw CommandFailure.failed(target + " is a directory: name the file to write, e.g. "
                     + target.resolve(database + ".sqlite3"));
@@ -56,42 +71,48 @@ final class FileDestination implements PullDestination {
                         + " (and " + target.getFileName() + "-shm), or pull to another file");
             }
         }
-        return new FileDestination(target);
+        return new FileDestination(target, FileMode.permissions(liveMode.orElse(PRIVATE)));
     }
 
     @Override
     public synchronized OutputStream open() throws IOException {
-        temp = target.resolveSibling("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".hotswap-pull");
-        channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        copyPermissionsOfTarget();
+        PullTempFile.deleteOrphans(target);
+        Set<PosixFilePermission> replaced = replacedFilePermissions();
+        PullTempFile file = PullTempFile.create(target, replaced != null ? replaced : liveMode);
+        temp = file.path();
+        channel = file.channel();
+        if (replaced != null) {
+            Files.setPosixFilePermissions(temp, replaced); // exactly the replaced file's, not the umask's
+        }
         out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         return out;
     }
 
     @Override
     public synchronized void commit() throws IOException {
-        if (done) {
+        if (state != State.WRITING) {
             throw new IOException("the pull was interrupted");
         }
         out.flush();
         channel.force(true);
-        channel.close();
+        // Renamed while still open and locked, so that no other pull's clean-up takes it for a dead one's.
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        done = true;
+        state = State.REPLACED;
+        channel.close();
         syncDirectory();
     }
 
+    /** Deletes the temp file, unless the destination was replaced already; a Ctrl-C waits for a running commit. */
     @Override
     public synchronized void discard() {
-        if (done) {
+        if (state != State.WRITING) {
             return;
         }
-        done = true;
+        state = State.DISCARDED;
         try {
             if (channel != null) {
                 channel.close();
@@ -109,21 +130,25 @@ final class FileDestination implements PullDestination {
         return target.toString();
     }
 
+    /** What the destination holds now: untouched, or (a Ctrl-C that came during the commit) replaced. */
     @Override
-    public String afterFailure() {
-        return "nothing was written to " + target;
+    public synchronized String afterFailure() {
+        return state == State.REPLACED ? target + " was replaced by the whole, verified snapshot"
+                : "nothing was written to " + target;
     }
 
-    /** A replaced file keeps its permissions, as with cp; a new one gets the umask's. */
-    private void copyPermissionsOfTarget() {
-        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-        if (view != null && Files.exists(target)) {
-            try {
-                Files.setPosixFilePermissions(temp, view.readAttributes().permissions());
-            } catch (IOException | UnsupportedOperationException e) {
-                // keep the umask's permissions
-            }
+    /**
+     * A replaced file keeps its permissions, as with cp, but narrowed to the live file's, so that a
+     * backup is never readable by more users than the database; null if there is no file to replace.
+     */
+    private Set<PosixFilePermission> replacedFilePermissions() throws IOException {
+        if (!Files.exists(target)) {
+            return null;
         }
+        Set<PosixFilePermission> kept = EnumSet.noneOf(PosixFilePermission.class);
+        kept.addAll(Files.getPosixFilePermissions(target));
+        kept.retainAll(liveMode);
+        return kept;
     }
 
     /** Makes the rename durable; not every platform can open a directory, which is fine. */

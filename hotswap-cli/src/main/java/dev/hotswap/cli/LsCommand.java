@@ -34,7 +34,7 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CommandFailure {
         String text;
-        try (Connection connection = Connection.open(hotswap.socket().resolve(environment))) {
+        try (Connection connection = Connection.open(hotswap.socket().resolve(environment), TrustedUsers.from(environment))) {
             text = connection.call(Request.of("ls"), reporter);
         }
         environment.print(table(text));

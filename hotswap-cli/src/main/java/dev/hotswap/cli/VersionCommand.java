@@ -35,7 +35,7 @@ final class VersionCommand implements Callable<Integer> {
     public Integer call() throws CommandFailure {
         environment.print(Version.line() + "\n");
         if (server) {
-            try (Connection connection = Connection.open(hotswap.socket().resolve(environment))) {
+            try (Connection connection = Connection.open(hotswap.socket().resolve(environment), TrustedUsers.from(environment))) {
                 String text = connection.call(Request.of("version"), reporter).strip();
                 environment.print(text + "\n");
             }

@@ -56,7 +56,7 @@ class LauncherIT {
     }
 
     @Test
-    void theImageHoldsOnlyTheCliItsDependenciesAndJavaBase() throws Exception {
+    void theImageHoldsOnlyTheCliItsDependenciesJavaBaseAndJdkNet() throws Exception {
         Process process = new ProcessBuilder(IMAGE.resolve("bin/java").toString(), "--list-modules").start();
         String listing = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
@@ -64,7 +64,7 @@ class LauncherIT {
                 .map(line -> line.replaceAll("@.*", "").strip())
                 .filter(line -> !line.isEmpty())
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("dev.hotswap.cli", "dev.hotswap.protocol", "info.picocli", "java.base"), modules);
+        assertEquals(Set.of("dev.hotswap.cli", "dev.hotswap.protocol", "info.picocli", "java.base", "jdk.net"), modules);
         assertTrue(Files.exists(IMAGE.resolve("lib/server/classes.jsa")), "the CDS archive is missing");
     }
 
@@ -145,7 +145,7 @@ class LauncherIT {
             server.await();
         }
         assertEquals(new Request("cp", List.of(dir.toRealPath().resolve("new.sqlite3").toString(), "production"),
-                Map.of()), pushRequest.get());
+                Map.of("size", Integer.toString(database.length))), pushRequest.get());
     }
 
     @Test

@@ -65,7 +65,7 @@ class PushTest {
                     + "Swapping database\\.\\.\\.\nSwapped production in 1\\.2 ms\n"), run::toString);
         }
         assertEquals(new Request("cp", List.of(file.toString(), dir.resolve("db/production.sqlite3").toString()),
-                Map.of()), request.get());
+                Map.of("size", Integer.toString(database.length))), request.get());
         assertArrayEquals(database, received.get());
     }
 

@@ -1,23 +1,24 @@
 package dev.hotswap.engine;
 
 import java.io.BufferedInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
 import dev.hotswap.protocol.CorruptStreamException;
+import dev.hotswap.protocol.CpOptions;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.FileMode;
 import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameReader;
 import dev.hotswap.protocol.FrameType;
@@ -39,17 +40,17 @@ import org.newsclub.net.unix.AFUNIXSocket;
  */
 final class AdminConnection {
     private static final System.Logger LOG = System.getLogger(AdminConnection.class.getName());
-    private static final String SKIP_INTEGRITY = "skip-integrity-check";
-    private static final String SKIP_SCHEMA = "skip-schema-check";
-    private static final Set<String> CP_OPTIONS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
+    private static final String SKIP_INTEGRITY = CpOptions.SKIP_INTEGRITY_CHECK;
+    private static final String SKIP_SCHEMA = CpOptions.SKIP_SCHEMA_CHECK;
+    private static final Set<String> CP_FLAGS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
     private static final String ROLLBACK_TO = "to";
 
     private final Hotswap engine;
     private final AFUNIXSocket socket;
     private final String peer;
     private final java.time.Duration idleTimeout;
-    /** When the current write to the peer started, or 0: a peer that stops reading is cut off. */
-    private volatile long writingSince;
+    private PacedInputStream paced;
+    private volatile WatchedOutputStream watched;
     private FrameReader in;
     private FrameWriter out;
 
@@ -64,10 +65,15 @@ final class AdminConnection {
     void run() {
         try (socket) {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
-            in = new FrameReader(new BufferedInputStream(socket.getInputStream(), Protocol.DATA_CHUNK + 5));
-            out = new FrameWriter(new WatchedOutputStream(socket.getOutputStream()));
+            paced = new PacedInputStream(socket.getInputStream());
+            watched = new WatchedOutputStream(socket.getOutputStream());
+            in = new FrameReader(new BufferedInputStream(paced, Protocol.DATA_CHUNK + 5));
+            out = new FrameWriter(watched);
             try {
                 converse();
+            } catch (PacedInputStream.TooSlowException e) {
+                LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + ": " + e.getMessage() + "; closed");
+                exit(Protocol.EXIT_FAILED, "ERROR: " + e.getMessage() + "; closed");
             } catch (SocketTimeoutException e) {
                 LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + " idle for "
                         + Push.format(idleTimeout) + "; closed");
@@ -82,6 +88,8 @@ final class AdminConnection {
     }
 
     private void converse() throws IOException {
+        // A few dozen bytes: a peer that trickles them must not hold a connection slot for long.
+        paced.within(idleTimeout, "handshake and request");
         try {
             Handshake.server(in, out);
         } catch (VersionMismatchException e) {
@@ -106,6 +114,7 @@ final class AdminConnection {
             protocolError(e);
             return;
         }
+        paced.unbounded();
         LOG.log(System.Logger.Level.INFO, "admin request from " + peer + ": " + request.command() + " " + request.args()
                 + (request.options().isEmpty() ? "" : " " + request.options()));
         switch (request.command()) {
@@ -147,10 +156,19 @@ final class AdminConnection {
             exit(Protocol.EXIT_USAGE, "ERROR: cp takes 2 arguments (source and destination), got " + args.size());
             return;
         }
+        long size = -1;
         for (Map.Entry<String, String> option : request.options().entrySet()) {
-            if (!CP_OPTIONS.contains(option.getKey())) {
+            if (option.getKey().equals(CpOptions.SIZE)) {
+                size = CpOptions.parseSize(option.getValue());
+                if (size < 0) {
+                    exit(Protocol.EXIT_USAGE, "ERROR: option size takes a byte count, not '" + option.getValue() + "'");
+                    return;
+                }
+                continue;
+            }
+            if (!CP_FLAGS.contains(option.getKey())) {
                 exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option.getKey()
-                        + "' for cp (options: " + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ")");
+                        + "' for cp (options: " + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ", " + CpOptions.SIZE + ")");
                 return;
             }
             if (!"true".equals(option.getValue())) {
@@ -167,10 +185,10 @@ final class AdminConnection {
             exit(Protocol.EXIT_USAGE, "ERROR: both paths are managed databases; one side must be a file or -"
                     + " (managed: " + engine.describe() + ")");
         } else if (destination != null) {
-            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)));
-        } else if (!request.options().isEmpty()) {
-            exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet())
-                    + " applies to pushes only");
+            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)), size);
+        } else if (request.options().keySet().stream().anyMatch(CP_FLAGS::contains)) {
+            exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet().stream()
+                    .filter(CP_FLAGS::contains).toList()) + " applies to pushes only");
         } else {
             pull(source);
         }
@@ -205,7 +223,8 @@ final class AdminConnection {
         return null;
     }
 
-    private void push(ManagedDatabase db, PushOptions options) throws IOException {
+    /** A push into {@code db}; {@code size} is the declared upload size, or -1. */
+    private void push(ManagedDatabase db, PushOptions options, long size) throws IOException {
         if (db.isClaimed()) {
             // Refused before READY, so that the client does not upload for nothing; the claim
             // itself is taken (and may still be refused) when the upload begins.
@@ -214,7 +233,11 @@ final class AdminConnection {
         }
         DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
         try {
+            if (size >= 0) {
+                engine.diskBudget().requireRoom(db.folder().path(), size); // before READY: nothing is sent in vain
+            }
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
+            paced.atLeast(engine.minUploadRate(), idleTimeout); // a trickle must not hold the database
             engine.push(db, data, options, progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
@@ -301,7 +324,7 @@ final class AdminConnection {
     }
 
     private void pull(ManagedDatabase db) throws IOException {
-        out.send(new Ready(Ready.Direction.PULL, db.name()).toFrame());
+        out.send(new Ready(Ready.Direction.PULL, db.name(), liveMode(db)).toFrame());
         out.send(Frame.text(FrameType.PHASE, "snapshot"));
         long start = System.nanoTime();
         Path snapshot;
@@ -322,12 +345,22 @@ final class AdminConnection {
                 file.transferTo(data);
             }
             data.finish();
+            TempFiles.delete(snapshot); // before EXIT: a client that saw EXIT sees no temp file
             exit(Protocol.EXIT_OK, "");
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());
         } finally {
             TempFiles.delete(snapshot);
+        }
+    }
+
+    /** The live file's permission bits, so that the client's copy is no wider; none if unreadable. */
+    private static OptionalInt liveMode(ManagedDatabase db) {
+        try {
+            return OptionalInt.of(FileMode.bits(Files.getPosixFilePermissions(db.currentFile())) & Ready.MAX_MODE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return OptionalInt.empty(); // the client then makes it 0600
         }
     }
 
@@ -364,8 +397,7 @@ final class AdminConnection {
 
     /** Called by the server's watchdog: cuts off a peer that has not taken our bytes for too long. */
     void closeIfStalled(long nowNanos, long limitNanos) {
-        long since = writingSince;
-        if (since != 0 && nowNanos - since > limitNanos) {
+        if (watched != null && watched.stalled(nowNanos, limitNanos)) {
             LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + " stopped reading; closed");
             abort();
         }
@@ -387,43 +419,6 @@ final class AdminConnection {
         }
         String implementation = Hotswap.class.getPackage().getImplementationVersion();
         return implementation != null ? implementation : "unknown";
-    }
-
-    /** Marks the time of every write to the peer, so that the watchdog sees a stalled one. */
-    private final class WatchedOutputStream extends FilterOutputStream {
-        WatchedOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            writingSince = System.nanoTime();
-            try {
-                out.write(b);
-            } finally {
-                writingSince = 0;
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            writingSince = System.nanoTime();
-            try {
-                out.write(bytes, offset, length);
-            } finally {
-                writingSince = 0;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            writingSince = System.nanoTime();
-            try {
-                out.flush();
-            } finally {
-                writingSince = 0;
-            }
-        }
     }
 
     @Override

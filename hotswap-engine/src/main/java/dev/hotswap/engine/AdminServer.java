@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -18,9 +19,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.hotswap.protocol.Exit;
-import dev.hotswap.protocol.FrameWriter;
-import dev.hotswap.protocol.Protocol;
+import dev.hotswap.protocol.SocketFolder;
 
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -31,12 +30,16 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
  * The admin socket: a Unix domain socket (junixsocket) the {@code hotswap} CLI talks to.
  *
  * <ul>
- * <li>The socket file is mode 0600; its directory is created 0700 when the server creates it.</li>
+ * <li>The socket file is mode 0600 (0660 when other uids are allowed: they connect through its
+ *     group); its directory is created 0700 when missing, and an existing one
+ *     must belong to the server's user and be writable by no one else ({@link SocketFolder}), or
+ *     the server refuses to start.</li>
  * <li>Every connection's peer credentials are checked: a uid other than the server's own (or an
  *     allowed one) gets {@code EXIT 1} and is logged with its uid and pid.</li>
  * <li>A socket file nobody answers on (a dead server's) is replaced; if a live server answers, or
  *     the path is not a socket, the server refuses to start.</li>
- * <li>At most {@code maxConnections} conversations at once; more are answered busy. A connection
+ * <li>At most {@code maxConnections} conversations at once; more are answered busy. Other allowed
+ *     uids get all but one: the last is kept for the server's own uid. A connection
  *     silent for the idle timeout, or not reading what the server writes for as long, is closed.
  *     A failing conversation never stops the server.</li>
  * <li>{@link #close()} stops accepting, ends the conversations, and removes the socket file.</li>
@@ -60,6 +63,7 @@ final class AdminServer implements AutoCloseable {
     private final Duration idleTimeout;
     private final Semaphore permits;
     private final ExecutorService handlers;
+    private final Refusals refusals = new Refusals(daemonThreads("hotswap-admin-refused-"));
     private final Thread acceptor;
     private final Thread watchdog;
     private final Set<AdminConnection> active = ConcurrentHashMap.newKeySet();
@@ -88,6 +92,8 @@ final class AdminServer implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        // Before anything is deleted or bound there: a folder others may write into is not ours.
+        SocketFolder.requireTrusted(dir, List.of(SocketFolder.currentUser()));
         AFUNIXSocketAddress address = AFUNIXSocketAddress.of(socketPath);
         replaceStaleSocket(socketPath, address);
         AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
@@ -95,7 +101,10 @@ final class AdminServer implements AutoCloseable {
             // No silent takeover of an existing file: a live server's socket must make bind fail.
             server.setReuseAddress(false);
             server.bind(address, BACKLOG);
-            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+            // Other allowed users connect through the socket file's group (docs/SECURITY.md); the
+            // peer's uid is checked all the same.
+            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString(
+                    allowedUids.length > 0 ? "rw-rw----" : "rw-------"));
             BasicFileAttributes attributes = Files.readAttributes(socketPath, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             // The socket file is ours, so its owner is this process's effective uid.
@@ -182,13 +191,21 @@ final class AdminServer implements AutoCloseable {
         if (!allowed(uid)) {
             LOG.log(System.Logger.Level.WARNING, "refused admin connection from uid " + uid + " pid " + pid
                     + " (allowed: uid " + ownUid + (allowedUids.length > 0 ? ", " + Arrays.toString(allowedUids) : "") + ")");
-            refuse(socket, "ERROR: permission denied: uid " + uid + " may not use this hotswap server");
+            refusals.answer(socket, "ERROR: permission denied: uid " + uid + " may not use this hotswap server");
             return;
         }
-        if (closed || !permits.tryAcquire()) {
+        // Other allowed users may take every slot but one: the server's own user can always get in
+        // (to look, or to push a fix) while they hold the rest. Only this thread acquires, so the
+        // check and the acquisition cannot be split by another.
+        boolean kept = uid != ownUid && maxConnections > 1 && permits.availablePermits() <= 1;
+        if (closed || kept || !permits.tryAcquire()) {
             LOG.log(System.Logger.Level.WARNING, "admin connection from uid " + uid + " pid " + pid
-                    + " refused: " + maxConnections + " conversations already running");
-            refuse(socket, "ERROR: server busy (" + maxConnections + " admin connections at once); try again");
+                    + " refused: " + (maxConnections - permits.availablePermits()) + " of " + maxConnections
+                    + " conversations running" + (kept ? ", and the last is kept for uid " + ownUid : ""));
+            refusals.answer(socket, kept
+                    ? "ERROR: server busy (" + (maxConnections - 1) + " admin connections at once for other users;"
+                            + " the last is kept for the server's own user); try again"
+                    : "ERROR: server busy (" + maxConnections + " admin connections at once); try again");
             return;
         }
         AdminConnection connection = new AdminConnection(engine, socket, uid, pid, idleTimeout);
@@ -222,15 +239,6 @@ final class AdminServer implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** Answers a connection the server will not serve: one EXIT frame (it fits any socket buffer), then close. */
-    private static void refuse(AFUNIXSocket socket, String message) {
-        try (socket) {
-            new FrameWriter(socket.getOutputStream()).send(new Exit(Protocol.EXIT_FAILED, message).toFrame());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "could not tell a refused peer why", e);
-        }
     }
 
     /** Closes connections whose writes have been blocked longer than the idle timeout. */
@@ -270,6 +278,7 @@ final class AdminServer implements AutoCloseable {
         watchdog.interrupt();
         active.forEach(AdminConnection::abort);
         handlers.shutdown();
+        refusals.close();
         try {
             // A conversation inside a swap finishes the swap first: file work, no waiting on requests.
             if (!handlers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -64,11 +64,13 @@ public final class Hotswap implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final DiskBudget diskBudget;
     private State state = State.NEW;
     private AdminServer server;
 
     private Hotswap(Settings settings) {
         this.settings = settings;
+        this.diskBudget = new DiskBudget(settings.diskReserve());
         settings.databases().forEach((name, path) -> {
             ManagedDatabase db = new ManagedDatabase(name, databases.size(), path, settings, gate);
             databases.add(db);
@@ -479,6 +481,14 @@ public final class Hotswap implements AutoCloseable {
         return String.join(", ", parts);
     }
 
+    DiskBudget diskBudget() {
+        return diskBudget;
+    }
+
+    long minUploadRate() {
+        return settings.minUploadRate();
+    }
+
     /** Admin conversations running now (0 without a socket). */
     synchronized int adminConversations() {
         return server == null ? 0 : server.conversations();
@@ -513,6 +523,8 @@ public final class Hotswap implements AutoCloseable {
         private Duration pinWarning = Duration.ofSeconds(60);
         private boolean socketEnabled = true;
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private long diskReserve = DiskBudget.DEFAULT_RESERVE;
+        private long minUploadRate = 16 << 10;
 
         private Builder() {
         }
@@ -651,6 +663,37 @@ public final class Hotswap implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Free space a push leaves on the database's volume for the app's own writes (default
+         * 64 MiB): a push whose declared size does not fit with it is refused before any byte is
+         * received, and an upload of unknown size is stopped (its temp file deleted) once free space
+         * falls below it. 0 lets a push use the volume up.
+         *
+         * @throws IllegalArgumentException for a negative reserve
+         */
+        public Builder diskReserve(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("disk reserve " + bytes + " is negative");
+            }
+            this.diskReserve = bytes;
+            return this;
+        }
+
+        /**
+         * The slowest upload the admin socket accepts, in bytes per second averaged over each idle
+         * timeout (default 16 KiB/s): a client that sends less is cut off with exit 1, so that a
+         * trickle cannot hold a connection slot and the database's one push for ever.
+         *
+         * @throws IllegalArgumentException unless between 1 byte/s and 1 GiB/s
+         */
+        public Builder minUploadRate(long bytesPerSecond) {
+            if (bytesPerSecond < 1 || bytesPerSecond > 1L << 30) {
+                throw new IllegalArgumentException("min upload rate " + bytesPerSecond + " bytes/s is outside 1..1073741824");
+            }
+            this.minUploadRate = bytesPerSecond;
+            return this;
+        }
+
         /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
         public Builder socketEnabled(boolean enabled) {
             this.socketEnabled = enabled;
@@ -675,7 +718,7 @@ public final class Hotswap implements AutoCloseable {
                         + " bytes, more than the " + MAX_SOCKET_PATH + " a Unix socket allows");
             }
             return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
-                    idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners));
+                    idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate));
         }
     }
 }

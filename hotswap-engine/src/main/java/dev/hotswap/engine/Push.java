@@ -49,7 +49,7 @@ final class Push {
             temp = db.folder().newTemp();
             progress.phase("upload");
             long start = System.nanoTime();
-            long bytes = receive(content, temp);
+            long bytes = receive(engine.diskBudget().guard(db.folder().path(), content), temp);
             Duration receive = since(start);
             Steps.reached(Steps.RECEIVED);
             LOG.log(System.Logger.Level.INFO, name + ": received " + bytes + " bytes into " + temp + " in "

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param poolFactory the application's pool per generation, or null for the engine's own
  * @param pinWarning how long a superseded generation may stay pinned before a warning is logged
  * @param listeners told after every push and rollback
+ * @param diskReserve free bytes a push leaves on the database's volume
+ * @param minUploadRate the slowest upload the admin socket accepts, bytes per second
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
-        Duration pinWarning, List<SwapListener> listeners) {
+        Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);

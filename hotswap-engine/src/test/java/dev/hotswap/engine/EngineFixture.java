@@ -1,7 +1,10 @@
 package dev.hotswap.engine;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.hotswap.protocol.DataFrameInputStream;
@@ -79,6 +83,48 @@ final class EngineFixture implements AutoCloseable {
         sql.add("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
                 + " INSERT INTO items (version, name) SELECT " + version + ", 'item ' || i FROM n");
         return database(name, wal, sql.toArray(String[]::new));
+    }
+
+    /** The Python that tests run as another user (client scripts of a few lines). */
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    /**
+     * Skips the test unless it can run a Python client as the user nobody (root, runuser, python3,
+     * a user nobody); returns nobody's uid.
+     */
+    long requireRunningAsNobody() throws IOException, InterruptedException {
+        Path probe = Files.createFile(dir.resolve("uid-probe"));
+        long uid = ((Number) Files.getAttribute(probe, "unix:uid")).longValue();
+        Files.delete(probe);
+        assumeTrue(uid == 0, "needs root to run a client as another user (running as uid " + uid + ")");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")),
+                "needs runuser (util-linux) to run a client as nobody");
+        assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " for the client that runs as nobody");
+        Process id = new ProcessBuilder("id", "-u", "nobody").redirectErrorStream(true).start();
+        String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assumeTrue(id.waitFor(10, TimeUnit.SECONDS) && id.exitValue() == 0, "needs a user nobody: " + out);
+        return Long.parseLong(out);
+    }
+
+    /**
+     * Mounts a tmpfs of {@code size} (e.g. {@code 256k}) at a new folder {@code name} of the fixture
+     * directory; skips the test unless it can (root, CAP_SYS_ADMIN). Undo with {@link #unmount}.
+     */
+    Path mountTmpfs(String name, String size) throws IOException, InterruptedException {
+        Path mountPoint = Files.createDirectory(dir.resolve(name));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0,
+                "needs to mount a " + size + " tmpfs (root, CAP_SYS_ADMIN): " + out);
+        return mountPoint;
+    }
+
+    /** Unmounts what {@link #mountTmpfs} mounted (null: nothing was). */
+    static void unmount(Path mountPoint) throws IOException, InterruptedException {
+        if (mountPoint != null) {
+            new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     /** A builder managing {@code production} at {@code live}, socket in the fixture directory. */

@@ -59,24 +59,13 @@ class PeerCredentialsTest {
             "    data += chunk",
             "print(data.hex())");
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-
     private final EngineFixture fixture = new EngineFixture();
     private Hotswap hotswap;
     private long nobody;
 
     @BeforeEach
-    void requireRootRunuserAndPython() throws Exception {
-        Path probe = Files.createFile(fixture.dir.resolve("uid-probe"));
-        long uid = ((Number) Files.getAttribute(probe, "unix:uid")).longValue();
-        assumeTrue(uid == 0, "needs root to run a client as another user (running as uid " + uid + ")");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")),
-                "needs runuser (util-linux) to run a client as nobody");
-        assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " for the client that runs as nobody");
-        Process id = new ProcessBuilder("id", "-u", "nobody").redirectErrorStream(true).start();
-        String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assumeTrue(id.waitFor(10, TimeUnit.SECONDS) && id.exitValue() == 0, "needs a user nobody: " + out);
-        nobody = Long.parseLong(out);
+    void requireRunningAsNobody() throws Exception {
+        nobody = fixture.requireRunningAsNobody();
     }
 
     @AfterEach
@@ -142,7 +131,7 @@ class PeerCredentialsTest {
     }
 
     private List<Frame> runAsNobody() throws Exception {
-        Process client = new ProcessBuilder("runuser", "-u", "nobody", "--", PYTHON.toString(), "-c", CLIENT,
+        Process client = new ProcessBuilder("runuser", "-u", "nobody", "--", EngineFixture.PYTHON.toString(), "-c", CLIENT,
                 fixture.socket().toString()).redirectErrorStream(true).start();
         String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(client.waitFor(20, TimeUnit.SECONDS), "client did not finish");

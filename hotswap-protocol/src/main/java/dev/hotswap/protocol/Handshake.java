@@ -15,7 +15,8 @@ public final class Handshake {
      * Client side, speaking {@link Protocol#VERSION}.
      *
      * @throws VersionMismatchException if the server speaks another version
-     * @throws TransferAbortedException if the server answered with {@code EXIT} instead; its
+     * @throws TransferAbortedException if the server answered with {@code EXIT} instead (also when
+     *     it closed before our {@code HELLO} could be sent); its
      *     {@link TransferAbortedException#frame() frame} carries the code and message
      * @throws ProtocolException if the server's answer is not a {@code HELLO}
      */
@@ -25,8 +26,16 @@ public final class Handshake {
 
     /** Client side, speaking {@code version} (tests use this to provoke a mismatch). */
     public static void client(FrameReader in, FrameWriter out, int version) throws IOException {
-        out.send(new Hello(version).toFrame());
-        Frame answer = in.read();
+        Frame answer;
+        try {
+            out.send(new Hello(version).toFrame());
+        } catch (IOException unsent) {
+            // A server that turns us away may answer and close before our HELLO arrives; its answer
+            // is still waiting to be read, and says more than the broken pipe.
+            answer = unsentHelloAnswer(in, unsent);
+            throw new TransferAbortedException(Exit.from(answer).message(), answer);
+        }
+        answer = in.read();
         if (answer != null && answer.type() == FrameType.EXIT) {
             // The server will not talk to us (busy, or our uid is not allowed): its EXIT says why.
             throw new TransferAbortedException(Exit.from(answer).message(), answer);
@@ -35,6 +44,21 @@ public final class Handshake {
         if (serverVersion != version) {
             throw new VersionMismatchException(version, serverVersion);
         }
+    }
+
+    /** The server's {@code EXIT} read after our HELLO could not be sent; else the send's failure. */
+    private static Frame unsentHelloAnswer(FrameReader in, IOException unsent) throws IOException {
+        Frame answer;
+        try {
+            answer = in.read();
+        } catch (IOException e) {
+            unsent.addSuppressed(e);
+            throw unsent;
+        }
+        if (answer == null || answer.type() != FrameType.EXIT) {
+            throw unsent;
+        }
+        return answer;
     }
 
     /**

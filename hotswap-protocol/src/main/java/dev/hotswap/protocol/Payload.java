@@ -101,6 +101,11 @@ final class Payload {
             return utf8(utf8);
         }
 
+        /** Whether bytes are left: an optional trailing field is present. */
+        boolean hasRemaining() {
+            return buffer.hasRemaining();
+        }
+
         /** Refuses trailing bytes, so that each payload has exactly one encoding. */
         void end() throws ProtocolException {
             if (buffer.hasRemaining()) {

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +74,29 @@ class HandshakeTest {
                 () -> Handshake.client(peers.clientIn(), peers.clientOut()));
         assertEquals("ERROR: too many connections", refused.getMessage());
         assertEquals(new Exit(Protocol.EXIT_FAILED, "ERROR: too many connections"), Exit.from(refused.frame()));
+    }
+
+    @Test
+    void clientReadsTheRefusalEvenWhenItsHelloCannotBeSent() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "hs");
+        Path socket = dir.resolve("s.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                // A busy server: its refusal, and the connection closed before the client's HELLO.
+                try (SocketChannel accepted = server.accept()) {
+                    new FrameWriter(Channels.newOutputStream(accepted))
+                            .send(new Exit(Protocol.EXIT_FAILED, "ERROR: server busy").toFrame());
+                }
+                TransferAbortedException refused = assertThrows(TransferAbortedException.class,
+                        () -> Handshake.client(new FrameReader(Channels.newInputStream(client)),
+                                new FrameWriter(Channels.newOutputStream(client))));
+                assertEquals(new Exit(Protocol.EXIT_FAILED, "ERROR: server busy"), Exit.from(refused.frame()));
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.delete(dir);
+        }
     }
 
     interface IoAction {

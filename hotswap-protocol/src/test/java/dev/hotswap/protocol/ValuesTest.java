@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
@@ -44,6 +45,11 @@ class ValuesTest {
                 assertEquals(new End(count, crc), decode(() -> End.from(new End(count, crc).toFrame()))));
         qt().forAll(Generate.enumValues(Ready.Direction.class), text(40)).checkAssert((direction, name) ->
                 assertEquals(new Ready(direction, name), decode(() -> Ready.from(new Ready(direction, name).toFrame()))));
+        qt().forAll(Generate.enumValues(Ready.Direction.class), text(40), integers().between(0, Ready.MAX_MODE))
+                .checkAssert((direction, name, mode) -> {
+                    Ready ready = new Ready(direction, name, OptionalInt.of(mode));
+                    assertEquals(ready, decode(() -> Ready.from(ready.toFrame())));
+                });
         qt().forAll(integers().between(0, 255), text(300)).checkAssert((code, message) ->
                 assertEquals(new Exit(code, message), decode(() -> Exit.from(new Exit(code, message).toFrame()))));
     }
@@ -64,6 +70,14 @@ class ValuesTest {
         ProtocolException refused = assertThrows(ProtocolException.class,
                 () -> Request.from(new Frame(FrameType.REQUEST, trailing)));
         assertEquals("malformed REQUEST frame: 1 unexpected trailing bytes", refused.getMessage());
+    }
+
+    @Test
+    void refusesAReadyModeWiderThanPermissionBits() {
+        byte[] setuid = new Payload.Writer().u8('O').string("production").u16(04755).toByteArray();
+        ProtocolException refused = assertThrows(ProtocolException.class,
+                () -> Ready.from(new Frame(FrameType.READY, setuid)));
+        assertEquals("malformed READY frame: mode 4755 exceeds 777", refused.getMessage());
     }
 
     @Test

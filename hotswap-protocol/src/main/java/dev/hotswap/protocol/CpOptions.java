@@ -1,0 +1,26 @@
+package dev.hotswap.protocol;
+
+/** The options a {@code cp} REQUEST may carry, by their names on the wire. */
+public final class CpOptions {
+    /** Flag ({@code "true"}): push without {@code PRAGMA integrity_check}. */
+    public static final String SKIP_INTEGRITY_CHECK = "skip-integrity-check";
+    /** Flag ({@code "true"}): push even if the schema differs. */
+    public static final String SKIP_SCHEMA_CHECK = "skip-schema-check";
+    /**
+     * SRC's size in bytes, in decimal, when the client knows it (a regular file, not a pipe): the
+     * server refuses a push that does not fit before its {@code READY}. A pull ignores it, since the
+     * client cannot tell a push from a pull before {@code READY}.
+     */
+    public static final String SIZE = "size";
+
+    private CpOptions() {
+    }
+
+    /** The value of {@link #SIZE}: a decimal byte count; -1 if {@code value} is not one. */
+    public static long parseSize(String value) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(value);
+    }
+}
