@@ -1,7 +1,9 @@
 /**
  * Jetty 12 request gate and lifecycle for the hotswap engine: requests pass the engine's
- * {@link dev.hotswap.engine.SwapGate} in a {@link dev.hotswap.jetty.HotswapHandler}, which leaves the
- * gate when the request's callback completes, and the engine starts and stops with the server.
+ * {@link dev.hotswap.engine.SwapGate} in a {@link dev.hotswap.jetty.HotswapHandler}, which pins each
+ * request to the generations current when it arrives (never waiting), keeps that pin on the threads
+ * where Jetty continues the request (body reads, response writes), and leaves when the request's
+ * callback completes; the engine starts and stops with the server.
  *
  * <p>Entry point: {@link dev.hotswap.jetty.HotswapJetty#install}, once the server's handler is set:
  * <pre>{@code

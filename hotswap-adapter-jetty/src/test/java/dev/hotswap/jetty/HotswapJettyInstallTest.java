@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.SwapGate;
 import dev.hotswap.testkit.Dataset;
+import dev.hotswap.testkit.LiveServer;
+import dev.hotswap.testkit.TestRoutes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +23,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.Invocable;
@@ -39,12 +40,9 @@ class HotswapJettyInstallTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void engineStartsBeforeTheConnectorAcceptsAndStopsAfterItCloses(@TempDir Path dir) throws Exception {
         Hotswap hotswap = engine(dir);
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        TestApp app = new TestApp(() -> hotswap.dataSource(JettyFixture.DATABASE));
+        Server server = JettyAdapterTest.localServer();
+        Connector connector = server.getConnectors()[0];
+        JettyTestApp app = app(hotswap);
         server.setHandler(app);
 
         HotswapHandler handler = HotswapJetty.install(server, hotswap);
@@ -70,7 +68,7 @@ class HotswapJettyInstallTest {
 
         server.start();
         assertEquals(Dataset.create(dir.resolve("expected.sqlite3"), "old").text(),
-                Dataset.readItems(hotswap.dataSource(JettyFixture.DATABASE)),
+                Dataset.readItems(hotswap.dataSource(LiveServer.DATABASE)),
                 "the engine serves its database while the server runs");
         server.stop();
 
@@ -82,13 +80,9 @@ class HotswapJettyInstallTest {
 
     @Test
     void installRefusesARunningServer(@TempDir Path dir) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
+        Server server = JettyAdapterTest.localServer();
         Hotswap hotswap = engine(dir);
-        server.setHandler(new TestApp(() -> hotswap.dataSource(JettyFixture.DATABASE)));
+        server.setHandler(app(hotswap));
         server.start();
         try {
             IllegalStateException refused = assertThrows(IllegalStateException.class,
@@ -111,30 +105,30 @@ class HotswapJettyInstallTest {
     void installRefusesTheSameEngineTwice(@TempDir Path dir) throws Exception {
         Server server = new Server();
         Hotswap hotswap = engine(dir);
-        server.setHandler(new TestApp(() -> hotswap.dataSource(JettyFixture.DATABASE)));
+        server.setHandler(app(hotswap));
         HotswapJetty.install(server, hotswap);
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> HotswapJetty.install(server, hotswap));
         assertTrue(refused.getMessage().contains("already installed"), refused.getMessage());
         assertInstanceOf(HotswapHandler.class, server.getHandler());
-        assertInstanceOf(TestApp.class, ((HotswapHandler) server.getHandler()).getHandler(),
+        assertInstanceOf(JettyTestApp.class, ((HotswapHandler) server.getHandler()).getHandler(),
                 "one gate, not two");
     }
 
+    /** Entering never waits, so the gate does not make Jetty dispatch a non-blocking handler. */
     @Test
-    void gateIsBlockingEvenInFrontOfANonBlockingHandler() {
+    void gateTakesTheInvocationTypeOfTheHandlerItWraps(@TempDir Path dir) throws Exception {
         Handler nonBlocking = new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 return false;
             }
         };
-        HotswapHandler gate = new HotswapHandler(new SwapGate(), nonBlocking);
+        SwapGate gate = engine(dir).gate();
 
-        assertEquals(Invocable.InvocationType.NON_BLOCKING, nonBlocking.getInvocationType());
-        assertEquals(Invocable.InvocationType.BLOCKING, gate.getInvocationType(),
-                "Jetty must not run a request that may wait for a swap on a selector thread");
+        assertEquals(Invocable.InvocationType.NON_BLOCKING, new HotswapHandler(gate, nonBlocking).getInvocationType());
+        assertEquals(Invocable.InvocationType.BLOCKING, new HotswapHandler(gate, app(engine(dir))).getInvocationType());
     }
 
     private static Hotswap engine(Path dir) throws Exception {
@@ -143,9 +137,13 @@ class HotswapJettyInstallTest {
             Dataset.create(live, "old");
         }
         return Hotswap.builder()
-                .database(JettyFixture.DATABASE, live)
+                .database(LiveServer.DATABASE, live)
                 .socketEnabled(false)
                 .build();
+    }
+
+    private static JettyTestApp app(Hotswap hotswap) {
+        return new JettyTestApp(new TestRoutes(hotswap.dataSource(LiveServer.DATABASE)));
     }
 
     private static String name(LifeCycle component) {

@@ -7,6 +7,7 @@ import dev.hotswap.engine.Hotswap;
 import dev.hotswap.testkit.Dataset;
 import dev.hotswap.testkit.LiveServer;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,22 +31,23 @@ class HotswapUndertowLifecycleTest {
     void engineServesWhileTheServerRunsAndClosesAfterIt(@TempDir Path dir) throws Exception {
         Dataset data = Dataset.create(dir.resolve("live.sqlite3"), "old");
         Hotswap hotswap = engine(data.file());
-        TestApp app = new TestApp(() -> hotswap.dataSource(UndertowFixture.DATABASE));
+        HttpHandler app = exchange -> exchange.getResponseSender().send(Dataset.readItems(
+                hotswap.dataSource(LiveServer.DATABASE)) + "; " + hotswap.gate().inFlight() + " in flight on "
+                + (exchange.isInIoThread() ? "an I/O thread" : "a worker thread"));
         HttpClient client = LiveServer.client();
 
         URI items;
-        try (HotswapUndertow running = HotswapUndertow.start(UndertowFixture.localServer(), app, hotswap)) {
-            items = UndertowFixture.baseUri(running.undertow()).resolve("/items");
+        try (HotswapUndertow running = HotswapUndertow.start(UndertowAdapterTest.localServer(), app, hotswap)) {
+            items = URI.create("http://127.0.0.1:" + UndertowAdapterTest.port(running.undertow()) + "/items");
             HttpResponse<String> response = client.send(get(items), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
-            assertEquals(data.text(), response.body());
-            assertEquals("worker", client.send(get(items.resolve("/thread")),
-                    HttpResponse.BodyHandlers.ofString()).body(), "the one-liner puts the gate in front");
+            assertEquals(data.text() + "; 1 in flight on an I/O thread", response.body(),
+                    "the one-liner puts the gate in front, which dispatches nothing");
         }
 
         assertThrows(IOException.class, () -> client.send(get(items), HttpResponse.BodyHandlers.ofString()),
                 "the server stopped");
-        assertThrows(SQLException.class, () -> Dataset.readItems(hotswap.dataSource(UndertowFixture.DATABASE)),
+        assertThrows(SQLException.class, () -> Dataset.readItems(hotswap.dataSource(LiveServer.DATABASE)),
                 "the engine closed");
     }
 
@@ -55,9 +57,8 @@ class HotswapUndertowLifecycleTest {
         Hotswap hotswap = engine(Dataset.create(dir.resolve("live.sqlite3"), "old").file());
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Undertow.Builder builder = Undertow.builder().addHttpListener(taken.getLocalPort(), "127.0.0.1");
-            TestApp app = new TestApp(() -> hotswap.dataSource(UndertowFixture.DATABASE));
 
-            assertThrows(RuntimeException.class, () -> HotswapUndertow.start(builder, app, hotswap));
+            assertThrows(RuntimeException.class, () -> HotswapUndertow.start(builder, exchange -> { }, hotswap));
         }
         assertThrows(IllegalStateException.class, hotswap::start, "the engine was started, then closed");
     }
@@ -66,7 +67,7 @@ class HotswapUndertowLifecycleTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void serverIsNotStartedWhenTheEngineCannotStart(@TempDir Path dir) throws Exception {
         Hotswap hotswap = engine(dir.resolve("missing.sqlite3"));
-        Undertow undertow = UndertowFixture.localServer()
+        Undertow undertow = UndertowAdapterTest.localServer()
                 .setHandler(new HotswapHandler(hotswap.gate(), exchange -> { }))
                 .build();
 
@@ -76,7 +77,7 @@ class HotswapUndertowLifecycleTest {
 
     private static Hotswap engine(Path live) {
         return Hotswap.builder()
-                .database(UndertowFixture.DATABASE, live)
+                .database(LiveServer.DATABASE, live)
                 .socketEnabled(false)
                 .build();
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +40,7 @@ public final class Hammer {
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread thread = new Thread(() -> hammer.run(client, cap, call), "client-" + c);
+            thread.setDaemon(true);
             hammer.threads.add(thread);
             thread.start();
         }
@@ -70,9 +70,7 @@ public final class Hammer {
 
     /** Waits until every client has had an answer, so that what follows overlaps with all of them. */
     public void awaitEveryClient() throws InterruptedException {
-        if (!everyClientAnswered.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("not every client answered within 30 s");
-        }
+        Await.await(everyClientAnswered, Await.PATIENCE, "every client's first answer");
     }
 
     /** Stops the clients after their current request and waits for them. */
@@ -81,10 +79,10 @@ public final class Hammer {
         return await();
     }
 
-    /** Waits for every client to have sent its cap of requests. */
+    /** Waits for every client to have sent its cap of requests (or to have stopped). */
     public Tally await() throws InterruptedException {
         for (Thread thread : threads) {
-            thread.join();
+            Await.join(thread, Await.PATIENCE, thread.getName() + " to send its last request");
         }
         return new Tally(requests.get(), failureCount.get(), List.copyOf(failures));
     }

@@ -1,9 +1,12 @@
 package dev.hotswap.testkit;
 
+import dev.hotswap.engine.DatabaseStatus;
+import dev.hotswap.engine.GenerationStatus;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.engine.SwapGate;
 import dev.hotswap.engine.SwapRefusedException;
+import dev.hotswap.engine.SwapReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,66 +15,84 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the adapters' tests do to a web server in front of a swappable database, whichever server it
- * is: two datasets, a live database that starts as a copy of {@link #oldData}, HTTP requests on
- * loopback, swaps through the engine's in-process push, and probes of the gate. Each adapter's
- * fixture starts its own server around {@link #hotswap()} and passes its port here.
+ * A web server in front of a swappable database, as the adapters' tests see it, whichever server it
+ * is: two datasets, a live database that starts as a copy of {@link #oldData}, the {@link TestRoutes
+ * test app}, HTTP requests on loopback, swaps through the engine's in-process push, and probes of what
+ * still holds a generation.
  */
-public abstract class LiveServer implements AutoCloseable {
+public final class LiveServer implements AutoCloseable {
     /** The managed database's name. */
     public static final String DATABASE = "main";
-    /** Long enough that only a deliberately held request makes a swap give up. */
-    public static final Duration PATIENT_DRAIN = Duration.ofSeconds(60);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Starts an adapter's server around an engine (not yet started) and the test app. */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * Starts a server on 127.0.0.1 and an ephemeral port, with the adapter in front of an app that
+         * serves {@code app}'s routes, and {@code hotswap} started with it and closed when it stops.
+         */
+        RunningServer start(Hotswap hotswap, TestRoutes app) throws Exception;
+    }
 
     /** The dataset the live database starts as. */
     public final Dataset oldData;
     /** The other dataset. */
     public final Dataset newData;
+    /** The test app the server runs. */
+    public final TestRoutes app;
     private final Hotswap hotswap;
+    private final RunningServer server;
     private final HttpClient client = client();
     private final URI base;
 
-    /** The engine and datasets of a server about to be built; see {@link #prepare}. */
-    public record Engine(Dataset oldData, Dataset newData, Hotswap hotswap) {
+    private LiveServer(Dataset oldData, Dataset newData, Hotswap hotswap, TestRoutes app, RunningServer server) {
+        this.oldData = oldData;
+        this.newData = newData;
+        this.hotswap = hotswap;
+        this.app = app;
+        this.server = server;
+        this.base = URI.create("http://127.0.0.1:" + server.port());
     }
 
     /**
      * Writes both datasets (in WAL mode if {@code wal}) into {@code dir}, copies the old one to the
-     * live file, and builds (does not start) an engine without a socket that gives up a swap when
-     * requests do not drain within {@code drainTimeout}.
+     * live file, builds an engine for it without a socket, and has {@code factory} start a server
+     * around it.
      */
-    public static Engine prepare(Path dir, Duration drainTimeout, boolean wal) throws Exception {
+    public static LiveServer start(Path dir, boolean wal, Factory factory) throws Exception {
         Dataset oldData = Dataset.create(dir.resolve("old.sqlite3"), "old", wal);
         Dataset newData = Dataset.create(dir.resolve("new.sqlite3"), "new", wal);
         Path live = dir.resolve("live.sqlite3");
         Files.copy(oldData.file(), live);
         Hotswap hotswap = Hotswap.builder()
                 .database(DATABASE, live)
-                .drainTimeout(drainTimeout)
                 .socketEnabled(false)
                 .build();
-        return new Engine(oldData, newData, hotswap);
+        TestRoutes app = new TestRoutes(hotswap.dataSource(DATABASE));
+        try {
+            return new LiveServer(oldData, newData, hotswap, app, factory.start(hotswap, app));
+        } catch (Exception | Error e) {
+            hotswap.close();
+            throw e;
+        }
     }
 
     /** An HTTP/1.1 client with the tests' connect timeout. */
     public static HttpClient client() {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(REQUEST_TIMEOUT)
+                .connectTimeout(Await.PATIENCE)
                 .build();
     }
 
-    /** A started server for {@code engine}, listening on 127.0.0.1 at {@code port}. */
-    protected LiveServer(Engine engine, int port) {
-        this.oldData = engine.oldData();
-        this.newData = engine.newData();
-        this.hotswap = engine.hotswap();
-        this.base = URI.create("http://127.0.0.1:" + port);
+    /** The port the server listens on, at 127.0.0.1. */
+    public int port() {
+        return server.port();
     }
 
     /** The engine behind the server. */
@@ -101,48 +122,74 @@ public abstract class LiveServer implements AutoCloseable {
     }
 
     /** Swaps {@code dataset} in through the engine's in-process push, every check on. */
-    public void swapTo(Dataset dataset) throws IOException, SwapRefusedException {
+    public SwapReport swapTo(Dataset dataset) throws IOException, SwapRefusedException {
         try (InputStream content = Files.newInputStream(dataset.file())) {
-            hotswap.push(DATABASE, content, PushOptions.defaults());
+            return hotswap.push(DATABASE, content, PushOptions.defaults());
         }
     }
 
-    /** What {@code GET /items} answers now; anything but 200 fails. */
-    public String items() throws IOException, InterruptedException {
-        HttpResponse<String> response = get("/items");
+    /** What {@code GET path} answers now; anything but 200 fails. */
+    public String read(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(path);
         if (response.statusCode() != 200) {
-            throw new AssertionError("GET /items answered " + response.statusCode() + ": " + response.body());
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
 
+    /** What {@code GET /items} answers now; anything but 200 fails. */
+    public String items() throws IOException, InterruptedException {
+        return read("/items");
+    }
+
     /**
-     * Waits until no request is in the gate, then asserts exactly zero: a leaked enter stays above
-     * zero, a double leave below, so either fails here instead of passing by luck.
+     * Waits until no request is pinned and no connection is out, on any generation, then asserts that
+     * exactly: a request that never left, or a connection never closed, fails here.
      */
-    public void awaitGateEmpty() throws InterruptedException {
-        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
-        while (gate().inFlight() != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        long inFlight = gate().inFlight();
-        if (inFlight != 0) {
-            throw new AssertionError("requests in the gate: expected 0, was " + inFlight);
+    public void awaitIdle() throws InterruptedException {
+        try {
+            Await.await(() -> holders().isEmpty(), Await.PATIENCE, "every request to leave and every connection to close");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; still held: " + holders(), e);
         }
     }
 
-    /** Waits until a swap holds the gate closed. */
-    public void awaitGateClosed() throws InterruptedException {
-        while (!gate().isClosed()) {
-            Thread.sleep(1);
+    /** The generations that requests or connections hold now, as {@code generation N: R requests, C connections}. */
+    private List<String> holders() {
+        List<String> held = new ArrayList<>();
+        for (DatabaseStatus database : hotswap.status()) {
+            List<GenerationStatus> generations = new ArrayList<>();
+            generations.add(database.current());
+            generations.addAll(database.kept());
+            generations.addAll(database.retiring());
+            for (GenerationStatus generation : generations) {
+                if (generation.requests() != 0 || generation.connections() != 0) {
+                    held.add("generation " + generation.id() + ": " + generation.requests() + " requests, "
+                            + generation.connections() + " connections");
+                }
+            }
         }
+        if (gate().inFlight() != 0) {
+            held.add("the gate: " + gate().inFlight() + " requests");
+        }
+        return held;
     }
 
-    /** Stops the server and the engine; never throws a checked exception. */
+    /** Lets go of what the app still holds, stops the server and so the engine; never throws a checked exception. */
     @Override
-    public abstract void close();
+    public void close() {
+        app.releaseAll();
+        try {
+            server.stopper().close();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("stopping the server on port " + server.port() + " failed", e);
+        }
+    }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT);
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Await.PATIENCE);
     }
 }
