@@ -1,41 +1,35 @@
 /**
- * The hotswap engine: embedded in a JVM web application, it replaces a live SQLite database file
- * with no restart and no failed request. It validates pushed files (header sanity check,
- * {@code PRAGMA integrity_check}, schema diff), swaps them in atomically behind a request gate,
- * serves consistent snapshots through SQLite's backup API, and answers the {@code hotswap} CLI on a
- * private Unix socket ({@code docs/protocol.md}).
+ * The hotswap engine: embedded in a JVM web application, it replaces a live SQLite database with no
+ * restart and no failed request. Every pushed file is validated (header sanity check,
+ * {@code PRAGMA integrity_check}, schema diff) and becomes a <em>generation</em> with a file of its own
+ * beside the data; the live path is a link to the current one. Requests pin the generation they
+ * started on and a swap only flips which one new requests get, so no request waits. It also serves
+ * consistent snapshots through SQLite's backup API, rolls back to kept generations, and answers the
+ * {@code hotswap} CLI on a private Unix socket ({@code docs/protocol.md}).
  *
  * <p>The entry point is {@link dev.hotswap.engine.Hotswap}; the only exported package is
  * {@code dev.hotswap.engine}. Embedding:
  * <pre>{@code
  * Hotswap hotswap = Hotswap.builder()
  *     .database("production", Path.of("db/production.sqlite3"))   // several allowed
- *     .drainTimeout(Duration.ofSeconds(5))
- *     .listener(new SwapListener() {                              // only for a pool of your own
- *         public void beforeSwap(String database, Path path) {
- *             hikari.getHikariPoolMXBean().softEvictConnections();
- *         }
- *     })
+ *     .keep(2)                                                    // generations kept for rollback
  *     .build()
  *     .start();                                 // admin socket at tmp/sockets/hotswap.sock
  *
- * DataSource db = hotswap.dataSource("production");   // engine-owned pool, closed at swap time
+ * DataSource db = hotswap.dataSource("production");   // connections of the request's generation
  * SwapGate gate = hotswap.gate();
  *
  * // around every request (the Jetty and Undertow adapters do this):
- * gate.enter();
+ * Pin pin = gate.enter();
  * try (Connection c = db.getConnection()) {
  *     handle(request, c);
  * } finally {
- *     gate.leave();
+ *     pin.leave();
  * }
  * }</pre>
  *
- * <p>Requests pass the gate concurrently; a swap closes it, lets in-flight requests drain (or gives
- * up after the drain timeout with the database untouched), closes every connection to the old file,
- * renames the checked temp file over it, and reopens the gate: waiting requests continue on the new
- * file. The module needs {@code com.kohlschutter.junixsocket.nativecommon} at run time (it is
- * required here, so it is in the module graph) for junixsocket's native library.
+ * <p>The module needs {@code com.kohlschutter.junixsocket.nativecommon} at run time (it is required
+ * here, so it is in the module graph) for junixsocket's native library.
  */
 module dev.hotswap.engine {
     requires transitive java.sql;

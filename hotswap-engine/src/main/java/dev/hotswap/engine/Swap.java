@@ -22,8 +22,12 @@ import java.time.Instant;
  */
 final class Swap {
     private static final System.Logger LOG = System.getLogger(Swap.class.getName());
-    /** How long the report waits for the old generation to be released. Requests never wait. */
-    static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
+    /**
+     * How long the report waits for the old generation to be released: long enough for the requests
+     * in flight of a busy app to finish, short enough that the push still returns at once. Requests
+     * never wait.
+     */
+    static final Duration RELEASE_WAIT = Duration.ofMillis(200);
 
     private Swap() {
     }
