@@ -59,6 +59,20 @@ public final class SwapGate {
         }
     }
 
+    /**
+     * The pin of the request the calling thread serves (bound by {@link #enter()} or {@link Pin#run}),
+     * or null outside any request: what application code hands to the threads it continues a request
+     * on, so that they see the request's generations.
+     * <pre>{@code
+     * Pin pin = gate.pinned();
+     * executor.execute(() -> pin.run(() -> render(report)));
+     * }</pre>
+     */
+    public Pin pinned() {
+        Pin pin = bound.get();
+        return pin != null && !pin.hasLeft() ? pin : null;
+    }
+
     /** Requests between {@link #enter()} and {@link Pin#leave()} now, over all generations. */
     public long inFlight() {
         long sum = 0;

@@ -112,8 +112,10 @@ class SwapGateTest {
         assertSame(pin.view(), gate.routed());
         assertNull(threads.submit(gate::bound).get(10, TimeUnit.SECONDS), "another thread has nothing bound");
 
+        assertSame(pin, gate.pinned());
         pin.leave();
         assertNull(gate.bound());
+        assertNull(gate.pinned());
         assertSame(gate.current(), gate.routed(), "outside any request: the current view");
     }
 
