@@ -329,7 +329,7 @@ final class AdminConnection {
         long start = System.nanoTime();
         Path snapshot;
         try {
-            snapshot = Snapshot.take(db);
+            snapshot = Snapshot.take(db, engine.diskBudget());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": snapshot for " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: snapshot failed: " + e.getMessage());

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * free, less a reserve kept for the app's own writes (its journal or WAL, its logs), so that a push
  * fails before the app does. An upload whose size is declared is checked up front
  * ({@link #requireRoom}); one of unknown size (a pipe) is read through {@link #guard}, which stops
- * it once free space falls below the reserve.
+ * it once free space falls below the reserve. A pull's temp copy is checked up front as well
+ * ({@link #requireRoomForSnapshot}); its size is known.
  */
 final class DiskBudget {
     /** The default reserve: room for the app's writes during a push on a nearly full disk. */
@@ -40,12 +41,33 @@ final class DiskBudget {
      * @throws SwapRefusedException naming the size, the reserve and the free space
      */
     void requireRoom(Path dir, long size) throws SwapRefusedException, IOException {
-        long free = Files.getFileStore(dir).getUsableSpace();
-        if (size > free - reserve) {
-            throw new SwapRefusedException("ERROR: no room for the upload: " + size + " bytes and a reserve of "
-                    + reserve + " bytes for the app, but " + free + " bytes free on the volume of " + dir
-                    + "; database untouched");
+        String shortage = shortage("the upload", dir, size);
+        if (shortage != null) {
+            throw new SwapRefusedException("ERROR: " + shortage + "; database untouched");
         }
+    }
+
+    /**
+     * Refuses a snapshot of {@code size} bytes into {@code dir} (a pull's temp copy) unless it fits in
+     * the free space of its volume with the reserve left over.
+     *
+     * @throws IOException naming the size, the reserve and the free space
+     */
+    void requireRoomForSnapshot(Path dir, long size) throws IOException {
+        String shortage = shortage("a snapshot", dir, size);
+        if (shortage != null) {
+            throw new IOException(shortage);
+        }
+    }
+
+    /** What is missing for {@code size} bytes of {@code what} in {@code dir}, or null if they fit. */
+    private String shortage(String what, Path dir, long size) throws IOException {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (size <= free - reserve) {
+            return null;
+        }
+        return "no room for " + what + ": " + size + " bytes and a reserve of " + reserve
+                + " bytes for the app, but " + free + " bytes free on the volume of " + dir;
     }
 
     /**

@@ -296,7 +296,7 @@ public final class Hotswap implements AutoCloseable {
         Objects.requireNonNull(out, "out");
         ManagedDatabase db = managed(database);
         requireStarted();
-        Path snapshot = Snapshot.take(db);
+        Path snapshot = Snapshot.take(db, diskBudget());
         try {
             Files.copy(snapshot, out);
         } finally {

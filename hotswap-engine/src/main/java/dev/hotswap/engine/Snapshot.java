@@ -42,10 +42,20 @@ final class Snapshot {
     private Snapshot() {
     }
 
-    /** Copies {@code db} into a new temp file in its generation folder; the caller deletes it with {@link TempFiles#delete}. */
-    static Path take(ManagedDatabase db) throws IOException {
+    /**
+     * Copies {@code db} into a new temp file in its generation folder, if it fits with
+     * {@code budget}'s reserve; the caller deletes it with {@link TempFiles#delete}.
+     */
+    static Path take(ManagedDatabase db, DiskBudget budget) throws IOException {
         Generation generation = db.holdCurrent();
-        Path temp = db.folder().newTemp();
+        Path temp;
+        try {
+            budget.requireRoomForSnapshot(db.folder().path(), Files.size(generation.file()));
+            temp = db.folder().newTemp();
+        } catch (IOException | RuntimeException e) {
+            generation.release();
+            throw e;
+        }
         boolean done = false;
         boolean wal = JournalMode.isWal(generation.file());
         try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {

@@ -133,4 +133,24 @@ class DiskBudgetTest {
         }
         assertEquals(List.of("3"), EngineFixture.query(live, "SELECT version FROM meta"));
     }
+
+    @Test
+    void refusesAPullWhoseSnapshotWouldEatTheReserve() throws Exception {
+        long free = Files.getFileStore(small).getUsableSpace();
+        long reserve = free - Files.size(live) / 2; // the live file no longer fits beside it with the reserve
+        try (Hotswap hotswap = fixture.builder(live).diskReserve(reserve).build().start()) {
+            IOException refused = assertThrows(IOException.class,
+                    () -> hotswap.pull("production", new java.io.ByteArrayOutputStream()));
+            assertTrue(refused.getMessage().startsWith("no room for a snapshot: " + Files.size(live) + " bytes and a reserve of "
+                    + reserve + " bytes for the app, but "), refused.getMessage());
+            try (EngineFixture.Client client = EngineFixture.connect(hotswap.socketPath()).hello()
+                    .request("cp", "production", "/tmp/backup.sqlite3")) {
+                assertEquals(FrameType.READY, client.next().type());
+                Exit exit = client.exit();
+                assertEquals(1, exit.code());
+                assertTrue(exit.message().startsWith("ERROR: snapshot failed: no room for a snapshot: "), exit.message());
+            }
+        }
+        assertEquals(List.of(), EngineFixture.temps(small));
+    }
 }
