@@ -118,37 +118,39 @@ public final class FleetNode implements AutoCloseable {
 
     /** One poll round; never throws, so that the schedule goes on. */
     private void round() {
-        try {
-            boolean all = true;
-            for (Follower follower : followers) {
-                try {
-                    follower.poll();
-                } catch (IOException | RuntimeException e) {
-                    all = false;
-                    report(follower.name() + ": " + e.getMessage(), e);
-                }
+        String failure = null;
+        for (Follower follower : followers) {
+            try {
+                follower.poll();
+            } catch (FleetException e) {
+                failure = failure != null ? failure : e.getMessage(); // it names the database's key
+            } catch (IOException | RuntimeException e) {
+                failure = failure != null ? failure : follower.name() + ": " + e;
             }
-            if (all) {
-                synced = true;
-                storeProblem = null;
-                lastLogged = null;
-            }
-            heartbeatIfDue();
-        } catch (IOException | RuntimeException e) {
-            report(e.getMessage(), e);
         }
-    }
-
-    private void report(String message, Exception e) {
-        storeProblem = Messages.error(message);
+        try {
+            heartbeatIfDue(failure);
+        } catch (IOException | RuntimeException e) {
+            failure = failure != null ? failure : e.getMessage();
+        }
+        if (failure == null) {
+            synced = true;
+            storeProblem = null;
+            lastLogged = null;
+            return;
+        }
+        storeProblem = Messages.error(failure);
         // Once per distinct failure: a store that is down for an hour must not write a line per poll.
         if (!storeProblem.equals(lastLogged)) {
-            LOG.log(Level.WARNING, "fleet node " + config.node() + ": " + storeProblem, e);
+            LOG.log(Level.WARNING, "fleet node {0}: {1}", config.node(), storeProblem);
             lastLogged = storeProblem;
         }
     }
 
-    private void heartbeatIfDue() throws IOException {
+    private void heartbeatIfDue(String failure) throws IOException {
+        if (failure != null && !synced) {
+            return; // nothing to say yet, and the store just failed
+        }
         Instant now = Instant.now();
         FleetHealth health = health();
         // Also at once when health changed, so that the registry shows a failed flip without delay.

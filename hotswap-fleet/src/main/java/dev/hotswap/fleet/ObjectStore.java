@@ -225,7 +225,7 @@ final class ObjectStore implements AutoCloseable {
     }
 
     /** An object in a listing. */
-    record Listed(String key, Instant lastModified) {
+    record Listed(String key, Instant lastModified, String etag) {
     }
 
     /** A listing and the store's clock when it answered (from the {@code Date} header). */
@@ -242,7 +242,7 @@ final class ObjectStore implements AutoCloseable {
             ListObjectsV2Response page = call("list", prefix, () -> s3.listObjectsV2(b -> b.bucket(config.bucket())
                     .prefix(prefix).continuationToken(continuation)));
             for (S3Object object : page.contents()) {
-                objects.add(new Listed(object.key(), object.lastModified()));
+                objects.add(new Listed(object.key(), object.lastModified(), object.eTag()));
             }
             if (now == null) {
                 now = page.sdkHttpResponse().firstMatchingHeader("Date").map(ObjectStore::httpDate).orElse(null);
