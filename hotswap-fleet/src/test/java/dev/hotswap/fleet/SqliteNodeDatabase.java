@@ -28,8 +28,11 @@ import java.util.stream.Collectors;
  * link atomically. Staging runs the real checks against the real live file: the SQLite header,
  * {@code PRAGMA integrity_check}, and the {@code CREATE} statements of both schemas compared.
  * Every generation is kept (no keep policy); rollout ids live in {@code .generations/rollouts}.
+ *
+ * <p>Public (in the test jar) for the fleet benchmark in {@code hotswap-bench}, until the engine's
+ * generations (#9) serve it.
  */
-final class SqliteNodeDatabase implements NodeDatabase {
+public final class SqliteNodeDatabase implements NodeDatabase {
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     private final String name;
@@ -45,7 +48,7 @@ final class SqliteNodeDatabase implements NodeDatabase {
     }
 
     /** A database served at {@code live}, starting as generation 1 with a copy of {@code initial}. */
-    static SqliteNodeDatabase create(String name, Path live, Path initial) throws IOException {
+    public static SqliteNodeDatabase create(String name, Path live, Path initial) throws IOException {
         SqliteNodeDatabase database = new SqliteNodeDatabase(name, live);
         Files.createDirectories(database.generations);
         Files.copy(initial, database.file(1));
@@ -56,7 +59,7 @@ final class SqliteNodeDatabase implements NodeDatabase {
     }
 
     /** The same database as another process (a restarted node) would find it on disk. */
-    static SqliteNodeDatabase open(String name, Path live) throws IOException {
+    public static SqliteNodeDatabase open(String name, Path live) throws IOException {
         SqliteNodeDatabase database = new SqliteNodeDatabase(name, live);
         for (String line : Files.readAllLines(database.generations.resolve("rollouts"))) {
             String[] parts = line.split("=", 2);
@@ -65,7 +68,8 @@ final class SqliteNodeDatabase implements NodeDatabase {
         return database;
     }
 
-    Path live() {
+    /** The live path: a link to the current generation. */
+    public Path live() {
         return live;
     }
 

@@ -12,16 +12,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Real SQLite files for the tests, written and read through sqlite-jdbc. */
-final class TestDatabases {
-    static final String ITEMS = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)";
+/** Real SQLite files for the tests (and the fleet benchmark), written and read through sqlite-jdbc. */
+public final class TestDatabases {
+    /** The schema of the test databases. */
+    public static final String ITEMS = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)";
     static final String ITEMS_WITH_PRICE = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price REAL)";
 
     private TestDatabases() {
     }
 
     /** A new database at {@code file} with {@code schema} and one row per name. */
-    static Path create(Path file, String schema, String... names) throws IOException {
+    public static Path create(Path file, String schema, String... names) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (Connection connection = open(file); Statement statement = connection.createStatement()) {
             statement.execute(schema);
@@ -53,7 +54,7 @@ final class TestDatabases {
     }
 
     /** The item names, in id order: what a request would read. */
-    static List<String> names(Path file) throws IOException {
+    public static List<String> names(Path file) throws IOException {
         try (Connection connection = open(file); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT name FROM items ORDER BY id LIMIT 3")) {
             List<String> names = new ArrayList<>();
