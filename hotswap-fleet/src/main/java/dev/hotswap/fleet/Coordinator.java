@@ -80,7 +80,15 @@ final class Coordinator {
         }
         store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
 
-        Map<String, Answer> answers = awaitAnswers(manifest);
+        Map<String, Answer> answers;
+        try {
+            answers = awaitAnswers(manifest);
+        } catch (InterruptedException e) {
+            // Close the rollout rather than leave it blocking the next one until its deadline.
+            decide(manifest, Decision.abort(config.node(), "the coordinator was interrupted"));
+            store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+            throw e;
+        }
         Decision decision = decide(manifest, verdict(manifest, answers));
         if (decision.commit()) {
             committed = manifest.id();
@@ -143,7 +151,13 @@ final class Coordinator {
      * read the same head exactly one gets the id and the other fails here at once.
      */
     private Manifest claim(Request request, Optional<Head> head, List<String> expected) throws FleetException {
-        long next = head.map(h -> Long.parseLong(h.latest()) + 1).orElse(1L);
+        long next;
+        try {
+            next = head.map(h -> Long.parseLong(h.latest()) + 1).orElse(1L);
+        } catch (NumberFormatException e) {
+            throw new FleetException(FleetException.Reason.INVALID, "the head of " + database + " names rollout \""
+                    + head.get().latest() + "\", which is not a rollout id", e);
+        }
         Instant created = Instant.now();
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++, next++) {
             String id = String.format(ID_FORMAT, next);
@@ -171,20 +185,7 @@ final class Coordinator {
     private Map<String, Answer> awaitAnswers(Manifest manifest) throws InterruptedException {
         Map<String, Answer> answers = new LinkedHashMap<>();
         while (true) {
-            try {
-                for (ObjectStore.Listed listed : store.list(layout.answers(database, manifest.id())).objects()) {
-                    String node = Layout.lastSegment(listed.key());
-                    if (manifest.expected().contains(node) && !answers.containsKey(node)) {
-                        Optional<byte[]> bytes = store.get(listed.key());
-                        if (bytes.isPresent()) {
-                            answers.put(node, Answer.parse(listed.key(), bytes.get()));
-                        }
-                    }
-                }
-            } catch (FleetException e) {
-                LOG.log(Level.WARNING, "reading the answers to rollout {0} of {1}: {2}", manifest.id(), database,
-                        e.getMessage());
-            }
+            collect(manifest, layout.answers(database, manifest.id()), "answers", Answer::parse, answers);
             boolean refused = answers.values().stream().anyMatch(a -> !a.ok());
             if (refused || answers.size() == manifest.expected().size()
                     || !Instant.now().isBefore(manifest.deadline())) {
@@ -226,24 +227,37 @@ final class Coordinator {
         Map<String, FlipReport> flips = new LinkedHashMap<>();
         Instant until = Instant.now().plus(config.flipTimeout());
         while (true) {
-            try {
-                for (ObjectStore.Listed listed : store.list(layout.flips(database, manifest.id())).objects()) {
-                    String node = Layout.lastSegment(listed.key());
-                    if (manifest.expected().contains(node) && !flips.containsKey(node)) {
-                        Optional<byte[]> bytes = store.get(listed.key());
-                        if (bytes.isPresent()) {
-                            flips.put(node, FlipReport.parse(listed.key(), bytes.get()));
-                        }
-                    }
-                }
-            } catch (FleetException e) {
-                LOG.log(Level.WARNING, "reading the flips of rollout {0} of {1}: {2}", manifest.id(), database,
-                        e.getMessage());
-            }
+            collect(manifest, layout.flips(database, manifest.id()), "flips", FlipReport::parse, flips);
             if (flips.size() == manifest.expected().size() || !Instant.now().isBefore(until)) {
                 return flips;
             }
             sleepUntilNextPoll(until);
+        }
+    }
+
+    /** How a node's object under a rollout is read. */
+    private interface Parser<T> {
+        T parse(String key, byte[] bytes) throws FleetException;
+    }
+
+    /**
+     * Adds to {@code found} the objects under {@code prefix} of expected nodes not read yet (one
+     * listing, then one GET per new object). A failing store is logged and retried next poll.
+     */
+    private <T> void collect(Manifest manifest, String prefix, String what, Parser<T> parser, Map<String, T> found) {
+        try {
+            for (ObjectStore.Listed listed : store.list(prefix).objects()) {
+                String node = Layout.lastSegment(listed.key());
+                if (manifest.expected().contains(node) && !found.containsKey(node)) {
+                    Optional<byte[]> bytes = store.get(listed.key());
+                    if (bytes.isPresent()) {
+                        found.put(node, parser.parse(listed.key(), bytes.get()));
+                    }
+                }
+            }
+        } catch (FleetException e) {
+            LOG.log(Level.WARNING, "reading the {0} of rollout {1} of {2}: {3}", what, manifest.id(), database,
+                    e.getMessage());
         }
     }
 

@@ -27,8 +27,13 @@ final class Follower {
     /** The latest rollout id this node has looked at (answered, or skipped as not for it). */
     private String seen;
     private Pending pending;
-    /** The fleet content this node last brought itself to (or tried to, and was refused). */
-    private String converged;
+    /**
+     * The newest committed rollout this node has dealt with: flipped for, found itself already at,
+     * or tried to catch up to and was refused. Catching up only ever looks at a newer one, so a head
+     * read before the coordinator rewrote it (it decides first, then rewrites the head) never
+     * takes a node back to what it served before the rollout it just flipped for.
+     */
+    private long applied;
     private volatile String problem;
 
     /** A rollout this node answered ok: what to do on commit and on abort. */
@@ -139,14 +144,17 @@ final class Follower {
 
     /** Looks at a rollout seen for the first time: answers it if it expects this node and is still open. */
     private void consider(String rollout) throws IOException {
-        seen = rollout;
+        // "seen" is set only once this round has dealt with the rollout: a store failure midway
+        // leaves it unseen, so the next round tries again instead of never answering.
         Optional<byte[]> bytes = store.get(layout.manifest(name, rollout));
         if (bytes.isEmpty()) {
+            seen = rollout;
             return;
         }
         Manifest manifest = Manifest.parse(layout.manifest(name, rollout), bytes.get());
         if (!manifest.expected().contains(config.node()) || !Instant.now().isBefore(manifest.deadline())
                 || store.get(layout.decision(name, rollout)).isPresent()) {
+            seen = rollout;
             return; // not for this node, or over: catching up follows a commit
         }
         LOG.log(Level.INFO, "{0}: rollout {1} ({2} by {3}): checking and staging", who(), rollout, manifest.kind(),
@@ -157,14 +165,17 @@ final class Follower {
         } catch (StageRefusedException e) {
             LOG.log(Level.WARNING, "{0}: refusing rollout {1}: {2}", who(), rollout, e.getMessage());
             writeAnswer(rollout, Answer.refused(config.node(), e.getMessage()));
+            seen = rollout;
             return;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: could not stage rollout {1}: {2}", who(), rollout, e.getMessage());
             writeAnswer(rollout, Answer.refused(config.node(), "could not stage the file: "
                     + Messages.bare(e.getMessage())));
+            seen = rollout;
             return;
         }
         // Pending before the answer is written: if writing fails, settle() writes it again next round.
+        seen = rollout;
         pending = prepared;
         writeAnswer(rollout, Answer.ok(config.node(), prepared.generation()));
         pending = pending.answeredNow();
@@ -244,20 +255,20 @@ final class Follower {
     /**
      * Brings this database to the fleet's content if it serves something else: at start, and after a
      * commit this node took no part in (it was not expected, or was away). A refusal is reported
-     * loudly and not retried until the fleet's content changes again.
+     * loudly and not retried before a newer commit.
      */
     private void catchUp() throws IOException {
-        String content = head.content();
-        if (content == null || content.equals(converged)) {
+        String committed = head.committed();
+        if (committed == null || sequence(committed) <= applied) {
             return;
         }
+        String content = head.content();
         DatabaseStatus status = database.status();
         if (status.current().rolloutId().filter(content::equals).isPresent()) {
-            converged = content;
+            applied = sequence(committed);
             problem = null;
             return;
         }
-        String committed = head.committed();
         LOG.log(Level.INFO, "{0}: the fleet serves rollout {1}, this node {2}: catching up", who(), content,
                 describe(status.current()));
         Optional<DatabaseStatus.Generation> kept = status.keptFrom(content);
@@ -268,8 +279,7 @@ final class Follower {
                 flip = rollbackTo(kept.get().id());
                 generation = kept.get().id();
             } else {
-                Manifest manifest = manifestOf(content);
-                StagedFile staged = download(manifest);
+                StagedFile staged = download(manifestOf(content));
                 generation = staged.generation();
                 flip = new Flip() {
                     @Override
@@ -286,19 +296,24 @@ final class Follower {
                 };
             }
         } catch (StageRefusedException e) {
-            refuseCatchUp(content, committed, e.getMessage());
+            applied = sequence(committed);
+            problem = Messages.error("cannot catch up to rollout " + content + " of " + name + ": "
+                    + Messages.bare(e.getMessage()));
+            LOG.log(Level.ERROR, "{0}: {1}", who(), problem);
+            store.put(layout.flip(name, committed, config.node()),
+                    FlipReport.failed(config.node(), problem, true).toBytes());
             return;
         }
-        Manifest committedManifest = manifestOf(committed);
-        converged = content;
-        flip(committedManifest, flip, generation, true);
+        flip(manifestOf(committed), flip, generation, true);
     }
 
-    private void refuseCatchUp(String content, String committed, String reason) throws FleetException {
-        converged = content;
-        problem = Messages.error("cannot catch up to rollout " + content + " of " + name + ": " + Messages.bare(reason));
-        LOG.log(Level.ERROR, "{0}: {1}", who(), problem);
-        store.put(layout.flip(name, committed, config.node()), FlipReport.failed(config.node(), problem, true).toBytes());
+    /** The sequence number of a rollout id ({@code 000042} is 42); ids are compared by it. */
+    private static long sequence(String rollout) throws FleetException {
+        try {
+            return Long.parseLong(rollout);
+        } catch (NumberFormatException e) {
+            throw new FleetException(FleetException.Reason.INVALID, "\"" + rollout + "\" is not a rollout id", e);
+        }
     }
 
     private Manifest manifestOf(String rollout) throws FleetException {
@@ -307,11 +322,12 @@ final class Follower {
                 "rollout " + rollout + " of " + name + " has no manifest (s3://" + config.bucket() + "/" + key + ")")));
     }
 
+    /** Flips for the committed rollout {@code manifest}; a failure is reported, not retried before a newer commit. */
     private void flip(Manifest manifest, Flip flip, long generation, boolean caughtUp) throws FleetException {
+        applied = Math.max(applied, sequence(manifest.id()));
         FlipReport report;
         try {
             long pause = flip.flip();
-            converged = manifest.content();
             problem = null;
             report = FlipReport.flipped(config.node(), pause, generation, caughtUp);
             LOG.log(Level.INFO, "{0}: flipped to rollout {1} (generation {2}), pause {3} µs{4}", who(),

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * The text of the fleet's small objects: UTF-8 {@code key=value} lines in {@link Properties} syntax,
@@ -74,22 +74,20 @@ final class KeyValues {
     }
 
     long requiredLong(String name) throws FleetException {
-        String value = required(name);
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new FleetException(FleetException.Reason.INVALID,
-                    "malformed fleet object " + what + ": " + name + " \"" + value + "\" is not a number", e);
-        }
+        return required(name, "a number", Long::parseLong);
     }
 
     Instant requiredInstant(String name) throws FleetException {
+        return required(name, "an instant", Instant::parse);
+    }
+
+    private <T> T required(String name, String kind, Function<String, T> parser) throws FleetException {
         String value = required(name);
         try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
             throw new FleetException(FleetException.Reason.INVALID,
-                    "malformed fleet object " + what + ": " + name + " \"" + value + "\" is not an instant", e);
+                    "malformed fleet object " + what + ": " + name + " \"" + value + "\" is not " + kind, e);
         }
     }
 

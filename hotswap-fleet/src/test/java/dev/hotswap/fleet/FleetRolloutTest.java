@@ -13,30 +13,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Three real nodes, each with its own SQLite database, and rollouts through a real S3Proxy. */
 @Timeout(120)
 class FleetRolloutTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
-    private TestFleet fleet;
+    @RegisterExtension
+    final TestFleet fleet = new TestFleet();
 
-    @BeforeEach
-    void startFleet() throws Exception {
-        fleet = new TestFleet(dir);
-    }
-
-    @AfterEach
-    void stopFleet() throws Exception {
-        fleet.close();
-    }
 
     @Test
     void rolloutCommitsAndEveryNodeFlips() throws Exception {
@@ -57,6 +45,26 @@ class FleetRolloutTest {
             assertTrue(result.node(node).line().startsWith(node + ": flipped, pause "), result.node(node).line());
         }
         assertEquals(Optional.of(result.rolloutId()), fleet.coordinator().servedRollout(DATABASE));
+    }
+
+    @Test
+    void everyNodeFlipsExactlyOncePerRollout() throws Exception {
+        for (String node : List.of("a", "b", "c")) {
+            fleet.add(node, ITEMS, "v1");
+        }
+        Fleet coordinator = fleet.coordinator();
+        // Nodes read the decision before the coordinator rewrites the head: a node must not take the
+        // head it read meanwhile, which still names the previous file, for a reason to catch up.
+        for (String version : List.of("v2", "v3", "v4")) {
+            RolloutResult result = coordinator.rollout(DATABASE, fleet.file(version + ".sqlite3", ITEMS, version),
+                    Expected.aliveNodes());
+            assertTrue(result.everyNodeFlipped(), () -> "not every node flipped: " + result);
+        }
+
+        for (String node : List.of("a", "b", "c")) {
+            assertEquals(3, fleet.database(node).flips(), node + " flipped once per rollout");
+            assertEquals(List.of("v4"), fleet.served(node));
+        }
     }
 
     @Test

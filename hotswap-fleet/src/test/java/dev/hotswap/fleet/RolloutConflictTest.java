@@ -16,33 +16,25 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One rollout per database at a time: a second one fails at once, an abandoned one is closed. */
 @Timeout(60)
 class RolloutConflictTest {
-    @TempDir
-    Path dir;
-    private TestFleet fleet;
+    @RegisterExtension
+    final TestFleet fleet = new TestFleet();
     private ObjectStore store;
     private Layout layout;
 
     @BeforeEach
-    void startFleet() throws Exception {
-        fleet = new TestFleet(dir);
+    void startNodes() throws Exception {
         fleet.add("a", ITEMS, "v1");
         fleet.add("b", ITEMS, "v1");
         store = fleet.track(new ObjectStore(fleet.config("test").build()));
         layout = new Layout("hotswap");
-    }
-
-    @AfterEach
-    void stopFleet() throws Exception {
-        fleet.close();
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class SqliteNodeDatabase implements NodeDatabase {
     private final Path generations;
     /** generation id to rollout id ("-" for local); the current one is the link's target. */
     private final TreeMap<Long, String> rollouts = new TreeMap<>();
+    /** Flips since this object was created or opened. */
+    private int flips = -1;
 
     private SqliteNodeDatabase(String name, Path live) {
         this.name = name;
@@ -61,6 +63,7 @@ public final class SqliteNodeDatabase implements NodeDatabase {
     /** The same database as another process (a restarted node) would find it on disk. */
     public static SqliteNodeDatabase open(String name, Path live) throws IOException {
         SqliteNodeDatabase database = new SqliteNodeDatabase(name, live);
+        database.flips = 0;
         for (String line : Files.readAllLines(database.generations.resolve("rollouts"))) {
             String[] parts = line.split("=", 2);
             database.rollouts.put(Long.parseLong(parts[0]), parts[1]);
@@ -184,8 +187,14 @@ public final class SqliteNodeDatabase implements NodeDatabase {
         return Long.parseLong(target.substring(0, 6));
     }
 
+    /** How many times the live link was replaced since this database was created or opened. */
+    synchronized int flips() {
+        return Math.max(0, flips);
+    }
+
     /** The flip: a new link under a temp name renamed over the live path; returns its pause in µs. */
     private long link(long id) throws IOException {
+        flips++; // creating the first link is no flip
         Path temp = live.resolveSibling(live.getFileName() + ".link-tmp");
         Files.deleteIfExists(temp);
         Files.createSymbolicLink(temp, live.getParent().relativize(file(id)));

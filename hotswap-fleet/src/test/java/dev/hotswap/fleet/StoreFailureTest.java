@@ -10,33 +10,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Wrong credentials, an unreachable store, a missing bucket: one clear error each, and nothing flips. */
 @Timeout(60)
 class StoreFailureTest {
-    @TempDir
-    Path dir;
-    private TestFleet fleet;
+    @RegisterExtension
+    final TestFleet fleet = new TestFleet();
 
     @BeforeEach
-    void startFleet() throws Exception {
-        fleet = new TestFleet(dir);
+    void startNodes() throws Exception {
         fleet.add("a", ITEMS, "v1");
-    }
-
-    @AfterEach
-    void stopFleet() throws Exception {
-        fleet.close();
     }
 
     @Test
@@ -66,8 +59,7 @@ class StoreFailureTest {
 
     @Test
     void nodeWithWrongCredentialsDoesNotStart() throws Exception {
-        Path initial = TestDatabases.create(dir.resolve("b-initial.sqlite3"), ITEMS, "v1");
-        SqliteNodeDatabase database = SqliteNodeDatabase.create(DATABASE, dir.resolve("b/production.sqlite3"), initial);
+        SqliteNodeDatabase database = fleet.database("b", ITEMS, "v1");
         FleetConfig wrong = fleet.config("b").credentials(LocalS3.ACCESS_KEY, "not-the-secret").build();
 
         FleetException e = assertThrows(FleetException.class, () -> FleetNode.start(wrong, List.of(database)));
@@ -99,8 +91,7 @@ class StoreFailureTest {
 
     @Test
     void nodeStartsUnhealthyWhileTheStoreIsUnreachable() throws Exception {
-        Path initial = TestDatabases.create(dir.resolve("b-initial.sqlite3"), ITEMS, "v1");
-        SqliteNodeDatabase database = SqliteNodeDatabase.create(DATABASE, dir.resolve("b/production.sqlite3"), initial);
+        SqliteNodeDatabase database = fleet.database("b", ITEMS, "v1");
         URI closed = closedPort();
 
         try (FleetNode node = FleetNode.start(fleet.config("b").endpoint(closed)
@@ -115,7 +106,7 @@ class StoreFailureTest {
 
     @Test
     void fileThatIsNotSqliteFailsBeforeAnythingIsUploaded() throws Exception {
-        Path garbage = java.nio.file.Files.write(dir.resolve("garbage.sqlite3"), new byte[8192]);
+        Path garbage = Files.write(fleet.dir().resolve("garbage.sqlite3"), new byte[8192]);
 
         FleetException e = assertThrows(FleetException.class,
                 () -> fleet.coordinator().rollout(DATABASE, garbage, Expected.aliveNodes()));

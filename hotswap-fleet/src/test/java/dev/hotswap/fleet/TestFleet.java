@@ -1,35 +1,63 @@
 package dev.hotswap.fleet;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A fleet for one test: a fresh bucket on the shared S3Proxy, and nodes, each with its own real
- * SQLite database ({@code production}) in its own folder, joined through the real fleet module.
+ * A fleet for one test, as a JUnit extension ({@code @RegisterExtension final TestFleet fleet = new
+ * TestFleet();}): a fresh bucket on the shared S3Proxy and a temp folder; nodes, each with its own
+ * real SQLite database ({@code production}) in its own folder, joined through the real fleet module.
+ * After each test every node is closed and the folder deleted.
  */
-final class TestFleet implements AutoCloseable {
+final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     static final String DATABASE = "production";
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
-    private final LocalS3 s3;
-    private final Path dir;
-    private final String bucket;
+    private LocalS3 s3;
+    private Path dir;
+    private String bucket;
     private final Map<String, SqliteNodeDatabase> databases = new LinkedHashMap<>();
     private final Map<String, FleetNode> nodes = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
-    TestFleet(Path dir) throws Exception {
-        this.s3 = LocalS3.shared();
-        this.dir = dir;
-        this.bucket = "fleet-" + BUCKETS.incrementAndGet();
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        s3 = LocalS3.shared();
+        dir = Files.createTempDirectory("hotswap-fleet-test");
+        bucket = "fleet-" + BUCKETS.incrementAndGet();
         s3.createBucket(bucket);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        try {
+            close();
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /** The test's temp folder. */
+    Path dir() {
+        return dir;
     }
 
     String bucket() {
@@ -51,11 +79,15 @@ final class TestFleet implements AutoCloseable {
     }
 
     FleetNode add(String node, String schema, String row, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
-        Path initial = TestDatabases.create(dir.resolve(node + "-initial.sqlite3"), schema, row);
-        SqliteNodeDatabase database = SqliteNodeDatabase.create(DATABASE,
-                dir.resolve(node).resolve("db").resolve("production.sqlite3"), initial);
-        databases.put(node, database);
+        databases.put(node, database(node, schema, row));
         return start(node, tweak);
+    }
+
+    /** The database node {@code node} would serve, with {@code schema} and the row {@code row}; not started. */
+    SqliteNodeDatabase database(String node, String schema, String row) throws IOException {
+        Path initial = TestDatabases.create(dir.resolve(node + "-initial.sqlite3"), schema, row);
+        return SqliteNodeDatabase.create(DATABASE, dir.resolve(node).resolve("db").resolve("production.sqlite3"),
+                initial);
     }
 
     /** Starts node {@code node} again on the database it left on disk, as a restarted server would. */
@@ -125,8 +157,7 @@ final class TestFleet implements AutoCloseable {
         boolean holds() throws Exception;
     }
 
-    @Override
-    public void close() throws IOException {
+    private void close() throws IOException {
         for (FleetNode node : nodes.values()) {
             node.close();
         }

@@ -15,34 +15,22 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The file's way through the store: multipart uploads, and downloads checked against the manifest. */
 @Timeout(90)
 class TransferTest {
-    @TempDir
-    Path dir;
-    private TestFleet fleet;
+    @RegisterExtension
+    final TestFleet fleet = new TestFleet();
 
-    @BeforeEach
-    void startFleet() throws Exception {
-        fleet = new TestFleet(dir);
-    }
-
-    @AfterEach
-    void stopFleet() throws Exception {
-        fleet.close();
-    }
 
     @Test
     void largeFileTravelsInPartsAndArrivesWhole() throws Exception {
         fleet.add("a", ITEMS, "v1");
         fleet.add("b", ITEMS, "v1");
-        Path large = TestDatabases.createLarge(dir.resolve("large.sqlite3"), 12L * 1024 * 1024, "big");
+        Path large = TestDatabases.createLarge(fleet.dir().resolve("large.sqlite3"), 12L * 1024 * 1024, "big");
         long parts = (Files.size(large) + FleetConfig.MIN_PART_SIZE - 1) / FleetConfig.MIN_PART_SIZE;
 
         RolloutResult result = fleet.coordinator(config -> config.partSize(FleetConfig.MIN_PART_SIZE))
