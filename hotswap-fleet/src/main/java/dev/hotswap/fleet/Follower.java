@@ -36,14 +36,6 @@ final class Follower {
     private long applied;
     private volatile String problem;
 
-    /** A rollout this node answered ok: what to do on commit and on abort. */
-    private interface Flip {
-        /** Flips; returns the pause in microseconds. */
-        long flip() throws StageRefusedException, IOException;
-
-        void discard() throws IOException;
-    }
-
     private record Pending(Manifest manifest, long generation, Flip flip, boolean answered) {
         Pending answeredNow() {
             return new Pending(manifest, generation, flip, true);
@@ -183,17 +175,7 @@ final class Follower {
 
     private Pending stage(Manifest manifest) throws StageRefusedException, IOException {
         StagedFile staged = download(manifest);
-        return new Pending(manifest, staged.generation(), new Flip() {
-            @Override
-            public long flip() throws StageRefusedException, IOException {
-                return staged.activate();
-            }
-
-            @Override
-            public void discard() throws IOException {
-                staged.close();
-            }
-        }, false);
+        return new Pending(manifest, staged.generation(), Flip.activating(staged), false);
     }
 
     private StagedFile download(Manifest manifest) throws StageRefusedException, IOException {
@@ -207,41 +189,13 @@ final class Follower {
         String target = manifest.target();
         DatabaseStatus status = database.status();
         if (status.current().rolloutId().filter(target::equals).isPresent()) {
-            return new Pending(manifest, status.current().id(), noFlip(), false);
+            return new Pending(manifest, status.current().id(), Flip.NONE, false);
         }
         DatabaseStatus.Generation kept = status.keptFrom(target).orElseThrow(() -> new StageRefusedException(
                 "no kept generation of rollout " + target + " here (current: " + describe(status.current())
                         + "; kept: " + (status.kept().isEmpty() ? "none" : status.kept().stream().map(Follower::describe)
                                 .collect(Collectors.joining(", "))) + ")"));
-        return new Pending(manifest, kept.id(), rollbackTo(kept.id()), false);
-    }
-
-    private Flip rollbackTo(long generation) {
-        return new Flip() {
-            @Override
-            public long flip() throws StageRefusedException, IOException {
-                return database.rollback(generation);
-            }
-
-            @Override
-            public void discard() {
-                // nothing was staged
-            }
-        };
-    }
-
-    private static Flip noFlip() {
-        return new Flip() {
-            @Override
-            public long flip() {
-                return 0;
-            }
-
-            @Override
-            public void discard() {
-                // nothing was staged
-            }
-        };
+        return new Pending(manifest, kept.id(), Flip.rollback(database, kept.id()), false);
     }
 
     private static String describe(DatabaseStatus.Generation generation) {
@@ -276,24 +230,12 @@ final class Follower {
         long generation;
         try {
             if (kept.isPresent()) {
-                flip = rollbackTo(kept.get().id());
+                flip = Flip.rollback(database, kept.get().id());
                 generation = kept.get().id();
             } else {
                 StagedFile staged = download(manifestOf(content));
+                flip = Flip.activating(staged);
                 generation = staged.generation();
-                flip = new Flip() {
-                    @Override
-                    public long flip() throws StageRefusedException, IOException {
-                        try (staged) {
-                            return staged.activate();
-                        }
-                    }
-
-                    @Override
-                    public void discard() throws IOException {
-                        staged.close();
-                    }
-                };
             }
         } catch (StageRefusedException e) {
             applied = sequence(committed);

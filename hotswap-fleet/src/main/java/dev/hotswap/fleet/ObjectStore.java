@@ -3,10 +3,8 @@ package dev.hotswap.fleet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,22 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
-import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -50,7 +37,6 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 final class ObjectStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ObjectStore.class.getName());
-    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final FleetConfig config;
     private final S3Client s3;
@@ -58,57 +44,7 @@ final class ObjectStore implements AutoCloseable {
 
     ObjectStore(FleetConfig config) throws FleetException {
         this.config = config;
-        this.s3 = client(config);
-    }
-
-    private static S3Client client(FleetConfig config) throws FleetException {
-        Duration connect = config.requestTimeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
-                ? config.requestTimeout() : MAX_CONNECT_TIMEOUT;
-        S3ClientBuilder builder = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(connect)
-                        .socketTimeout(config.requestTimeout())
-                        .build())
-                .overrideConfiguration(o -> o.apiCallTimeout(config.requestTimeout()))
-                // No "Expect: 100-continue" on uploads: the JDK's HttpURLConnection (under the
-                // url-connection client) intermittently fails such PUTs with "Error writing request
-                // body to server" against S3-compatible stores, and the SDK's retry of a conditional
-                // PUT that did land then looks like a lost race. Our uploads are small or in parts.
-                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
-                .region(region(config))
-                .credentialsProvider(config.hasExplicitCredentials()
-                        ? StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey()))
-                        : DefaultCredentialsProvider.builder().build());
-        Optional<URI> endpoint = config.endpoint();
-        if (endpoint.isPresent()) {
-            // S3-compatible stores (MinIO, S3Proxy, Ceph) address buckets by path, not by host name.
-            builder.endpointOverride(endpoint.get()).forcePathStyle(true);
-        }
-        return builder.build();
-    }
-
-    private static Region region(FleetConfig config) throws FleetException {
-        if (config.region().isPresent()) {
-            return Region.of(config.region().get());
-        }
-        if (config.endpoint().isPresent()) {
-            // Only the local sources: the default chain would end by asking EC2's instance metadata
-            // service, a network call (with its timeouts) that means nothing to a MinIO or R2 endpoint.
-            AwsRegionProviderChain local = new AwsRegionProviderChain(new SystemSettingsRegionProvider(),
-                    new AwsProfileRegionProvider());
-            try {
-                return local.getRegion();
-            } catch (SdkException e) {
-                return Region.US_EAST_1;
-            }
-        }
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion();
-        } catch (SdkException e) {
-            throw new FleetException(FleetException.Reason.STORE, "no AWS region: set AWS_REGION (or a profile's"
-                    + " region), or give the fleet an endpoint", e);
-        }
+        this.s3 = S3Clients.create(config);
     }
 
     FleetConfig config() {

@@ -38,16 +38,24 @@ final class CuttableLink implements AutoCloseable {
     private void accept() {
         while (!cut) {
             try {
-                Socket client = server.accept();
-                Socket upstream = new Socket(target.getAddress(), target.getPort());
-                sockets.add(client);
-                sockets.add(upstream);
+                Socket client = keep(server.accept());
+                Socket upstream = keep(new Socket(target.getAddress(), target.getPort()));
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
                 return; // cut
             }
         }
+    }
+
+    /** Tracks {@code socket} for the cut; one accepted while the cut happens is closed at once. */
+    private synchronized Socket keep(Socket socket) throws IOException {
+        if (cut) {
+            socket.close();
+            throw new IOException("cut");
+        }
+        sockets.add(socket);
+        return socket;
     }
 
     private void pump(Socket from, Socket to) {
@@ -66,7 +74,7 @@ final class CuttableLink implements AutoCloseable {
     }
 
     /** The partition: every connection closes, and new ones are refused. */
-    void cut() {
+    synchronized void cut() {
         cut = true;
         closeQuietly(server);
         sockets.forEach(CuttableLink::closeQuietly);
