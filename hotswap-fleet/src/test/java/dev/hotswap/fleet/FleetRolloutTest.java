@@ -6,6 +6,7 @@ import static dev.hotswap.fleet.TestFleet.DATABASE;
 import static dev.hotswap.fleet.TestFleet.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -178,6 +179,25 @@ class FleetRolloutTest {
             assertEquals(Optional.of(v2.rolloutId()), fleet.database(node).status().current().rolloutId());
         }
         assertEquals(Optional.of(v2.rolloutId()), coordinator.servedRollout(DATABASE));
+    }
+
+    @Test
+    void rollbackToANamedRolloutSkipsTheOnesBetween() throws Exception {
+        fleet.add("a", ITEMS, "v1");
+        fleet.add("b", ITEMS, "v1");
+        Fleet coordinator = fleet.coordinator();
+        RolloutResult v2 = coordinator.rollout(DATABASE, fleet.file("v2.sqlite3", ITEMS, "v2"), Expected.aliveNodes());
+        coordinator.rollout(DATABASE, fleet.file("v3.sqlite3", ITEMS, "v3"), Expected.aliveNodes());
+        coordinator.rollout(DATABASE, fleet.file("v4.sqlite3", ITEMS, "v4"), Expected.aliveNodes());
+
+        RolloutResult back = coordinator.rollback(DATABASE, Optional.of(v2.rolloutId()), Expected.aliveNodes());
+
+        assertTrue(back.everyNodeFlipped(), () -> "not every node rolled back: " + back);
+        assertEquals(List.of("v2"), fleet.served("a"));
+        assertEquals(List.of("v2"), fleet.served("b"));
+        FleetException e = assertThrows(FleetException.class,
+                () -> coordinator.rollback(DATABASE, Optional.of(v2.rolloutId()), Expected.aliveNodes()));
+        assertEquals("ERROR: the fleet already serves rollout " + v2.rolloutId() + " of production", e.getMessage());
     }
 
     @Test
