@@ -1,0 +1,299 @@
+package dev.hotswap.fleet;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs one rollout of one database through both phases, as its single coordinator: claims the next
+ * rollout id, uploads the file, announces it in the head, collects the answers until every expected
+ * node said ok (commit) or one refused or the deadline passed (abort), writes the decision and the
+ * head, and collects the flip reports.
+ */
+final class Coordinator {
+    private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
+    /** A rollout id is a sequence number per database, zero-padded so that ids sort as text. */
+    private static final String ID_FORMAT = "%06d";
+    /** How many ids a claim skips past rollouts whose coordinators died before announcing them. */
+    private static final int CLAIM_ATTEMPTS = 3;
+
+    private final ObjectStore store;
+    private final FleetConfig config;
+    private final Layout layout;
+    private final String database;
+
+    Coordinator(ObjectStore store, String database) {
+        this.store = store;
+        this.config = store.config();
+        this.layout = new Layout(config.prefix());
+        this.database = FleetConfig.requireName("database name", database);
+    }
+
+    /** What the caller asks for: a push of {@code file}, or a rollback to {@code target}. */
+    record Request(RolloutResult.Kind kind, LocalFile file, String target, Expected expected) {
+    }
+
+    Optional<Head> head() throws FleetException {
+        String key = layout.head(database);
+        Optional<byte[]> bytes = store.get(key);
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(Head.parse(key, bytes.get()));
+    }
+
+    Optional<Manifest> manifest(String rollout) throws FleetException {
+        String key = layout.manifest(database, rollout);
+        Optional<byte[]> bytes = store.get(key);
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(Manifest.parse(key, bytes.get()));
+    }
+
+    Optional<Decision> decision(String rollout) throws FleetException {
+        String key = layout.decision(database, rollout);
+        Optional<byte[]> bytes = store.get(key);
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(Decision.parse(key, bytes.get()));
+    }
+
+    RolloutResult run(Request request, Optional<Head> head) throws IOException, InterruptedException {
+        if (head.isPresent()) {
+            closeOrRefuse(head.get().latest());
+        }
+        List<String> expected = expectedNodes(request.expected());
+        Manifest manifest = claim(request, head, expected);
+        LOG.log(Level.INFO, "rollout {0} of {1} ({2}) started, expecting {3}", manifest.id(), database,
+                manifest.kind(), expected);
+        String committed = head.map(Head::committed).orElse(null);
+        String content = head.map(Head::content).orElse(null);
+        if (request.file() != null) {
+            try {
+                store.upload(layout.file(database, manifest.id()), request.file().path(), request.file().sha256());
+            } catch (IOException e) {
+                // Nodes never saw this rollout; close it so the next one need not wait for the deadline.
+                decide(manifest, Decision.abort(config.node(), "upload failed: " + Messages.bare(e.getMessage())));
+                store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+                throw e;
+            }
+        }
+        store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+
+        Map<String, Answer> answers;
+        try {
+            answers = awaitAnswers(manifest);
+        } catch (InterruptedException e) {
+            // Close the rollout rather than leave it blocking the next one until its deadline.
+            decide(manifest, Decision.abort(config.node(), "the coordinator was interrupted"));
+            store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+            throw e;
+        }
+        Decision decision = decide(manifest, verdict(manifest, answers));
+        if (decision.commit()) {
+            committed = manifest.id();
+            content = manifest.content();
+        }
+        store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+        LOG.log(Level.INFO, "rollout {0} of {1} {2}", manifest.id(), database,
+                decision.commit() ? "committed" : "aborted: " + decision.reason());
+        Map<String, FlipReport> flips = decision.commit() ? awaitFlips(manifest) : Map.of();
+        return result(manifest, decision, answers, flips);
+    }
+
+    /** Refuses while the latest rollout is undecided, unless it was abandoned: then aborts it. */
+    private void closeOrRefuse(String latest) throws FleetException {
+        if (decision(latest).isPresent()) {
+            return;
+        }
+        Manifest manifest = manifest(latest).orElseThrow(() -> new FleetException(FleetException.Reason.INVALID,
+                "the head of " + database + " names rollout " + latest + ", which has no manifest"));
+        Instant abandoned = manifest.deadline().plus(config.abandonAfter());
+        if (Instant.now().isBefore(abandoned)) {
+            throw busy(manifest, "is in progress");
+        }
+        closeAbandoned(manifest);
+    }
+
+    private void closeAbandoned(Manifest manifest) throws FleetException {
+        Decision abort = Decision.abort(config.node(), "abandoned: coordinator " + manifest.coordinator()
+                + " decided nothing by the deadline " + manifest.deadline());
+        if (store.putIfAbsent(layout.decision(database, manifest.id()), abort.toBytes())) {
+            LOG.log(Level.WARNING, "rollout {0} of {1} was abandoned by {2}; wrote its abort", manifest.id(), database,
+                    manifest.coordinator());
+        }
+    }
+
+    private FleetException busy(Manifest other, String state) {
+        return new FleetException(FleetException.Reason.BUSY, "another rollout of " + database + " " + state
+                + ": rollout " + other.id() + " (" + other.kind().name().toLowerCase() + " by " + other.coordinator()
+                + ", started " + other.created() + ", deadline " + other.deadline() + "); try again when it has ended");
+    }
+
+    private List<String> expectedNodes(Expected expected) throws FleetException {
+        if (!expected.nodes().isEmpty()) {
+            return expected.nodes();
+        }
+        List<NodeInfo> nodes = Registry.nodes(store);
+        List<String> alive = nodes.stream().filter(NodeInfo::alive).map(NodeInfo::node).toList();
+        if (alive.size() < expected.atLeast()) {
+            throw new FleetException(FleetException.Reason.NOT_FOUND, alive.size() + " node(s) alive under s3://"
+                    + config.bucket() + "/" + config.prefix() + "/nodes/ " + alive + ", at least " + expected.atLeast()
+                    + " expected" + (nodes.size() > alive.size() ? "; silent for longer than "
+                    + config.nodeTimeout().toSeconds() + " s: " + nodes.stream().filter(n -> !n.alive())
+                            .map(NodeInfo::node).toList() : ""));
+        }
+        return alive;
+    }
+
+    /**
+     * Creates the next rollout's manifest, once: with a conditional write, of two coordinators that
+     * read the same head exactly one gets the id and the other fails here at once.
+     */
+    private Manifest claim(Request request, Optional<Head> head, List<String> expected) throws FleetException {
+        long next;
+        try {
+            next = head.map(h -> Long.parseLong(h.latest()) + 1).orElse(1L);
+        } catch (NumberFormatException e) {
+            throw new FleetException(FleetException.Reason.INVALID, "the head of " + database + " names rollout \""
+                    + head.get().latest() + "\", which is not a rollout id", e);
+        }
+        Instant created = Instant.now();
+        for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++, next++) {
+            String id = String.format(ID_FORMAT, next);
+            LocalFile file = request.file();
+            Manifest manifest = new Manifest(id, database, request.kind(), config.node(), UUID.randomUUID().toString(),
+                    created, created.plus(config.answerDeadline()), expected, head.map(Head::content).orElse(null),
+                    file != null ? file.size() : 0, file != null ? file.sha256() : null,
+                    file != null ? file.pageSize() : 0, request.target());
+            if (store.putIfAbsent(layout.manifest(database, id), manifest.toBytes())) {
+                return manifest;
+            }
+            Manifest other = manifest(id).orElseThrow(() -> new FleetException(FleetException.Reason.BUSY,
+                    "rollout " + id + " of " + database + " was claimed and removed meanwhile; try again"));
+            if (decision(id).isEmpty()) {
+                if (Instant.now().isBefore(other.deadline().plus(config.abandonAfter()))) {
+                    throw busy(other, "started meanwhile");
+                }
+                closeAbandoned(other);
+            }
+        }
+        throw new FleetException(FleetException.Reason.BUSY, "could not claim a rollout id for " + database
+                + " after " + CLAIM_ATTEMPTS + " attempts; other coordinators keep starting rollouts");
+    }
+
+    private Map<String, Answer> awaitAnswers(Manifest manifest) throws InterruptedException {
+        Map<String, Answer> answers = new LinkedHashMap<>();
+        while (true) {
+            collect(manifest, layout.answers(database, manifest.id()), "answers", Answer::parse, answers);
+            boolean refused = answers.values().stream().anyMatch(a -> !a.ok());
+            if (refused || answers.size() == manifest.expected().size()
+                    || !Instant.now().isBefore(manifest.deadline())) {
+                return answers;
+            }
+            sleepUntilNextPoll(manifest.deadline());
+        }
+    }
+
+    private Decision verdict(Manifest manifest, Map<String, Answer> answers) {
+        List<String> refusals = new ArrayList<>();
+        for (Answer answer : answers.values()) {
+            if (!answer.ok()) {
+                refusals.add("node " + answer.node() + " refused: " + Messages.bare(answer.message()));
+            }
+        }
+        if (!refusals.isEmpty()) {
+            return Decision.abort(config.node(), String.join("\n", refusals));
+        }
+        List<String> silent = manifest.expected().stream().filter(n -> !answers.containsKey(n)).toList();
+        if (!silent.isEmpty()) {
+            return Decision.abort(config.node(), "no answer by the deadline " + manifest.deadline() + " from "
+                    + String.join(", ", silent));
+        }
+        return Decision.commit(config.node());
+    }
+
+    /** Writes the decision once; if another coordinator already wrote one (it closed ours as abandoned), that one stands. */
+    private Decision decide(Manifest manifest, Decision decision) throws FleetException {
+        String key = layout.decision(database, manifest.id());
+        if (store.putIfAbsent(key, decision.toBytes())) {
+            return decision;
+        }
+        return Decision.parse(key, store.get(key).orElseThrow(() -> new FleetException(FleetException.Reason.STORE,
+                "the decision of rollout " + manifest.id() + " vanished")));
+    }
+
+    private Map<String, FlipReport> awaitFlips(Manifest manifest) throws InterruptedException {
+        Map<String, FlipReport> flips = new LinkedHashMap<>();
+        Instant until = Instant.now().plus(config.flipTimeout());
+        while (true) {
+            collect(manifest, layout.flips(database, manifest.id()), "flips", FlipReport::parse, flips);
+            if (flips.size() == manifest.expected().size() || !Instant.now().isBefore(until)) {
+                return flips;
+            }
+            sleepUntilNextPoll(until);
+        }
+    }
+
+    /** How a node's object under a rollout is read. */
+    private interface Parser<T> {
+        T parse(String key, byte[] bytes) throws FleetException;
+    }
+
+    /**
+     * Adds to {@code found} the objects under {@code prefix} of expected nodes not read yet (one
+     * listing, then one GET per new object). A failing store is logged and retried next poll.
+     */
+    private <T> void collect(Manifest manifest, String prefix, String what, Parser<T> parser, Map<String, T> found) {
+        try {
+            for (ObjectStore.Listed listed : store.list(prefix).objects()) {
+                String node = Layout.lastSegment(listed.key());
+                if (manifest.expected().contains(node) && !found.containsKey(node)) {
+                    Optional<byte[]> bytes = store.get(listed.key());
+                    if (bytes.isPresent()) {
+                        found.put(node, parser.parse(listed.key(), bytes.get()));
+                    }
+                }
+            }
+        } catch (FleetException e) {
+            LOG.log(Level.WARNING, "reading the {0} of rollout {1} of {2}: {3}", what, manifest.id(), database,
+                    e.getMessage());
+        }
+    }
+
+    private void sleepUntilNextPoll(Instant limit) throws InterruptedException {
+        Duration left = Duration.between(Instant.now(), limit);
+        Duration poll = config.pollInterval();
+        Thread.sleep(Math.max(1, Math.min(poll.toMillis(), left.toMillis())));
+    }
+
+    private RolloutResult result(Manifest manifest, Decision decision, Map<String, Answer> answers,
+            Map<String, FlipReport> flips) {
+        List<RolloutResult.NodeOutcome> outcomes = new ArrayList<>();
+        for (String node : manifest.expected()) {
+            Answer answer = answers.get(node);
+            FlipReport flip = flips.get(node);
+            RolloutResult.NodeOutcome outcome;
+            if (answer == null) {
+                outcome = new RolloutResult.NodeOutcome(node, RolloutResult.State.NO_ANSWER, 0, Messages.error(
+                        decision.at().isBefore(manifest.deadline()) ? "had not answered when the rollout aborted"
+                                : "no answer by the deadline " + manifest.deadline()));
+            } else if (!answer.ok()) {
+                outcome = new RolloutResult.NodeOutcome(node, RolloutResult.State.REFUSED, 0, answer.message());
+            } else if (!decision.commit()) {
+                outcome = new RolloutResult.NodeOutcome(node, RolloutResult.State.DISCARDED, 0, null);
+            } else if (flip == null) {
+                outcome = new RolloutResult.NodeOutcome(node, RolloutResult.State.FLIP_UNREPORTED, 0,
+                        Messages.error("committed, but no flip report within " + config.flipTimeout().toMillis()
+                                + " ms"));
+            } else if (!flip.flipped()) {
+                outcome = new RolloutResult.NodeOutcome(node, RolloutResult.State.FLIP_FAILED, 0, flip.message());
+            } else {
+                outcome = new RolloutResult.NodeOutcome(node, RolloutResult.State.FLIPPED, flip.pauseMicros(), null);
+            }
+            outcomes.add(outcome);
+        }
+        return new RolloutResult(database, manifest.id(), manifest.kind(), decision.commit(), decision.reason(),
+                outcomes);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.hotswap.fleet;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * What the fleet needs of one database on a node: the seam between this module and whatever
+ * manages the live file (the hotswap engine, through a thin adapter over its generations).
+ *
+ * <p>Contract, which every implementation must keep because the fleet's "all or none" rests on it:
+ * <ul>
+ *   <li>{@link #stage} checks the incoming file against the <em>live</em> database (SQLite header,
+ *       {@code PRAGMA integrity_check}, schema) and makes it durable as a generation that is
+ *       <em>not</em> current. The live database is untouched whatever happens, including a stream
+ *       that fails midway (the fleet's streams throw {@link IOException} rather than end early
+ *       when a download is truncated or its digest is wrong).</li>
+ *   <li>{@link StagedFile#activate()} is the flip: from then on new requests see the staged file.</li>
+ *   <li>{@link StagedFile#close()} without a flip discards the staged file.</li>
+ *   <li>{@link #status()} names the current generation and the kept ones, each with the rollout id it
+ *       was staged with, so that a node knows whether it is behind the fleet and can roll back to a
+ *       kept generation by rollout id.</li>
+ * </ul>
+ *
+ * <p>Calls come from one fleet thread per node, one at a time.
+ */
+public interface NodeDatabase {
+
+    /** The database's name, the same on every node ({@code production}); part of object keys. */
+    String name();
+
+    /**
+     * Reads {@code content} to its end, checks it against the live database and stages it.
+     *
+     * @param content the new file; it throws {@link IOException} if the download fails or is not
+     *     the announced file
+     * @param rolloutId the fleet rollout the file belongs to, kept with the generation
+     * @return the staged, durable, not yet current file
+     * @throws StageRefusedException if a check refused the file (the message says why, for the operator)
+     * @throws IOException if reading or writing failed; nothing was staged
+     */
+    StagedFile stage(InputStream content, String rolloutId) throws StageRefusedException, IOException;
+
+    /** The current generation and the kept ones. */
+    DatabaseStatus status() throws IOException;
+
+    /**
+     * Makes the kept generation {@code generation} current again, with the same flip as
+     * {@link StagedFile#activate()}.
+     *
+     * @return the pause of the flip in microseconds: the most a request waited for it
+     * @throws StageRefusedException if that generation is not kept (or cannot be served)
+     * @throws IOException if the flip failed; the current generation is unchanged
+     */
+    long rollback(long generation) throws StageRefusedException, IOException;
+}

@@ -1,0 +1,174 @@
+package dev.hotswap.fleet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A fleet for one test, as a JUnit extension ({@code @RegisterExtension final TestFleet fleet = new
+ * TestFleet();}): a fresh bucket on the shared S3Proxy and a temp folder; nodes, each with its own
+ * real SQLite database ({@code production}) in its own folder, joined through the real fleet module.
+ * After each test every node is closed and the folder deleted.
+ */
+final class TestFleet implements BeforeEachCallback, AfterEachCallback {
+    static final String DATABASE = "production";
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    private LocalS3 s3;
+    private Path dir;
+    private String bucket;
+    private final Map<String, SqliteNodeDatabase> databases = new LinkedHashMap<>();
+    private final Map<String, FleetNode> nodes = new LinkedHashMap<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        s3 = LocalS3.shared();
+        dir = Files.createTempDirectory("hotswap-fleet-test");
+        bucket = "fleet-" + BUCKETS.incrementAndGet();
+        s3.createBucket(bucket);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        try {
+            close();
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /** The test's temp folder. */
+    Path dir() {
+        return dir;
+    }
+
+    String bucket() {
+        return bucket;
+    }
+
+    LocalS3 s3() {
+        return s3;
+    }
+
+    /** A configuration for {@code node} on this fleet's bucket. */
+    FleetConfig.Builder config(String node) {
+        return s3.config(bucket, node);
+    }
+
+    /** Creates node {@code node} whose live database has {@code schema} and the row {@code row}, and starts it. */
+    FleetNode add(String node, String schema, String row) throws IOException {
+        return add(node, schema, row, UnaryOperator.identity());
+    }
+
+    FleetNode add(String node, String schema, String row, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
+        databases.put(node, database(node, schema, row));
+        return start(node, tweak);
+    }
+
+    /** The database node {@code node} would serve, with {@code schema} and the row {@code row}; not started. */
+    SqliteNodeDatabase database(String node, String schema, String row) throws IOException {
+        Path initial = TestDatabases.create(dir.resolve(node + "-initial.sqlite3"), schema, row);
+        return SqliteNodeDatabase.create(DATABASE, dir.resolve(node).resolve("db").resolve("production.sqlite3"),
+                initial);
+    }
+
+    /** Starts node {@code node} again on the database it left on disk, as a restarted server would. */
+    FleetNode restart(String node) throws IOException {
+        databases.put(node, SqliteNodeDatabase.open(DATABASE, databases.get(node).live()));
+        return start(node, UnaryOperator.identity());
+    }
+
+    private FleetNode start(String node, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
+        FleetNode started = FleetNode.start(tweak.apply(config(node)).build(), List.of(databases.get(node)));
+        nodes.put(node, started);
+        return started;
+    }
+
+    /** Stops node {@code node} cleanly (it deregisters). */
+    void stop(String node) {
+        nodes.remove(node).close();
+    }
+
+    FleetNode node(String node) {
+        return nodes.get(node);
+    }
+
+    SqliteNodeDatabase database(String node) {
+        return databases.get(node);
+    }
+
+    /** What requests on {@code node} read now. */
+    List<String> served(String node) throws IOException {
+        return TestDatabases.names(databases.get(node).live());
+    }
+
+    /** A new database file to roll out. */
+    Path file(String name, String schema, String row) throws IOException {
+        return TestDatabases.create(dir.resolve(name), schema, row);
+    }
+
+    Fleet coordinator() throws FleetException {
+        return coordinator(UnaryOperator.identity());
+    }
+
+    Fleet coordinator(UnaryOperator<FleetConfig.Builder> tweak) throws FleetException {
+        Fleet fleet = Fleet.connect(tweak.apply(config("ci")).build());
+        resources.add(fleet);
+        return fleet;
+    }
+
+    /** Keeps {@code resource} open until the fleet closes. */
+    <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** Waits for {@code condition}, at most {@code timeout}, failing with what was awaited. */
+    static void await(Duration timeout, String what, Check condition) throws Exception {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A condition that may read files or the store. */
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private void close() throws IOException {
+        for (FleetNode node : nodes.values()) {
+            node.close();
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("closing " + resource, e);
+            }
+        }
+    }
+}
