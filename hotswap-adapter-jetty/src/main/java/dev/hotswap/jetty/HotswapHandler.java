@@ -1,9 +1,9 @@
 package dev.hotswap.jetty;
 
+import dev.hotswap.engine.Pin;
 import dev.hotswap.engine.SwapGate;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,21 +47,16 @@ public final class HotswapHandler extends Handler.Wrapper {
         if (next == null) {
             return false;
         }
-        try {
-            gate.enter();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                    "interrupted while waiting for a database swap");
-            return true;
-        }
-        GateLeavingCallback leaving = new GateLeavingCallback(callback, gate);
+        // Compile fix for #9 on gen-cli only; gen-adapters rewrites this handler.
+        GateLeavingCallback leaving = new GateLeavingCallback(callback, gate.enter());
         boolean handled;
         try {
             handled = next.handle(request, response, leaving);
         } catch (Throwable x) {
             leaving.leave();
             throw x;
+        } finally {
+            leaving.pin.unbind();
         }
         if (!handled) {
             leaving.leave();
@@ -83,17 +78,17 @@ public final class HotswapHandler extends Handler.Wrapper {
      */
     private static final class GateLeavingCallback implements Callback {
         private final Callback callback;
-        private final SwapGate gate;
+        private final Pin pin;
         private final AtomicBoolean left = new AtomicBoolean();
 
-        GateLeavingCallback(Callback callback, SwapGate gate) {
+        GateLeavingCallback(Callback callback, Pin pin) {
             this.callback = callback;
-            this.gate = gate;
+            this.pin = pin;
         }
 
         void leave() {
             if (left.compareAndSet(false, true)) {
-                gate.leave();
+                pin.leave();
             }
         }
 

@@ -1,9 +1,9 @@
 package dev.hotswap.undertow;
 
+import dev.hotswap.engine.Pin;
 import dev.hotswap.engine.SwapGate;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.StatusCodes;
 import java.util.Objects;
 
 /**
@@ -38,27 +38,25 @@ public final class HotswapHandler implements HttpHandler {
             exchange.dispatch(this);
             return;
         }
-        try {
-            gate.enter();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
-            exchange.endExchange();
-            return;
-        }
+        // Compile fix for #9 on gen-cli only; gen-adapters rewrites this handler.
+        Pin pin = gate.enter();
         try {
             exchange.addExchangeCompleteListener((completed, nextListener) -> {
                 try {
-                    gate.leave();
+                    pin.leave();
                 } finally {
                     nextListener.proceed();
                 }
             });
         } catch (RuntimeException e) {
-            gate.leave();
+            pin.leave();
             throw e;
         }
-        next.handleRequest(exchange);
+        try {
+            next.handleRequest(exchange);
+        } finally {
+            pin.unbind();
+        }
     }
 
     /** The handler behind the gate. */

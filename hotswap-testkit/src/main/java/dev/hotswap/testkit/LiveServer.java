@@ -52,7 +52,6 @@ public abstract class LiveServer implements AutoCloseable {
         Files.copy(oldData.file(), live);
         Hotswap hotswap = Hotswap.builder()
                 .database(DATABASE, live)
-                .drainTimeout(drainTimeout)
                 .socketEnabled(false)
                 .build();
         return new Engine(oldData, newData, hotswap);
@@ -133,9 +132,8 @@ public abstract class LiveServer implements AutoCloseable {
 
     /** Waits until a swap holds the gate closed. */
     public void awaitGateClosed() throws InterruptedException {
-        while (!gate().isClosed()) {
-            Thread.sleep(1);
-        }
+        // Compile fix for #9 on gen-cli only (no gate closes any more); gen-adapters reworks the testkit.
+        throw new UnsupportedOperationException("the gate never closes since #9");
     }
 
     /** Stops the server and the engine; never throws a checked exception. */
