@@ -39,10 +39,10 @@ import org.newsclub.net.unix.AFUNIXSocket;
  */
 final class AdminConnection {
     private static final System.Logger LOG = System.getLogger(AdminConnection.class.getName());
-    private static final String SKIP_INTEGRITY = "skip-integrity-check";
-    private static final String SKIP_SCHEMA = "skip-schema-check";
+    private static final String SKIP_INTEGRITY = Protocol.OPTION_SKIP_INTEGRITY_CHECK;
+    private static final String SKIP_SCHEMA = Protocol.OPTION_SKIP_SCHEMA_CHECK;
     private static final Set<String> CP_OPTIONS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
-    private static final String ROLLBACK_TO = "to";
+    private static final String ROLLBACK_TO = Protocol.OPTION_TO;
 
     private final Hotswap engine;
     private final AFUNIXSocket socket;
