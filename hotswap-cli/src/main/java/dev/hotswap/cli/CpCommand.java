@@ -1,5 +1,6 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.Protocol;
 import dev.hotswap.protocol.Ready;
 import dev.hotswap.protocol.Request;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
                     + "name; the other is a local file, or '-' for stdin (as SRC) or stdout (as DST).",
             "",
             "A push is checked by the server (PRAGMA integrity_check, schema diff against the live "
-                    + "database) and swapped in while new requests wait; OK on stdout means it is live. "
+                    + "database), kept as a new generation and swapped in: new requests get it, requests "
+                    + "in flight finish on the old one; OK on stdout means it is live. "
                     + "A file with a non-empty -wal beside it is refused until it is checkpointed.",
             "",
             "A pull writes a temporary file beside DST and renames it into place once the whole, "
@@ -56,10 +58,10 @@ final class CpCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "DST", description = "Where to copy it, or '-' for stdout.")
     private String destination;
 
-    @Option(names = "--skip-integrity-check", description = "Push without running PRAGMA integrity_check.")
+    @Option(names = "--" + Protocol.OPTION_SKIP_INTEGRITY_CHECK, description = "Push without running PRAGMA integrity_check.")
     private boolean skipIntegrityCheck;
 
-    @Option(names = "--skip-schema-check", description = "Push even if the schema differs from the live one.")
+    @Option(names = "--" + Protocol.OPTION_SKIP_SCHEMA_CHECK, description = "Push even if the schema differs from the live one.")
     private boolean skipSchemaCheck;
 
     @ParentCommand
@@ -77,18 +79,18 @@ final class CpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CommandFailure {
-        CpArgument from = CpArgument.of(source, environment.workingDirectory());
-        CpArgument to = CpArgument.of(destination, environment.workingDirectory());
+        PathArgument from = PathArgument.of(source, environment.workingDirectory());
+        PathArgument to = PathArgument.of(destination, environment.workingDirectory());
         if (from.isStdio() && to.isStdio()) {
             throw new ParameterException(spec.commandLine(),
                     "SRC and DST cannot both be '-': one of them must be a database the app manages");
         }
         Map<String, String> options = new TreeMap<>();
         if (skipIntegrityCheck) {
-            options.put("skip-integrity-check", "true");
+            options.put(Protocol.OPTION_SKIP_INTEGRITY_CHECK, "true");
         }
         if (skipSchemaCheck) {
-            options.put("skip-schema-check", "true");
+            options.put(Protocol.OPTION_SKIP_SCHEMA_CHECK, "true");
         }
         Path socketPath = hotswap.socket().resolve(environment);
         try (Connection connection = Connection.open(socketPath)) {
@@ -106,7 +108,7 @@ final class CpCommand implements Callable<Integer> {
         }
     }
 
-    private int converse(Connection connection, CpArgument from, CpArgument to, Map<String, String> options)
+    private int converse(Connection connection, PathArgument from, PathArgument to, Map<String, String> options)
             throws CommandFailure {
         connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
         Ready ready = connection.awaitReady(reporter);
