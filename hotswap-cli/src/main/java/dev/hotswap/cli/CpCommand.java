@@ -3,7 +3,6 @@ package dev.hotswap.cli;
 import dev.hotswap.protocol.Protocol;
 import dev.hotswap.protocol.Ready;
 import dev.hotswap.protocol.Request;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,7 +68,6 @@ final class CpCommand implements Callable<Integer> {
 
     private final Environment environment;
     private final Reporter reporter;
-    private volatile boolean interrupted;
     private volatile Transfer transfer;
 
     CpCommand(Environment environment, Reporter reporter) {
@@ -92,20 +90,8 @@ final class CpCommand implements Callable<Integer> {
         if (skipSchemaCheck) {
             options.put(Protocol.OPTION_SKIP_SCHEMA_CHECK, "true");
         }
-        Path socketPath = hotswap.socket().resolve(environment);
-        try (Connection connection = Connection.open(socketPath)) {
-            Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
-            try {
-                return converse(connection, from, to, options);
-            } finally {
-                onInterrupt.close();
-            }
-        } catch (CommandFailure e) {
-            if (interrupted) {
-                return Cli.INTERRUPTED;
-            }
-            throw e;
-        }
+        return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt,
+                connection -> converse(connection, from, to, options));
     }
 
     private int converse(Connection connection, PathArgument from, PathArgument to, Map<String, String> options)
@@ -133,7 +119,6 @@ final class CpCommand implements Callable<Integer> {
 
     /** Ctrl-C: abort the transfer, drop the connection, say what became of the data. */
     private void interrupt(Connection connection) {
-        interrupted = true;
         reporter.stopProgress();
         Transfer current = transfer;
         if (current != null) {

@@ -54,7 +54,6 @@ final class RollbackCommand implements Callable<Integer> {
 
     private final Environment environment;
     private final Reporter reporter;
-    private volatile boolean interrupted;
 
     RollbackCommand(Environment environment, Reporter reporter) {
         this.environment = environment;
@@ -74,25 +73,15 @@ final class RollbackCommand implements Callable<Integer> {
                 : Map.of(Protocol.OPTION_TO, Long.toString(generation));
         Request request = new Request("rollback",
                 List.of(PathArgument.of(database, environment.workingDirectory()).wire()), options);
-        try (Connection connection = Connection.open(hotswap.socket().resolve(environment))) {
-            Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
-            try {
-                connection.send(request);
-                Exit exit = connection.awaitExit(reporter);
-                if (exit.code() != Protocol.EXIT_OK) {
-                    throw CommandFailure.of(exit);
-                }
-                environment.print("OK\n");
-                return Protocol.EXIT_OK;
-            } finally {
-                onInterrupt.close();
+        return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt, connection -> {
+            connection.send(request);
+            Exit exit = connection.awaitExit(reporter);
+            if (exit.code() != Protocol.EXIT_OK) {
+                throw CommandFailure.of(exit);
             }
-        } catch (CommandFailure e) {
-            if (interrupted) {
-                return Cli.INTERRUPTED;
-            }
-            throw e;
-        }
+            environment.print("OK\n");
+            return Protocol.EXIT_OK;
+        });
     }
 
     /**
@@ -100,7 +89,6 @@ final class RollbackCommand implements Callable<Integer> {
      * rollback may still happen.
      */
     private void interrupt(Connection connection) {
-        interrupted = true;
         connection.close();
         reporter.error("interrupted: the server may still roll back " + database
                 + "; run 'hotswap ls' to see whether it did");
