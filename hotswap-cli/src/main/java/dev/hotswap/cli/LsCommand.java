@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
             "",
             "One line per generation: the current one (new requests get it), the ones kept for "
                     + "'hotswap rollback', and superseded ones that requests still hold (retiring). "
-                    + "Columns: database name, generation id, state, since when it is current (UTC), size, "
+                    + "Columns: database name, generation id, state, when it last became current (UTC), size, "
                     + "page size, journal mode, the pause of the swap that made it current, requests on it "
                     + "now, fleet rollout id, and its file (the live path for the current generation).",
             "",
