@@ -1,7 +1,8 @@
 /**
  * The {@code hotswap} command line: copies a SQLite database into a running app (a push, which the
- * engine checks and swaps in) or a consistent snapshot out of it (a pull), and lists the databases
- * the app manages. It talks to the engine embedded in the app over the app's Unix domain socket,
+ * engine checks and swaps in as a new generation) or a consistent snapshot out of it (a pull), rolls
+ * a database back to an earlier generation, and lists the generations of the databases the app
+ * manages. It talks to the engine embedded in the app over the app's Unix domain socket,
  * using the wire protocol of {@code dev.hotswap.protocol} and nothing else: no engine, no SQLite, no
  * native library, so it links into a small jlink runtime image.
  *

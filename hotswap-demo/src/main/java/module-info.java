@@ -1,11 +1,13 @@
 /**
  * The hotswap demo: a small items API ({@code GET /health}, {@code GET /items},
  * {@code POST /items}) on Jetty 12 or Undertow, reading and writing SQLite through the engine's
- * DataSource behind the adapter's request gate, as a real host app would.
+ * DataSource behind the adapter's request gate, as a real host app would; with
+ * {@code --background-writer}, also a scheduled job writing through the same DataSource outside any
+ * request.
  *
  * <p>Entry point: {@link dev.hotswap.demo.DemoApp}, launched by {@code bin/hotswap-demo}:
  * <pre>{@code
- * bin/hotswap-demo --server undertow --port 8080 --db db/production.sqlite3
+ * bin/hotswap-demo --server undertow --port 8080 --db db/production.sqlite3 --background-writer
  * bin/hotswap-demo --tour        # the whole story end to end, with the jlink CLI
  * }</pre>
  */

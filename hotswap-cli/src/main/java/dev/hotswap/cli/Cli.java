@@ -37,6 +37,7 @@ final class Cli {
             CommandLine commandLine = new CommandLine(new HotswapCommand())
                     .addSubcommand(new CpCommand(environment, reporter))
                     .addSubcommand(new LsCommand(environment, reporter))
+                    .addSubcommand(new RollbackCommand(environment, reporter))
                     .addSubcommand(new VersionCommand(environment, reporter))
                     .addSubcommand(new CommandLine.HelpCommand());
             commandLine.setOut(out)

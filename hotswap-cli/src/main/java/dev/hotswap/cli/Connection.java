@@ -41,9 +41,6 @@ import java.util.Objects;
  * channel supports one reader and one writer at a time, which is all the upload needs.
  */
 final class Connection implements AutoCloseable {
-    /** Longest socket path the kernel accepts ({@code sun_path} is 108 bytes with its NUL). */
-    private static final int MAX_SOCKET_PATH = 107;
-
     private final Path socket;
     private final SocketChannel channel;
     private final FrameReader reader;
@@ -107,13 +104,13 @@ final class Connection implements AutoCloseable {
      * enough (deploy trees can be deep).
      */
     static Path connectable(Path socket) {
-        if (utf8Length(socket) <= MAX_SOCKET_PATH) {
+        if (utf8Length(socket) <= Protocol.MAX_SOCKET_PATH) {
             return socket;
         }
         Path cwd = Path.of("").toAbsolutePath();
         if (socket.startsWith(cwd)) {
             Path relative = cwd.relativize(socket);
-            if (utf8Length(relative) <= MAX_SOCKET_PATH) {
+            if (utf8Length(relative) <= Protocol.MAX_SOCKET_PATH) {
                 return relative;
             }
         }

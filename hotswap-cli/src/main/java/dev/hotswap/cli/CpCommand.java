@@ -5,7 +5,6 @@ import dev.hotswap.protocol.Ready;
 import dev.hotswap.protocol.Request;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -37,7 +36,8 @@ import picocli.CommandLine.Spec;
                     + "name; the other is a local file, or '-' for stdin (as SRC) or stdout (as DST).",
             "",
             "A push is checked by the server (PRAGMA integrity_check, schema diff against the live "
-                    + "database) and swapped in while new requests wait; OK on stdout means it is live. "
+                    + "database), kept as a new generation and swapped in: new requests get it, requests "
+                    + "in flight finish on the old one; OK on stdout means it is live. "
                     + "A file with a non-empty -wal beside it is refused until it is checkpointed.",
             "",
             "A pull writes a temporary file beside DST and renames it into place once the whole, "
@@ -60,10 +60,10 @@ final class CpCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "DST", description = "Where to copy it, or '-' for stdout.")
     private String destination;
 
-    @Option(names = "--skip-integrity-check", description = "Push without running PRAGMA integrity_check.")
+    @Option(names = "--" + CpOptions.SKIP_INTEGRITY_CHECK, description = "Push without running PRAGMA integrity_check.")
     private boolean skipIntegrityCheck;
 
-    @Option(names = "--skip-schema-check", description = "Push even if the schema differs from the live one.")
+    @Option(names = "--" + CpOptions.SKIP_SCHEMA_CHECK, description = "Push even if the schema differs from the live one.")
     private boolean skipSchemaCheck;
 
     @ParentCommand
@@ -71,7 +71,6 @@ final class CpCommand implements Callable<Integer> {
 
     private final Environment environment;
     private final Reporter reporter;
-    private volatile boolean interrupted;
     private volatile Transfer transfer;
 
     CpCommand(Environment environment, Reporter reporter) {
@@ -81,8 +80,8 @@ final class CpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CommandFailure {
-        CpArgument from = CpArgument.of(source, environment.workingDirectory());
-        CpArgument to = CpArgument.of(destination, environment.workingDirectory());
+        PathArgument from = PathArgument.of(source, environment.workingDirectory());
+        PathArgument to = PathArgument.of(destination, environment.workingDirectory());
         if (from.isStdio() && to.isStdio()) {
             throw new ParameterException(spec.commandLine(),
                     "SRC and DST cannot both be '-': one of them must be a database the app manages");
@@ -95,23 +94,11 @@ final class CpCommand implements Callable<Integer> {
             options.put(CpOptions.SKIP_SCHEMA_CHECK, "true");
         }
         sizeOf(from).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
-        Path socketPath = hotswap.socket().resolve(environment);
-        try (Connection connection = Connection.open(socketPath, TrustedUsers.from(environment))) {
-            Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
-            try {
-                return converse(connection, from, to, options);
-            } finally {
-                onInterrupt.close();
-            }
-        } catch (CommandFailure e) {
-            if (interrupted) {
-                return Cli.INTERRUPTED;
-            }
-            throw e;
-        }
+        return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt,
+                connection -> converse(connection, from, to, options));
     }
 
-    private int converse(Connection connection, CpArgument from, CpArgument to, Map<String, String> options)
+    private int converse(Connection connection, PathArgument from, PathArgument to, Map<String, String> options)
             throws CommandFailure {
         connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
         Ready ready = connection.awaitReady(reporter);
@@ -139,7 +126,7 @@ final class CpCommand implements Callable<Integer> {
      * before any of it is sent; nothing for stdin. (Sent before the server says push or pull: a
      * pull ignores it.)
      */
-    private static OptionalLong sizeOf(CpArgument source) {
+    private static OptionalLong sizeOf(PathArgument source) {
         if (source.isStdio() || !Files.isRegularFile(source.local())) {
             return OptionalLong.empty();
         }
@@ -152,7 +139,6 @@ final class CpCommand implements Callable<Integer> {
 
     /** Ctrl-C: abort the transfer, drop the connection, say what became of the data. */
     private void interrupt(Connection connection) {
-        interrupted = true;
         reporter.stopProgress();
         Transfer current = transfer;
         if (current != null) {

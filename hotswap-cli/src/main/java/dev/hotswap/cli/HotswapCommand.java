@@ -16,12 +16,12 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         description = {
             "Replace the SQLite database under a running app with no restart and no failed request, "
-                    + "or copy a consistent snapshot out of it, through the app's hotswap socket."},
+                    + "roll it back, or copy a consistent snapshot out of it, through the app's hotswap socket."},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",
-            "  1  the operation was refused or failed (validation, busy, drain timeout,",
-            "     disconnect)",
+            "  1  the operation was refused or failed (validation, busy, no such",
+            "     generation, disconnect)",
             "  2  usage error",
             "  3  the server cannot be reached (no socket, refused, protocol mismatch)",
             "",
@@ -40,6 +40,6 @@ final class HotswapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: cp, ls, version or help");
+        throw new ParameterException(spec.commandLine(), "Missing command: cp, ls, rollback, version or help");
     }
 }

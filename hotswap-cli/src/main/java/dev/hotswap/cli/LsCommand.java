@@ -1,24 +1,41 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.Listing;
+import dev.hotswap.protocol.ProtocolException;
 import dev.hotswap.protocol.Request;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code hotswap ls}: the databases the app manages and their state, as a table on stdout. */
+/**
+ * {@code hotswap ls}: every generation of the databases the app manages (the current one, the ones
+ * kept for rollback, the ones still retiring), as a table on stdout.
+ */
 @Command(name = "ls",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         optionListHeading = "%nOptions:%n",
         description = {
-            "List the databases the app manages and their state.",
+            "List the generations of the databases the app manages.",
             "",
-            "Columns: name, path, size, page size, journal mode, time of the last swap (UTC) and how "
-                    + "long that swap paused new requests."})
+            "One line per generation: the current one (new requests get it), the ones kept for "
+                    + "'hotswap rollback', and superseded ones that requests still hold (retiring). "
+                    + "Columns: database name, generation id, state, when it last became current (UTC), size, "
+                    + "page size, journal mode, the pause of the swap that made it current, requests on it "
+                    + "now, fleet rollout id, and its file (the live path for the current generation).",
+            "",
+            "Every field but PATH, the last, is free of blanks and '-' when unknown, so that 'awk' "
+                    + "splits the lines: hotswap ls | awk '$3 == \"current\" {print $1, $2}'"})
 final class LsCommand implements Callable<Integer> {
-    private static final String[] HEADER = {"NAME", "PATH", "SIZE", "PAGE", "JOURNAL", "SWAPPED", "PAUSE"};
+    private static final String[] HEADER = {
+        "NAME", "GEN", "STATE", "SINCE", "SIZE", "PAGE", "JOURNAL", "PAUSE", "REQUESTS", "ROLLOUT", "PATH"};
+    private static final String NONE = "-";
 
     @ParentCommand
     private HotswapCommand hotswap;
@@ -37,64 +54,67 @@ final class LsCommand implements Callable<Integer> {
         try (Connection connection = Connection.open(hotswap.socket().resolve(environment), TrustedUsers.from(environment))) {
             text = connection.call(Request.of("ls"), reporter);
         }
-        environment.print(table(text));
+        List<Listing.Row> rows;
+        try {
+            rows = Listing.parse(text);
+        } catch (ProtocolException e) {
+            throw CommandFailure.failed("protocol error: " + e.getMessage());
+        }
+        environment.print(table(rows));
         return 0;
     }
 
-    /**
-     * The server's lines (tab-separated: name, path, size in bytes, page size, journal mode, last
-     * swap or {@code -}, last pause in microseconds or {@code -}) as an aligned table with a header.
-     * Missing fields show as {@code -}; extra fields are ignored.
-     */
-    static String table(String serverText) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(HEADER);
-        for (String line : serverText.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] fields = line.split("\t", -1);
-            rows.add(new String[] {
-                field(fields, 0), field(fields, 1), size(field(fields, 2)), field(fields, 3),
-                field(fields, 4), field(fields, 5), pause(field(fields, 6))});
+    /** The rows, in the server's order, as a table with a header, columns aligned by two spaces or more. */
+    static String table(List<Listing.Row> rows) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(HEADER);
+        for (Listing.Row row : rows) {
+            lines.add(new String[] {
+                row.database(),
+                Long.toString(row.generation()),
+                row.state().name().toLowerCase(Locale.ROOT),
+                since(row.since()),
+                row.bytes() < 0 ? NONE : Quantities.compactBytes(row.bytes()),
+                row.pageSize() < 0 ? NONE : Integer.toString(row.pageSize()),
+                orNone(row.journal()),
+                row.pauseMicros() < 0 ? NONE : Quantities.compactMicros(row.pauseMicros()),
+                Long.toString(row.requests()),
+                orNone(row.rolloutId()),
+                row.path()});
         }
         int[] widths = new int[HEADER.length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                widths[i] = Math.max(widths[i], line[i].length());
             }
         }
         StringBuilder table = new StringBuilder();
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(row[i]);
-                if (i < row.length - 1) {
-                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
+        for (String[] line : lines) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++) {
+                text.append(line[i]);
+                if (i < line.length - 1) {
+                    text.append(" ".repeat(widths[i] - line[i].length() + 2));
                 }
             }
-            table.append(line.toString().stripTrailing()).append('\n');
+            table.append(text.toString().stripTrailing()).append('\n');
         }
         return table.toString();
     }
 
-    private static String field(String[] fields, int index) {
-        return index < fields.length && !fields[index].isEmpty() ? fields[index] : "-";
-    }
-
-    private static String size(String bytes) {
+    /** An ISO-8601 instant to the second ({@code 2026-11-29T20:06:42Z}), or as the server sent it. */
+    private static String since(String instant) {
+        if (instant == null) {
+            return NONE;
+        }
         try {
-            return Quantities.bytes(Long.parseLong(bytes));
-        } catch (NumberFormatException e) {
-            return bytes;
+            return Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException e) {
+            return instant;
         }
     }
 
-    private static String pause(String micros) {
-        try {
-            return Quantities.micros(Long.parseLong(micros));
-        } catch (NumberFormatException e) {
-            return micros;
-        }
+    private static String orNone(String value) {
+        return value == null || value.isEmpty() ? NONE : value;
     }
 }

@@ -58,7 +58,7 @@ final class Push implements Transfer {
      * Uploads {@code source} ({@code -} meaning {@code stdin}); on success prints {@code OK} to
      * {@code stdout} and returns 0.
      */
-    int run(CpArgument source, InputStream stdin, OutputStream stdout) throws CommandFailure {
+    int run(PathArgument source, InputStream stdin, OutputStream stdout) throws CommandFailure {
         Source from = open(source, stdin);
         Thread listener = new Thread(this::listen, "hotswap-listener");
         listener.setDaemon(true);
@@ -102,7 +102,7 @@ final class Push implements Transfer {
                         + " is unchanged";
     }
 
-    private Source open(CpArgument source, InputStream stdin) throws CommandFailure {
+    private Source open(PathArgument source, InputStream stdin) throws CommandFailure {
         if (source.isStdio()) {
             return new Source(stdin, -1, "stdin", false);
         }

@@ -2,7 +2,7 @@ package dev.hotswap.cli;
 
 import java.util.Locale;
 
-/** How sizes, rates and durations read in status lines: binary units, one decimal, no locale. */
+/** How sizes, rates and durations read in status lines and tables: binary units, one decimal, no locale. */
 final class Quantities {
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB"};
 
@@ -42,14 +42,22 @@ final class Quantities {
         return String.format(Locale.ROOT, "%d:%02d", whole / 60, whole % 60);
     }
 
-    /** A pause given in microseconds: {@code 0.85 ms}, {@code 12.3 ms}, {@code 1.50 s}. */
-    static String micros(long micros) {
+    /** A size without blanks, for tables: {@code 512B}, {@code 4.0KiB}, {@code 12.3MiB}, ... */
+    static String compactBytes(long bytes) {
+        return bytes < 1024 ? bytes + "B" : bytes(bytes).replace(" ", "");
+    }
+
+    /** A pause given in microseconds, without blanks: {@code 85µs}, {@code 1.25ms}, {@code 12.3ms}, {@code 1.50s}. */
+    static String compactMicros(long micros) {
+        if (micros < 1000) {
+            return micros + "µs";
+        }
         if (micros < 10_000) {
-            return String.format(Locale.ROOT, "%.2f ms", micros / 1e3);
+            return String.format(Locale.ROOT, "%.2fms", micros / 1e3);
         }
         if (micros < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1f ms", micros / 1e3);
+            return String.format(Locale.ROOT, "%.1fms", micros / 1e3);
         }
-        return String.format(Locale.ROOT, "%.2f s", micros / 1e6);
+        return String.format(Locale.ROOT, "%.2fs", micros / 1e6);
     }
 }

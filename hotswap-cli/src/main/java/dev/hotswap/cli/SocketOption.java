@@ -1,5 +1,6 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.Protocol;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -10,7 +11,7 @@ import picocli.CommandLine.ScopeType;
  */
 final class SocketOption {
     static final String VARIABLE = "HOTSWAP_SOCKET";
-    static final String DEFAULT = "tmp/sockets/hotswap.sock";
+    static final String DEFAULT = Protocol.DEFAULT_SOCKET;
 
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "The app's hotswap socket. Default: $" + VARIABLE + ", else " + DEFAULT

@@ -40,7 +40,8 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--help", "cp --help", "ls --help", "version --help", "help", "help cp", "cp -h"})
+    @ValueSource(strings = {"--help", "cp --help", "ls --help", "rollback --help", "version --help", "help", "help cp",
+        "help rollback", "cp -h"})
     void helpGoesToStdoutAndSucceeds(String args) {
         CommandRun.Result run = CommandRun.in(dir).run(args.split(" "));
         assertEquals(0, run.code(), run::toString);
@@ -58,17 +59,34 @@ class CliTest {
     }
 
     @Test
+    void rollbackHelpDocumentsTheDatabaseTheGenerationAndTheSocket() {
+        String help = CommandRun.in(dir).run("rollback", "--help").stdout();
+        for (String expected : new String[] {"Usage: hotswap rollback", "NAME|PATH", "--to=GEN", "--socket=PATH",
+                "hotswap ls", "Exit codes"}) {
+            assertTrue(help.contains(expected), () -> "missing " + expected + " in\n" + help);
+        }
+    }
+
+    @Test
+    void theCommandListNamesRollback() {
+        String help = CommandRun.in(dir).run("--help").stdout();
+        assertTrue(help.contains("\n  rollback "), help);
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         CommandRun.Result run = CommandRun.in(dir).run();
         assertEquals(2, run.code(), run::toString);
         assertEquals("", run.stdout());
-        assertTrue(run.stderr().startsWith("ERROR: Missing command: cp, ls, version or help\nUsage: hotswap"),
+        assertTrue(run.stderr().startsWith("ERROR: Missing command: cp, ls, rollback, version or help\nUsage: hotswap"),
                 run::toString);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"cp", "cp onlyone", "cp a b c", "cp --bogus a b", "ls extra", "frobnicate",
-        "version --bogus"})
+        "version --bogus", "rollback", "rollback a b", "rollback --to", "rollback --to abc production",
+        "rollback production --to 1 --to 2", "rollback --bogus production", "rollback --to 0 production",
+        "rollback --to -3 production", "rollback -"})
     void usageErrorsExitTwoWithAnErrorLineAndTheSynopsis(String args) {
         CommandRun.Result run = CommandRun.in(dir).run(args.split(" "));
         assertEquals(2, run.code(), run::toString);
@@ -76,6 +94,27 @@ class CliTest {
         assertTrue(run.stderr().startsWith("ERROR: "), run::toString);
         assertTrue(run.stderr().contains("\nUsage: hotswap"), run::toString);
         assertTrue(run.stderr().contains("--help' for more information."), run::toString);
+    }
+
+    @Test
+    void rollbackUsageErrorsSayWhatIsWrong() {
+        assertTrue(CommandRun.in(dir).run("rollback").stderr()
+                .startsWith("ERROR: Missing required parameter: 'NAME|PATH'\n"));
+        assertTrue(CommandRun.in(dir).run("rollback", "--to", "abc", "production").stderr()
+                .startsWith("ERROR: Invalid value for option '--to': 'abc' is not a long\n"));
+        assertTrue(CommandRun.in(dir).run("rollback", "--to", "0", "production").stderr()
+                .startsWith("ERROR: --to takes a generation id (1 or more), not 0\n"));
+        assertTrue(CommandRun.in(dir).run("rollback", "-").stderr()
+                .startsWith("ERROR: rollback takes a database name or path, not '-'\n"));
+    }
+
+    @Test
+    void rollbackWithoutAServerExitsThree() {
+        CommandRun.Result run = CommandRun.in(dir).run("rollback", "production");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals("", run.stdout());
+        assertTrue(run.stderr().startsWith("ERROR: no hotswap server at " + dir.resolve("tmp/sockets/hotswap.sock")),
+                run::toString);
     }
 
     @Test
@@ -110,7 +149,8 @@ class CliTest {
         for (String[] args : new String[][] {{"--socket", "/nowhere/b.sock", "cp", "new.sqlite3", "production"},
             {"cp", "--socket", "/nowhere/b.sock", "new.sqlite3", "production"},
             {"cp", "new.sqlite3", "production", "--socket", "/nowhere/b.sock"},
-            {"--socket", "/nowhere/b.sock", "ls"}, {"--socket", "/nowhere/b.sock", "version", "--server"}}) {
+            {"--socket", "/nowhere/b.sock", "ls"}, {"--socket", "/nowhere/b.sock", "version", "--server"},
+            {"--socket", "/nowhere/b.sock", "rollback", "production"}, {"rollback", "production", "--socket", "/nowhere/b.sock"}}) {
             CommandRun.Result run = CommandRun.in(dir).run(args);
             assertEquals(3, run.code(), run::toString);
             assertTrue(run.stderr().contains("no hotswap server at /nowhere/b.sock:"), run::toString);

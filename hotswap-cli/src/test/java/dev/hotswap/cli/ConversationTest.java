@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.Handshake;
+import dev.hotswap.protocol.Listing;
 import dev.hotswap.protocol.Request;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -92,26 +94,66 @@ class ConversationTest {
     }
 
     @Test
-    void lsPrintsTheServersDatabasesAsATable() throws Exception {
+    void lsPrintsTheServersGenerationsAsATable() throws Exception {
         AtomicReference<Request> request = new AtomicReference<>();
+        List<Listing.Row> rows = List.of(
+                new Listing.Row("production", 2, Listing.State.CURRENT, "2026-11-29T20:06:42.5Z", 8192, 4096, "wal", 12,
+                        1, null, "/app/db/production.sqlite3"),
+                new Listing.Row("production", 1, Listing.State.KEPT, "2026-11-29T19:00:00Z", 4096, 4096, "wal", -1, 0,
+                        null, "/app/db/.hotswap/production.sqlite3/000001.sqlite3"));
         try (ScriptedServer server = ScriptedServer.start(peer -> {
             peer.handshake();
             request.set(peer.request());
-            DataFrameOutputStream text = new DataFrameOutputStream(peer.out, FrameType.DATA_OUT);
-            text.write("production\t/app/db/production.sqlite3\t4096\t4096\twal\t-\t-\n"
-                    .getBytes(StandardCharsets.UTF_8));
-            text.finish();
+            peer.download(Listing.format(rows).getBytes(StandardCharsets.UTF_8));
             peer.exit(0, "");
         })) {
             CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
             server.await();
             assertEquals(0, run.code(), run::toString);
             assertEquals(""
-                    + "NAME        PATH                        SIZE     PAGE  JOURNAL  SWAPPED  PAUSE\n"
-                    + "production  /app/db/production.sqlite3  4.0 KiB  4096  wal      -        -\n", run.stdout());
+                    + "NAME        GEN  STATE    SINCE                 SIZE    PAGE  JOURNAL  PAUSE  REQUESTS  ROLLOUT  PATH\n"
+                    + "production  2    current  2026-11-29T20:06:42Z  8.0KiB  4096  wal      12µs   1         -        "
+                    + "/app/db/production.sqlite3\n"
+                    + "production  1    kept     2026-11-29T19:00:00Z  4.0KiB  4096  wal      -      0         -        "
+                    + "/app/db/.hotswap/production.sqlite3/000001.sqlite3\n", run.stdout());
             assertEquals("", run.stderr());
         }
         assertEquals(Request.of("ls"), request.get());
+    }
+
+    @Test
+    void lsIgnoresFieldsANewerServerAdds() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            peer.request();
+            peer.download("production\t1\tcurrent\t-\t4096\t4096\twal\t-\t0\t-\t/app/db/p.sqlite3\tfuture\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            peer.exit(0, "");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+            assertTrue(run.stdout().endsWith("\nproduction  1    current  -      4.0KiB  4096  wal      -      0"
+                    + "         -        /app/db/p.sqlite3\n"), run::toString);
+        }
+    }
+
+    @Test
+    void lsRefusesAnAnswerInTheFormatBeforeGenerations() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            peer.request();
+            peer.download("production\t/app/db/production.sqlite3\t4096\t4096\twal\t-\t-\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            peer.exit(0, "");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            server.await();
+            assertEquals(1, run.code(), run::toString);
+            assertEquals("", run.stdout());
+            assertEquals("ERROR: protocol error: malformed ls line (7 fields, 11 expected): "
+                    + "production\t/app/db/production.sqlite3\t4096\t4096\twal\t-\t-\n", run.stderr());
+        }
     }
 
     @Test
@@ -151,16 +193,15 @@ class ConversationTest {
         try (ScriptedServer server = ScriptedServer.start(peer -> {
             peer.handshake();
             peer.request();
-            peer.status("Waiting for the previous swap of production to finish");
-            peer.exit(1, "ERROR: drain timeout: 3 requests still running after 5 s; production is unchanged");
+            peer.status("Checking production");
+            peer.exit(1, "ERROR: another push or rollback of production is in progress");
         })) {
             CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).stdin(new byte[10])
                     .run("cp", "-", "production");
             server.await();
             assertEquals(1, run.code(), run::toString);
-            assertEquals("Waiting for the previous swap of production to finish\n"
-                    + "ERROR: drain timeout: 3 requests still running after 5 s; production is unchanged\n",
-                    run.stderr());
+            assertEquals("Checking production\n"
+                    + "ERROR: another push or rollback of production is in progress\n", run.stderr());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,38 @@ class EngineLauncherIT {
         assertTrue(refused.stderr().endsWith("ERROR: not a SQLite database (no \"SQLite format 3\" header)\n"),
                 refused::toString);
         assertEquals(1, server.liveVersion());
+    }
+
+    @Test
+    void lsThenRollbackThenLsShowTheGenerationsMove() throws Exception {
+        EngineServer.database(dir.resolve("new.sqlite3"), 7);
+        assertEquals(0, hotswap(new byte[0], "cp", "new.sqlite3", "production").code());
+
+        Launcher.Outcome ls = hotswap(new byte[0], "ls");
+        assertEquals(0, ls.code(), ls::toString);
+        assertEquals("", ls.stderr());
+        assertEquals(List.of("production 2 current " + server.live, "production 1 kept " + server.generation(1)),
+                summary(ls.stdout()));
+
+        Launcher.Outcome rollback = hotswap(new byte[0], "rollback", "production");
+        assertEquals(0, rollback.code(), rollback::toString);
+        assertEquals("OK\n", rollback.stdout());
+        assertTrue(rollback.stderr().contains("\ngeneration 1 is live (was 2)\n"), rollback::toString);
+        assertEquals(1, server.liveVersion());
+        assertEquals(List.of("production 1 current " + server.live, "production 2 kept " + server.generation(2)),
+                summary(hotswap(new byte[0], "ls").stdout()));
+
+        Launcher.Outcome unknown = hotswap(new byte[0], "rollback", "--to", "5", "production");
+        assertEquals(1, unknown.code(), unknown::toString);
+        assertEquals("", unknown.stdout());
+        assertEquals("ERROR: production has no generation 5 (kept: 2)\n", unknown.stderr());
+        assertEquals(1, server.liveVersion());
+    }
+
+    /** Name, generation, state and path of each data line of an {@code ls} table. */
+    private static List<String> summary(String table) {
+        return table.lines().skip(1).map(line -> line.split(" +", 11))
+                .map(fields -> fields[0] + " " + fields[1] + " " + fields[2] + " " + fields[10]).toList();
     }
 
     @Test

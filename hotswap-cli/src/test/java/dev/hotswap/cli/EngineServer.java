@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * A real engine for end-to-end tests: a temp directory under /tmp (socket paths stay short), SQLite
- * files made from SQL, and {@code Hotswap} managing {@code production} with its admin socket.
+ * files made from SQL, and {@code Hotswap} managing {@code production} with its admin socket. The
+ * live path starts as a regular file, which the engine adopts as generation 1.
  */
 final class EngineServer implements AutoCloseable {
     /** The live database's schema. */
@@ -31,17 +32,27 @@ final class EngineServer implements AutoCloseable {
     final Path socket;
     private final Hotswap engine;
 
-    private EngineServer() throws IOException, SQLException {
+    private EngineServer(int keep) throws IOException, SQLException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "hs");
         live = Files.createDirectories(dir.resolve("db")).resolve("production.sqlite3");
         database(live, 1);
         socket = dir.resolve("s/hotswap.sock");
-        engine = Hotswap.builder().database("production", live).socket(socket).build().start();
+        engine = Hotswap.builder().database("production", live).socket(socket).keep(keep).build().start();
     }
 
-    /** Starts an engine managing {@code production} at version 1. */
+    /** Starts an engine managing {@code production} at version 1, keeping 1 earlier generation. */
     static EngineServer start() throws IOException, SQLException {
-        return new EngineServer();
+        return new EngineServer(1);
+    }
+
+    /** Starts an engine managing {@code production} at version 1, keeping {@code keep} earlier generations. */
+    static EngineServer start(int keep) throws IOException, SQLException {
+        return new EngineServer(keep);
+    }
+
+    /** The file of generation {@code id} in the generation folder beside the live path. */
+    Path generation(long id) {
+        return dir.resolve(String.format("db/.hotswap/production.sqlite3/%06d.sqlite3", id));
     }
 
     /** Creates {@code file} with {@link #SCHEMA} at meta version {@code version}. */

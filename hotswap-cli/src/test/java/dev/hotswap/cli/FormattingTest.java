@@ -2,6 +2,8 @@ package dev.hotswap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hotswap.protocol.Listing;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Sizes, rates, durations, the progress line and the ls table. */
@@ -17,13 +19,23 @@ class FormattingTest {
     }
 
     @Test
-    void durationsAndPauses() {
+    void durations() {
         assertEquals("0.42 s", Quantities.duration(420_000_000L));
         assertEquals("12.5 s", Quantities.duration(12_500_000_000L));
         assertEquals("2:05", Quantities.duration(125_000_000_000L));
-        assertEquals("0.85 ms", Quantities.micros(850));
-        assertEquals("12.3 ms", Quantities.micros(12_300));
-        assertEquals("1.50 s", Quantities.micros(1_500_000));
+    }
+
+    @Test
+    void tableQuantitiesHaveNoBlanks() {
+        assertEquals("0B", Quantities.compactBytes(0));
+        assertEquals("1023B", Quantities.compactBytes(1023));
+        assertEquals("4.0KiB", Quantities.compactBytes(4096));
+        assertEquals("12.3MiB", Quantities.compactBytes(12_900_000));
+        assertEquals("0µs", Quantities.compactMicros(0));
+        assertEquals("85µs", Quantities.compactMicros(85));
+        assertEquals("1.25ms", Quantities.compactMicros(1_250));
+        assertEquals("12.3ms", Quantities.compactMicros(12_300));
+        assertEquals("1.50s", Quantities.compactMicros(1_500_000));
     }
 
     @Test
@@ -36,21 +48,31 @@ class FormattingTest {
     }
 
     @Test
-    void lsTableAlignsTheServersColumns() {
-        String server = "production\t/app/db/production.sqlite3\t13107200\t4096\twal\t2025-01-02T03:04:05Z\t850\n"
-                + "cache\t/app/db/cache.sqlite3\t4096\t4096\tdelete\t-\t-\n";
+    void lsTableShowsEveryGenerationWithItsFileLast() {
+        List<Listing.Row> rows = List.of(
+                new Listing.Row("production", 42, Listing.State.CURRENT, "2026-11-29T20:06:42.123456Z", 13_107_200,
+                        4096, "wal", 85, 3, null, "/app/db/production.sqlite3"),
+                new Listing.Row("production", 41, Listing.State.KEPT, "2026-11-28T09:00:00Z", 12_000_000, 4096, "wal",
+                        -1, 0, "r-7", "/app/db/.hotswap/production.sqlite3/000041.sqlite3"),
+                new Listing.Row("cache", 1, Listing.State.CURRENT, "2026-11-29T20:00:00Z", 4096, 1024, "delete", -1, 0,
+                        null, "/app/db/cache.sqlite3"));
         assertEquals(""
-                + "NAME        PATH                        SIZE      PAGE  JOURNAL  SWAPPED               PAUSE\n"
-                + "production  /app/db/production.sqlite3  12.5 MiB  4096  wal      2025-01-02T03:04:05Z  0.85 ms\n"
-                + "cache       /app/db/cache.sqlite3       4.0 KiB   4096  delete   -                     -\n",
-                LsCommand.table(server));
+                + "NAME        GEN  STATE    SINCE                 SIZE     PAGE  JOURNAL  PAUSE  REQUESTS  ROLLOUT  PATH\n"
+                + "production  42   current  2026-11-29T20:06:42Z  12.5MiB  4096  wal      85µs   3         -        "
+                + "/app/db/production.sqlite3\n"
+                + "production  41   kept     2026-11-28T09:00:00Z  11.4MiB  4096  wal      -      0         r-7      "
+                + "/app/db/.hotswap/production.sqlite3/000041.sqlite3\n"
+                + "cache       1    current  2026-11-29T20:00:00Z  4.0KiB   1024  delete   -      0         -        "
+                + "/app/db/cache.sqlite3\n",
+                LsCommand.table(rows));
     }
 
     @Test
-    void lsTableToleratesMissingAndExtraFields() {
-        assertEquals("NAME  PATH  SIZE  PAGE  JOURNAL  SWAPPED  PAUSE\n"
-                + "a     /a    -     -     -        -        -\n", LsCommand.table("a\t/a\n"));
-        assertEquals("NAME  PATH  SIZE    PAGE  JOURNAL  SWAPPED  PAUSE\n"
-                + "a     /a    1 byte  1     wal      -        -\n", LsCommand.table("a\t/a\t1\t1\twal\t-\t-\tfuture\n"));
+    void lsTableFieldsSplitOnBlanksWithThePathLast() {
+        String table = LsCommand.table(List.of(new Listing.Row("production", 2, Listing.State.RETIRING, null, -1, -1,
+                null, -1, 1, null, "/srv/my app/db/.hotswap/production.sqlite3/000002.sqlite3")));
+        String[] fields = table.split("\n")[1].split(" +", 11);
+        assertEquals(List.of("production", "2", "retiring", "-", "-", "-", "-", "-", "1", "-",
+                "/srv/my app/db/.hotswap/production.sqlite3/000002.sqlite3"), List.of(fields));
     }
 }

@@ -76,6 +76,41 @@ class LauncherIT {
         Launcher.Outcome usage = run("cp", "only-one");
         assertEquals(2, usage.code(), usage::toString);
         assertTrue(usage.stderr().startsWith("ERROR: Missing required parameter: 'DST'\n"), usage::toString);
+        Launcher.Outcome rollbackHelp = run("rollback", "--help");
+        assertEquals(0, rollbackHelp.code(), rollbackHelp::toString);
+        assertTrue(rollbackHelp.stdout().startsWith("Usage: hotswap rollback"), rollbackHelp::toString);
+        Launcher.Outcome rollbackUsage = run("rollback", "--to", "last", "production");
+        assertEquals(2, rollbackUsage.code(), rollbackUsage::toString);
+        assertEquals("", rollbackUsage.stdout());
+        assertTrue(rollbackUsage.stderr().startsWith("ERROR: Invalid value for option '--to': 'last' is not a long\n"),
+                rollbackUsage::toString);
+    }
+
+    @Test
+    void rollbackPrintsOkOnlyAfterTheServersExit() throws Exception {
+        AtomicReference<Request> request = new AtomicReference<>();
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            request.set(peer.request());
+            peer.status("generation 4 is live (was 5)");
+            peer.exit(0, "OK");
+        }, peer -> {
+            peer.handshake();
+            peer.request();
+            peer.exit(1, "ERROR: another push or rollback of production is in progress");
+        })) {
+            Map<String, String> socket = Map.of(SocketOption.VARIABLE, server.socket().toString());
+            Launcher.Outcome done = run(socket, new byte[0], "rollback", "production", "--to", "4");
+            assertEquals(0, done.code(), done::toString);
+            assertEquals("OK\n", done.stdout());
+            assertEquals("generation 4 is live (was 5)\n", done.stderr());
+            Launcher.Outcome busy = run(socket, new byte[0], "rollback", "production");
+            assertEquals(1, busy.code(), busy::toString);
+            assertEquals("", busy.stdout());
+            assertEquals("ERROR: another push or rollback of production is in progress\n", busy.stderr());
+            server.await();
+        }
+        assertEquals(new Request("rollback", List.of("production"), Map.of("to", "4")), request.get());
     }
 
     @Test

@@ -70,6 +70,34 @@ class PushTest {
     }
 
     @Test
+    void theSwapReportReachesStderrInTheServersOrderAndOkComesLast() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            peer.request();
+            peer.ready(Ready.Direction.PUSH, "production");
+            peer.upload();
+            peer.phase("swap");
+            peer.status("Swapping database...");
+            peer.status("swap 4 ms");
+            peer.status("pause 9 µs");
+            peer.status("generation 43 is live (was 42)");
+            peer.status("old generation 42 still in use by 2 request(s) and 1 connection(s); it closes when they"
+                    + " finish");
+            peer.exit(0, "OK");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).stdin(bytes(5000, 8))
+                    .run("cp", "-", "production");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+            assertEquals("OK\n", run.stdout());
+            assertTrue(run.stderr().matches("(?s)Uploaded 4\\.9 KiB to production in .*\n"
+                    + "Swapping database\\.\\.\\.\nswap 4 ms\npause 9 µs\ngeneration 43 is live \\(was 42\\)\n"
+                    + "old generation 42 still in use by 2 request\\(s\\) and 1 connection\\(s\\); it closes when"
+                    + " they finish\n"), run::toString);
+        }
+    }
+
+    @Test
     void pushFromStdinSendsTheFlagsThatWereGiven() throws Exception {
         byte[] database = bytes(70_000, 2);
         AtomicReference<Request> request = new AtomicReference<>();

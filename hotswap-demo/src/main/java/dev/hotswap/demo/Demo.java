@@ -3,6 +3,7 @@ package dev.hotswap.demo;
 import dev.hotswap.engine.Hotswap;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,31 +11,63 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
-/** The demo app assembled: the engine managing one database, and an HTTP server in front of it. */
+/**
+ * The demo app assembled: the engine managing one database, an HTTP server in front of it, and,
+ * if asked, a background job writing through the engine as well.
+ */
 final class Demo implements AutoCloseable {
     private final Hotswap hotswap;
     private final DemoServer server;
+    private final BackgroundWriter writer;
 
-    private Demo(Hotswap hotswap, DemoServer server) {
-        this.hotswap = hotswap;
-        this.server = server;
+    /**
+     * How to run the demo.
+     *
+     * @param server {@code jetty} or {@code undertow}
+     * @param port the HTTP port on 127.0.0.1, 0 for any free one
+     * @param db the live path of the database
+     * @param socket the admin socket
+     * @param gate how requests are guarded
+     * @param keep how many earlier generations the engine keeps for rollback
+     * @param backgroundWriter whether the {@link BackgroundWriter} runs
+     */
+    record Config(String server, int port, Path db, Path socket, GateMode gate, int keep, boolean backgroundWriter) {
     }
 
-    /** Starts the engine (admin socket included), then the server; creates {@code db} if absent. */
-    static Demo start(String serverKind, int port, Path db, Path socket, GateMode gate) throws Exception {
-        if (!Files.exists(db)) {
-            create(db, List.of("apple", "banana", "cherry"));
+    private Demo(Hotswap hotswap, DemoServer server, BackgroundWriter writer) {
+        this.hotswap = hotswap;
+        this.server = server;
+        this.writer = writer;
+    }
+
+    /**
+     * Starts the engine (admin socket included), then the server, then the background writer if
+     * configured. Creates the database with sample rows only if nothing at all is at its path: a
+     * dangling symbolic link is the engine's to refuse, not ours to fill.
+     *
+     * @throws IOException if the engine cannot start (a dangling link, another engine on the file)
+     */
+    static Demo start(Config config) throws Exception {
+        if (!Files.exists(config.db(), LinkOption.NOFOLLOW_LINKS)) {
+            create(config.db(), List.of("apple", "banana", "cherry"));
         }
-        Hotswap hotswap = Hotswap.builder().database(databaseName(db), db).socket(socket).build().start();
+        String name = databaseName(config.db());
+        Hotswap hotswap = Hotswap.builder().database(name, config.db()).socket(config.socket()).keep(config.keep())
+                .build().start();
+        DemoServer server = null;
         try {
-            Items items = new Items(hotswap.dataSource(databaseName(db)));
-            DemoServer server = switch (serverKind) {
-                case "jetty" -> new JettyDemo(hotswap, items, port, gate);
-                case "undertow" -> new UndertowDemo(hotswap, items, port, gate);
-                default -> throw new IllegalArgumentException("unknown server " + serverKind);
+            Items items = new Items(hotswap.dataSource(name));
+            server = switch (config.server()) {
+                case "jetty" -> new JettyDemo(hotswap, items, config.port(), config.gate());
+                case "undertow" -> new UndertowDemo(hotswap, items, config.port(), config.gate());
+                default -> throw new IllegalArgumentException("unknown server " + config.server());
             };
-            return new Demo(hotswap, server);
+            BackgroundWriter writer = config.backgroundWriter() ? BackgroundWriter.start(items) : null;
+            return new Demo(hotswap, server, writer);
         } catch (Exception e) {
+            if (server != null) {
+                server.close();
+            }
             hotswap.close();
             throw e;
         }
@@ -73,17 +106,28 @@ final class Demo implements AutoCloseable {
         return server.port();
     }
 
+    /** What the background writer did, or null if it does not run. */
+    String backgroundWriterSummary() {
+        return writer == null ? null : writer.summary();
+    }
+
     Hotswap hotswap() {
         return hotswap;
     }
 
-    /** Stops the server first (no request left), then the engine (socket file removed). */
+    /** Stops the server first (no request left), then the background writer, then the engine (socket file removed). */
     @Override
     public void close() throws IOException {
         try {
             server.close();
         } finally {
-            hotswap.close();
+            try {
+                if (writer != null) {
+                    writer.close();
+                }
+            } finally {
+                hotswap.close();
+            }
         }
     }
 }

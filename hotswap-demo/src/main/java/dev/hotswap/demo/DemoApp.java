@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code hotswap-demo}: a small items API on Jetty or Undertow whose database hotswap can replace. */
 @Command(name = "hotswap-demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves GET /health, GET /items and POST /items from a SQLite database that",
-            "`hotswap cp` can replace while requests flow. --tour shows the whole thing end to end."})
+            "`hotswap cp` can replace, and `hotswap rollback` restore, while requests flow.",
+            "--tour shows the whole thing end to end."})
 public final class DemoApp implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "jetty|undertow", description = "HTTP server (default: ${DEFAULT-VALUE}).")
     String server = "jetty";
@@ -30,6 +31,14 @@ public final class DemoApp implements Callable<Integer> {
                 "Ruby original) and off exist only as benchmark baselines."})
     String gate = "hotswap";
 
+    @Option(names = "--keep", description = "Earlier generations kept for 'hotswap rollback' (default: ${DEFAULT-VALUE}).")
+    int keep = 1;
+
+    @Option(names = "--background-writer",
+            description = {"Also insert a row named bg-<n> every 10 ms from a background job, outside any",
+                "request, as a real app's scheduled job would."})
+    boolean backgroundWriter;
+
     @Option(names = "--tour", description = "Run the end-to-end tour in a temporary directory, then exit.")
     boolean tour;
 
@@ -42,7 +51,7 @@ public final class DemoApp implements Callable<Integer> {
         this.out = out;
     }
 
-    /** Runs the demo; exits with 0 after a clean stop, 2 on a usage error. */
+    /** Runs the demo; exits with 0 after a clean stop, 1 if it cannot start, 2 on a usage error. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         CommandLine command = new CommandLine(new DemoApp(out));
@@ -60,14 +69,27 @@ public final class DemoApp implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--gate must be hotswap, mutex or off, not " + gate);
         }
+        if (keep < 0 || keep > 1000) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--keep must be 0 to 1000, not " + keep);
+        }
         if (tour) {
             return new Tour(server, cli, out).run();
         }
-        Demo demo = Demo.start(server, port, db, socket, mode);
+        Demo demo;
+        try {
+            demo = Demo.start(new Demo.Config(server, port, db, socket, mode, keep, backgroundWriter));
+        } catch (java.io.IOException e) {
+            // The engine's refusals (a dangling link, a database another process holds) say what to do.
+            System.err.println("ERROR: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 demo.close();
+                // Said on stdout, not logged: the JVM's logging shuts down in a hook of its own.
+                String summary = demo.backgroundWriterSummary();
+                out.println(summary == null ? "stopped" : "stopped; " + summary);
             } catch (Exception e) {
                 System.err.println("ERROR: stopping the demo: " + e);
             } finally {

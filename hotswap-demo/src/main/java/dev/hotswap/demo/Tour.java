@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
- * The end-to-end tour: the demo app serving under load while the real {@code hotswap} CLI pushes a
- * new database, then two pushes that must be refused. Prints what happened and returns 0 only if no
- * request failed, every response came whole from one database, and each push ended as it should.
+ * The end-to-end tour: the demo app serving under load while the real {@code hotswap} CLI lists the
+ * generations, pushes a new database, lists again, rolls back, then tries two pushes that must be
+ * refused. Prints what happened and returns 0 only if no request failed, every response came whole
+ * from one generation, reads after the rollback see the first database again, and each command ended
+ * as it should.
  */
 final class Tour {
     private static final int ROWS = 200;
@@ -66,7 +68,7 @@ final class Tour {
         // The tour tells its own story; the engine's INFO log would drown it.
         java.util.logging.Logger.getLogger("dev.hotswap").setLevel(java.util.logging.Level.WARNING);
         boolean ok = true;
-        try (Demo demo = Demo.start(server, 0, live, socket, GateMode.HOTSWAP)) {
+        try (Demo demo = Demo.start(new Demo.Config(server, 0, live, socket, GateMode.HOTSWAP, 1, false))) {
             URI items = URI.create("http://127.0.0.1:" + demo.port() + "/items");
             out.printf("hotswap tour on %s: http://127.0.0.1:%d, live database %s (%d rows \"v1-...\")%n",
                     server, demo.port(), live, ROWS);
@@ -78,13 +80,31 @@ final class Tour {
             clients.forEach(Thread::start);
             Thread.sleep(1000);
 
+            out.printf("%n$ hotswap ls      # the file it started with is generation 1%n");
+            ok &= cli(dir, socket, 0, "ls");
+
             out.printf("%n$ hotswap cp %s %s      # while %d clients read and 1 writes%n", next, live, READERS);
-            ok &= cli(dir, socket, 0, next.toString(), live.toString());
+            ok &= cli(dir, socket, 0, "cp", next.toString(), live.toString());
+            out.println("  (the pause is the flip: the longest a new request could have waited; requests in flight");
+            out.println("   finished on generation 1, then it closed)");
             Thread.sleep(1000);
+
+            out.printf("%n$ hotswap ls      # generation 2 is current, 1 is kept for rollback%n");
+            ok &= cli(dir, socket, 0, "ls");
+
+            out.printf("%n$ hotswap rollback production      # generation 1 again, with the same flip%n");
+            ok &= cli(dir, socket, 0, "rollback", "production");
+            String afterRollback = http(items);
+            boolean backToV1 = afterRollback.contains("\"v1-0\"") && !afterRollback.contains("\"v2-");
+            out.println(backToV1 ? "  (reads see the \"v1-...\" rows again; generation 2 is kept, with what was written to it)"
+                    : "  ERROR: a read after the rollback did not see the \"v1-...\" rows: " + afterRollback);
+            ok &= backToV1;
+            Thread.sleep(500);
+
             out.printf("%n$ hotswap cp %s %s      # 64 KiB of random bytes%n", garbage, live);
-            ok &= cli(dir, socket, 1, garbage.toString(), live.toString());
+            ok &= cli(dir, socket, 1, "cp", garbage.toString(), live.toString());
             out.printf("%n$ hotswap cp %s %s      # an extra column%n", otherSchema, live);
-            ok &= cli(dir, socket, 1, otherSchema.toString(), live.toString());
+            ok &= cli(dir, socket, 1, "cp", otherSchema.toString(), live.toString());
 
             running.set(false);
             for (Thread client : clients) {
@@ -92,22 +112,36 @@ final class Tour {
             }
         }
         ok &= failed.get() == 0 && mixed.get() == 0 && fromNew.get() > 0;
-        out.printf("%nrequests served: %d, failed: %d; reads from the old database: %d, from the new: %d, mixed: %d%n",
+        out.printf("%nrequests served: %d, failed: %d; reads of generation 1: %d, of generation 2: %d, mixed: %d%n",
                 served.get(), failed.get(), fromOld.get(), fromNew.get(), mixed.get());
         out.println(ok ? "tour OK" : "ERROR: the tour saw a failure (see above)");
         return ok ? 0 : 1;
     }
 
-    /** Runs the CLI, prints its output indented, and says whether it exited with {@code expected}. */
-    private boolean cli(Path dir, Path socket, int expected, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(cli.toString(), "cp", "--socket", socket.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    /**
+     * Runs {@code hotswap COMMAND --socket SOCKET ARGS...}, prints its output (stderr and stdout, as a
+     * terminal shows them) indented, and says whether it exited with {@code expected}.
+     */
+    private boolean cli(Path dir, Path socket, int expected, String command, String... args)
+            throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(cli.toString(), command, "--socket", socket.toString()));
+        line.addAll(List.of(args));
+        Process process = new ProcessBuilder(line).directory(dir.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = process.waitFor();
-        output.lines().forEach(line -> out.println("  " + line));
+        output.lines().forEach(text -> out.println("  " + text));
         out.printf("  (exit %d%s)%n", code, code == expected ? "" : ", expected " + expected);
         return code == expected;
+    }
+
+    /** One {@code GET}, its body, or the failure. */
+    private static String http(URI items) throws InterruptedException {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(items).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     private void read(URI items) {

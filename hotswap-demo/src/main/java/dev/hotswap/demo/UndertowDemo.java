@@ -5,6 +5,7 @@ import dev.hotswap.undertow.HotswapHandler;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.net.InetSocketAddress;
@@ -17,11 +18,15 @@ final class UndertowDemo implements DemoServer {
 
     UndertowDemo(Hotswap hotswap, Items items, int port, GateMode gate) {
         HttpHandler app = new Routes(items);
-        HttpHandler root = switch (gate) {
+        HttpHandler gated = switch (gate) {
             case HOTSWAP -> new HotswapHandler(hotswap.gate(), app);
             case MUTEX -> new Mutex(app);
-            case OFF -> new Blocking(app);
+            case OFF -> app;
         };
+        // The routes run JDBC, which blocks: never on an XNIO I/O thread, which serves many
+        // connections. BlockingHandler dispatches each exchange to a worker thread first, and the gate
+        // runs there too, so that the request's pin is bound on the thread that takes its connections.
+        HttpHandler root = new BlockingHandler(gated);
         server = Undertow.builder().addHttpListener(port, "127.0.0.1").setHandler(root).build();
         server.start();
     }
@@ -36,7 +41,7 @@ final class UndertowDemo implements DemoServer {
         server.stop();
     }
 
-    /** GET /health, GET /items, POST /items; runs on a worker thread (the gates dispatch first). */
+    /** GET /health, GET /items, POST /items; runs on a worker thread in blocking mode. */
     private static final class Routes implements HttpHandler {
         private final Items items;
 
@@ -52,7 +57,6 @@ final class UndertowDemo implements DemoServer {
             } else if (path.equals("/items") && exchange.getRequestMethod().equals(Methods.GET)) {
                 reply(exchange, 200, "application/json", Items.json(items.names()));
             } else if (path.equals("/items") && exchange.getRequestMethod().equals(Methods.POST)) {
-                exchange.startBlocking();
                 items.add(new String(exchange.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
                 reply(exchange, 201, "text/plain", "created");
             } else {
@@ -67,44 +71,23 @@ final class UndertowDemo implements DemoServer {
         }
     }
 
-    /** Moves the request off the I/O thread, where blocking database work must not run. */
-    private static class Blocking implements HttpHandler {
+    /**
+     * The Ruby original's gate: one request at a time. Releasing when the route returns is right here
+     * only because every demo route finishes its database work before returning.
+     */
+    private static final class Mutex implements HttpHandler {
+        private final Semaphore lock = new Semaphore(1);
         private final HttpHandler next;
 
-        Blocking(HttpHandler next) {
+        Mutex(HttpHandler next) {
             this.next = next;
         }
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws Exception {
-            if (exchange.isInIoThread()) {
-                exchange.dispatch(this);
-                return;
-            }
-            handleBlocking(exchange);
-        }
-
-        void handleBlocking(HttpServerExchange exchange) throws Exception {
-            next.handleRequest(exchange);
-        }
-    }
-
-    /**
-     * The Ruby original's gate: one request at a time. Releasing when the route returns is right here
-     * only because every demo route finishes its database work before returning.
-     */
-    private static final class Mutex extends Blocking {
-        private final Semaphore lock = new Semaphore(1);
-
-        Mutex(HttpHandler next) {
-            super(next);
-        }
-
-        @Override
-        void handleBlocking(HttpServerExchange exchange) throws Exception {
             lock.acquire();
             try {
-                super.handleBlocking(exchange);
+                next.handleRequest(exchange);
             } finally {
                 lock.release();
             }

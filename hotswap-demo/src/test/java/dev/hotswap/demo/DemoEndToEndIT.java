@@ -1,5 +1,9 @@
 package dev.hotswap.demo;
 
+import static dev.hotswap.demo.DemoFiles.SEED;
+import static dev.hotswap.demo.DemoFiles.names;
+import static dev.hotswap.demo.DemoFiles.sha256;
+import static dev.hotswap.demo.DemoFiles.sql;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,11 +12,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,11 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole system as users run it: the demo app in its own JVM on Jetty or Undertow, and the
- * jlink-built {@code hotswap} launcher pushing and pulling through the admin socket.
+ * jlink-built {@code hotswap} launcher pushing and pulling through the admin socket. Generations,
+ * rollback and restarts: {@link GenerationsEndToEndIT}.
  */
 @Timeout(120)
 class DemoEndToEndIT {
-    static final List<String> SEED = List.of("apple", "banana", "cherry");
 
     @TempDir
     Path dir;
@@ -204,13 +203,13 @@ class DemoEndToEndIT {
             push.getOutputStream().write(big, 0, big.length / 2);
             push.getOutputStream().flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (tempFiles(demo.db).isEmpty()) {
+            while (leftovers(demo.db).isEmpty()) {
                 assertTrue(System.nanoTime() < deadline, "the upload reached a temp file");
                 Thread.sleep(20);
             }
             demo.kill();
             assertArrayEquals(before, sha256(demo.db), "live database byte-for-byte untouched");
-            assertEquals(1, tempFiles(demo.db).size(), "kill -9 orphans the temp file");
+            assertEquals(1, leftovers(demo.db).size(), "kill -9 orphans the temp file");
         }
         try {
             push.getOutputStream().close();
@@ -223,7 +222,7 @@ class DemoEndToEndIT {
         assertTrue(output.startsWith("ERROR: ") || output.contains("\nERROR: "), output);
 
         try (DemoProcess restarted = DemoProcess.start(server, dir)) { // replaces the stale socket
-            assertEquals(List.of(), tempFiles(restarted.db), "orphan deleted at start");
+            assertEquals(List.of(), leftovers(restarted.db), "orphan deleted at start");
             assertArrayEquals(before, sha256(restarted.db));
             assertEquals("[\"apple\",\"banana\",\"cherry\"]", restarted.get("/items").body());
         }
@@ -240,10 +239,9 @@ class DemoEndToEndIT {
         }
     }
 
-    private static List<Path> tempFiles(Path db) throws IOException {
-        try (var files = Files.list(db.getParent())) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
-        }
+    /** The engine's temp files for the demo's live path (adopted at start, so its folder is beside it). */
+    private static List<Path> leftovers(Path db) throws IOException {
+        return DemoFiles.leftovers(db, DemoFiles.folder(db));
     }
 
     private DemoProcess.CliResult assertRefusedAndUntouched(DemoProcess demo, byte[] upload) throws Exception {
@@ -254,40 +252,16 @@ class DemoEndToEndIT {
         assertTrue(refused.stderr().startsWith("ERROR: ") || refused.stderr().contains("\nERROR: "), refused.stderr());
         assertArrayEquals(before, sha256(demo.db), "live database byte-for-byte untouched");
         assertEquals("[\"apple\",\"banana\",\"cherry\"]", demo.get("/items").body());
-        assertEquals(List.of(), tempFiles(demo.db));
+        assertEquals(List.of(), leftovers(demo.db));
         return refused;
     }
 
     /** The bytes of a demo database of {@code count} rows named {@code row <i>}. */
     private byte[] rows(int count) throws IOException, SQLException {
-        return Files.readAllBytes(database("rows-" + count + ".sqlite3",
-                IntStream.range(0, count).mapToObj(i -> "row " + i).toList()));
+        return Files.readAllBytes(database("rows-" + count + ".sqlite3", DemoFiles.rows(count)));
     }
 
     private Path database(String name, List<String> names) throws IOException, SQLException {
-        Path file = dir.resolve(name);
-        Demo.create(file, names);
-        return file;
-    }
-
-    static List<String> names(Path db) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             ResultSet rows = connection.createStatement().executeQuery("SELECT name FROM items ORDER BY id")) {
-            List<String> names = new ArrayList<>();
-            while (rows.next()) {
-                names.add(rows.getString(1));
-            }
-            return names;
-        }
-    }
-
-    static void sql(Path db, String statement) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-            connection.createStatement().executeUpdate(statement);
-        }
-    }
-
-    static byte[] sha256(Path file) throws IOException, NoSuchAlgorithmException {
-        return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        return DemoFiles.database(dir.resolve(name), names);
     }
 }

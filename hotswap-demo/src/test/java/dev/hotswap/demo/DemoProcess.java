@@ -35,13 +35,16 @@ final class DemoProcess implements AutoCloseable {
     final Path socket;
     final int port;
     private final Process process;
+    private final BufferedReader stdout;
+    private String stopOutput;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private DemoProcess(Path dir, Path db, Path socket, Process process, int port) {
+    private DemoProcess(Path dir, Path db, Path socket, Process process, BufferedReader stdout, int port) {
         this.dir = dir;
         this.db = db;
         this.socket = socket;
         this.process = process;
+        this.stdout = stdout;
         this.port = port;
     }
 
@@ -52,15 +55,7 @@ final class DemoProcess implements AutoCloseable {
     static DemoProcess start(String server, Path dir, String... options) throws IOException {
         Path db = dir.resolve("db/production.sqlite3");
         Path socket = dir.resolve("hotswap.sock");
-        Path target = ROOT.resolve("hotswap-demo/target");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dslf4j.internal.verbosity=ERROR",
-                // The class path, as bin/hotswap-demo runs it (it says why).
-                "-cp", target.resolve("hotswap-demo-0.1.0-SNAPSHOT.jar") + ":" + target.resolve("lib") + "/*",
-                "dev.hotswap.demo.DemoApp",
-                "--server", server, "--port", "0", "--db", db.toString(), "--socket", socket.toString()));
-        command.addAll(List.of(options));
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
+        Process process = new ProcessBuilder(command(server, db, socket, options)).directory(dir.toFile())
                 .redirectError(dir.resolve("demo.stderr").toFile()).start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = stdout.readLine();
@@ -70,7 +65,46 @@ final class DemoProcess implements AutoCloseable {
             throw new IOException("demo did not start: " + line + "\n" + Files.readString(dir.resolve("demo.stderr")));
         }
         assertTrue(Files.exists(socket), "the admin socket is ready before the listening line");
-        return new DemoProcess(dir, db, socket, process, Integer.parseInt(listening.group(1)));
+        return new DemoProcess(dir, db, socket, process, stdout, Integer.parseInt(listening.group(1)));
+    }
+
+    /** What a demo that could not start left: its exit code and what it said on stderr. */
+    record Failure(int exit, String stderr) {
+    }
+
+    /**
+     * Starts the demo as {@link #start} does, expecting it to refuse: it must exit within 30 s
+     * without printing its listening line.
+     */
+    static Failure failToStart(String server, Path dir, String... options) throws IOException, InterruptedException {
+        Path stdout = dir.resolve("demo.stdout");
+        Path stderr = dir.resolve("demo.stderr");
+        Process process = new ProcessBuilder(command(server, dir.resolve("db/production.sqlite3"),
+                dir.resolve("hotswap.sock"), options)).directory(dir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the demo did not exit within 30 s; stdout: " + Files.readString(stdout));
+        }
+        assertEquals("", Files.readString(stdout), "a demo that cannot start prints no listening line");
+        return new Failure(process.exitValue(), Files.readString(stderr));
+    }
+
+    private static List<String> command(String server, Path db, Path socket, String... options) {
+        Path target = ROOT.resolve("hotswap-demo/target");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dslf4j.internal.verbosity=ERROR",
+                // The class path, as bin/hotswap-demo runs it (it says why).
+                "-cp", target.resolve("hotswap-demo-0.1.0-SNAPSHOT.jar") + ":" + target.resolve("lib") + "/*",
+                "dev.hotswap.demo.DemoApp",
+                "--server", server, "--port", "0", "--db", db.toString(), "--socket", socket.toString()));
+        command.addAll(List.of(options));
+        return command;
+    }
+
+    /** What the demo has written to stderr so far (the engine's log, the app's warnings). */
+    String stderr() throws IOException {
+        return Files.readString(dir.resolve("demo.stderr"));
     }
 
     /** Starts the jlink CLI with {@code --socket} and {@code args}; the caller feeds and reaps it. */
@@ -121,13 +155,39 @@ final class DemoProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The names {@code GET /items} answers now, in order; anything but 200 fails. (The demo's names
+     * in these tests hold no quotes or backslashes, so the JSON array splits on its separators.)
+     */
+    List<String> items() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/items");
+        assertEquals(200, response.statusCode(), response::body);
+        String json = response.body();
+        assertTrue(json.startsWith("[") && json.endsWith("]"), json);
+        if (json.equals("[]")) {
+            return List.of();
+        }
+        String inner = json.substring(2, json.length() - 2);
+        return List.of(inner.split("\",\"", -1));
+    }
+
+    /** The generations {@code hotswap ls} lists for the demo's database, as {@code "<id> <state>"}, in its order. */
+    List<String> generations() throws IOException, InterruptedException {
+        CliResult ls = cli("ls");
+        assertEquals(0, ls.exit(), ls.stderr());
+        List<String> lines = ls.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("NAME "), ls.out());
+        return lines.stream().skip(1).map(line -> line.split(" +", 11)).map(fields -> fields[1] + " " + fields[2])
+                .toList();
+    }
+
     /** Stops the demo with SIGTERM: it must exit and remove its socket file. */
     @Override
     public void close() throws IOException {
         if (!process.isAlive() && process.exitValue() == 137) {
             return; // killed on purpose; its stale socket is the next start's to replace
         }
-        process.destroy();
+        process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stdout
         boolean exited;
         try {
             exited = process.waitFor(30, TimeUnit.SECONDS);
@@ -141,6 +201,18 @@ final class DemoProcess implements AutoCloseable {
         }
         assertTrue(exited, "demo stops on SIGTERM");
         assertFalse(Files.exists(socket), "socket file removed on stop");
+        StringBuilder rest = new StringBuilder();
+        for (String line; (line = stdout.readLine()) != null;) {
+            rest.append(line).append('\n');
+        }
+        stopOutput = rest.toString();
+        assertTrue(stopOutput.startsWith("stopped"), () -> "the demo says it stopped: " + stopOutput);
+    }
+
+    /** What the demo printed on stdout after its listening line, once {@link #close()} stopped it. */
+    String stopOutput() {
+        assertTrue(stopOutput != null, "the demo was stopped with close()");
+        return stopOutput;
     }
 
     /** What one CLI run did. */

@@ -43,7 +43,7 @@ final class AdminConnection {
     private static final String SKIP_INTEGRITY = CpOptions.SKIP_INTEGRITY_CHECK;
     private static final String SKIP_SCHEMA = CpOptions.SKIP_SCHEMA_CHECK;
     private static final Set<String> CP_FLAGS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
-    private static final String ROLLBACK_TO = "to";
+    private static final String ROLLBACK_TO = Protocol.OPTION_TO;
 
     private final Hotswap engine;
     private final AFUNIXSocket socket;

@@ -11,6 +11,21 @@ public final class Protocol {
     /** The payload size {@link DataFrameOutputStream} uses for data frames: 64 KiB. */
     public static final int DATA_CHUNK = 64 << 10;
 
+    /**
+     * Where the admin socket is when the app configures none and the client is told of none: this
+     * path under the working directory (of the app, and of the client run from the app's directory).
+     */
+    public static final String DEFAULT_SOCKET = "tmp/sockets/hotswap.sock";
+
+    /**
+     * The longest socket path, in UTF-8 bytes, that a Unix domain socket address holds: its
+     * {@code sun_path} is 108 bytes, with the terminating NUL.
+     */
+    public static final int MAX_SOCKET_PATH = 107;
+
+    /** Option of {@code rollback} (value: a generation id in decimal): the generation to make current. */
+    public static final String OPTION_TO = "to";
+
     /** Exit code: the command succeeded. */
     public static final int EXIT_OK = 0;
     /** Exit code: the server refused or failed the operation; nothing changed. */

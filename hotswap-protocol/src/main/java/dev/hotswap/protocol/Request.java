@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A command sent by the client: {@code cp}, {@code ls} or {@code version}, its positional arguments
- * and its options (flags are options whose value is {@code "true"}).
+ * A command sent by the client: {@code cp}, {@code ls}, {@code rollback} or {@code version}, its
+ * positional arguments and its options (flags are options whose value is {@code "true"}; see
+ * {@link Protocol} for the option names).
  *
  * <p>Encoding: string command, u16 argument count, each argument as a string, u16 option count, each
  * option as a key string and a value string; strings are a u32 byte length and UTF-8. Options are

@@ -5,11 +5,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * One side of {@code hotswap cp SRC DST}, as the user typed it, as this process will read or write
- * it, and as it is sent to the server.
+ * A path or database name on the command line (a side of {@code hotswap cp SRC DST}, the database
+ * of {@code hotswap rollback}), as the user typed it, as this process will read or write it, and as
+ * it is sent to the server.
  *
- * <p>The server matches each side against its managed databases by absolute path or by name, so
- * the CLI sends: {@code -} as is; a bare word (no {@code /}) that names no file in the working
+ * <p>The server matches such an argument against its managed databases by absolute path or by
+ * name, so the CLI sends: {@code -} as is; a bare word (no {@code /}) that names no file in the working
  * directory as is, so that the server can match it as a database name; anything else as an
  * absolute path, resolved against the working directory and normalized but not canonicalized
  * (symbolic links stay, as in the path the app was configured with). The file this process reads
@@ -20,13 +21,13 @@ import java.nio.file.Path;
  * @param local the absolute path this process reads or writes, or {@code null} for {@code -}
  * @param wire the argument sent to the server
  */
-record CpArgument(String given, Path local, String wire) {
+record PathArgument(String given, Path local, String wire) {
     static final String STDIO = "-";
 
     /** Interprets {@code argument} relative to {@code workingDirectory}. */
-    static CpArgument of(String argument, Path workingDirectory) {
+    static PathArgument of(String argument, Path workingDirectory) {
         if (argument.equals(STDIO)) {
-            return new CpArgument(argument, null, argument);
+            return new PathArgument(argument, null, argument);
         }
         // The kernel resolves the local path, so that "link/.." means what it means to the shell;
         // the server gets it normalized, to compare with the paths the app was configured with.
@@ -35,7 +36,7 @@ record CpArgument(String given, Path local, String wire) {
             local = local.normalize(); // only drops "." steps: the same file, a tidier message
         }
         boolean bareName = argument.indexOf('/') < 0 && !Files.exists(local, LinkOption.NOFOLLOW_LINKS);
-        return new CpArgument(argument, local, bareName ? argument : local.normalize().toString());
+        return new PathArgument(argument, local, bareName ? argument : local.normalize().toString());
     }
 
     private static boolean hasParentStep(Path path) {

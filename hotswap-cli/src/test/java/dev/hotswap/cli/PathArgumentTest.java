@@ -11,13 +11,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CpArgumentTest {
+class PathArgumentTest {
     @TempDir
     Path dir;
 
     @Test
     void dashIsStdio() {
-        CpArgument argument = CpArgument.of("-", dir);
+        PathArgument argument = PathArgument.of("-", dir);
         assertTrue(argument.isStdio());
         assertNull(argument.local());
         assertEquals("-", argument.wire());
@@ -25,7 +25,7 @@ class CpArgumentTest {
 
     @Test
     void relativePathsAreSentAbsoluteAndNormalized() {
-        CpArgument argument = CpArgument.of("db/../db/production.sqlite3", dir);
+        PathArgument argument = PathArgument.of("db/../db/production.sqlite3", dir);
         assertFalse(argument.isStdio());
         assertEquals(dir.resolve("db/../db/production.sqlite3"), argument.local());
         assertEquals(dir.resolve("db/production.sqlite3").toString(), argument.wire());
@@ -33,12 +33,12 @@ class CpArgumentTest {
 
     @Test
     void absolutePathsStay() {
-        assertEquals("/srv/app/db/x.sqlite3", CpArgument.of("/srv/app/db/x.sqlite3", dir).wire());
+        assertEquals("/srv/app/db/x.sqlite3", PathArgument.of("/srv/app/db/x.sqlite3", dir).wire());
     }
 
     @Test
     void aBareWordNamingNoFileIsSentAsADatabaseName() {
-        CpArgument argument = CpArgument.of("production", dir);
+        PathArgument argument = PathArgument.of("production", dir);
         assertEquals("production", argument.wire());
         assertEquals(dir.resolve("production"), argument.local());
     }
@@ -46,6 +46,6 @@ class CpArgumentTest {
     @Test
     void aBareWordNamingAFileIsSentAsItsPath() throws IOException {
         Files.createFile(dir.resolve("new.sqlite3"));
-        assertEquals(dir.resolve("new.sqlite3").toString(), CpArgument.of("new.sqlite3", dir).wire());
+        assertEquals(dir.resolve("new.sqlite3").toString(), PathArgument.of("new.sqlite3", dir).wire());
     }
 }

@@ -1,0 +1,96 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Protocol;
+import dev.hotswap.protocol.Request;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hotswap rollback NAME|PATH [--to GEN]}: makes an earlier generation of a managed database
+ * current again, with the same swap as a push. The server does all of it; this command names the
+ * database, relays the server's status lines and prints {@code OK} once the generation is live.
+ */
+@Command(name = "rollback",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
+        sortOptions = false,
+        description = {
+            "Make an earlier generation of a database current again.",
+            "",
+            "Without --to, the generation that was current before the current one; with --to, that "
+                    + "generation (see 'hotswap ls': the app keeps 1 earlier generation unless configured "
+                    + "otherwise). The same swap as a push: requests in flight finish on the generation "
+                    + "they started on, new requests get the rolled-back one. OK on stdout means it is live."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  hotswap rollback production                 back to the previous generation",
+            "  hotswap rollback db/production.sqlite3 --to 41",
+            "",
+            "Exit codes: 0 success, 1 refused or failed, 2 usage error, 3 server unreachable."})
+final class RollbackCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME|PATH", description = "The managed database, by name or path.")
+    private String database;
+
+    @Option(names = "--" + Protocol.OPTION_TO, paramLabel = "GEN",
+            description = "The generation to make current (an id 'hotswap ls' lists).")
+    private Long generation;
+
+    @ParentCommand
+    private HotswapCommand hotswap;
+
+    private final Environment environment;
+    private final Reporter reporter;
+
+    RollbackCommand(Environment environment, Reporter reporter) {
+        this.environment = environment;
+        this.reporter = reporter;
+    }
+
+    @Override
+    public Integer call() throws CommandFailure {
+        if (database.equals(PathArgument.STDIO)) {
+            throw new ParameterException(spec.commandLine(), "rollback takes a database name or path, not '-'");
+        }
+        if (generation != null && generation < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--to takes a generation id (1 or more), not " + generation);
+        }
+        Map<String, String> options = generation == null ? Map.of()
+                : Map.of(Protocol.OPTION_TO, Long.toString(generation));
+        Request request = new Request("rollback",
+                List.of(PathArgument.of(database, environment.workingDirectory()).wire()), options);
+        return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt, connection -> {
+            connection.send(request);
+            Exit exit = connection.awaitExit(reporter);
+            if (exit.code() != Protocol.EXIT_OK) {
+                throw CommandFailure.of(exit);
+            }
+            environment.print("OK\n");
+            return Protocol.EXIT_OK;
+        });
+    }
+
+    /**
+     * Ctrl-C: drop the connection. The server does not notice before its swap is done, so the
+     * rollback may still happen.
+     */
+    private void interrupt(Connection connection) {
+        connection.close();
+        reporter.error("interrupted: the server may still roll back " + database
+                + "; run 'hotswap ls' to see whether it did");
+    }
+}
