@@ -47,7 +47,8 @@ class UploadSizeTest {
 
             assertEquals(1, run.code(), run::toString);
             assertTrue(run.stderr().matches("ERROR: no room for the upload: " + (1L << 42) + " bytes and a reserve of"
-                    + " 67108864 bytes for the app, but [0-9]+ bytes free on the volume of " + server.live.getParent()
+                    + " 67108864 bytes for the app, but [0-9]+ bytes free on the volume of "
+                    + server.live.getParent().resolve(".hotswap/production.sqlite3").toRealPath()
                     + "; database untouched\n"), run::toString);
             assertEquals(1, EngineServer.version(server.live));
         }
