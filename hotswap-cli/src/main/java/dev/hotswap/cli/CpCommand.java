@@ -62,6 +62,9 @@ final class CpCommand implements Callable<Integer> {
     @Option(names = "--skip-schema-check", description = "Push even if the schema differs from the live one.")
     private boolean skipSchemaCheck;
 
+    @Option(names = "--full", description = "Copy the whole file, never only the pages that changed.")
+    private boolean full;
+
     @ParentCommand
     private HotswapCommand hotswap;
 
@@ -94,7 +97,11 @@ final class CpCommand implements Callable<Integer> {
         try (Connection connection = Connection.open(socketPath)) {
             Interrupts.Registration onInterrupt = environment.interrupts().onInterrupt(() -> interrupt(connection));
             try {
-                return converse(connection, from, to, options);
+                DeltaOffer offer = full || connection.version() < 2 ? DeltaOffer.NONE : DeltaOffer.of(from, to);
+                if (offer.pageSize() > 0) {
+                    options.put(DeltaOffer.OPTION, Integer.toString(offer.pageSize()));
+                }
+                return converse(connection, from, to, options, offer);
             } finally {
                 onInterrupt.close();
             }
@@ -106,15 +113,15 @@ final class CpCommand implements Callable<Integer> {
         }
     }
 
-    private int converse(Connection connection, CpArgument from, CpArgument to, Map<String, String> options)
-            throws CommandFailure {
+    private int converse(Connection connection, CpArgument from, CpArgument to, Map<String, String> options,
+            DeltaOffer offer) throws CommandFailure {
         connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
         Ready ready = connection.awaitReady(reporter);
         if (ready.direction() == Ready.Direction.PUSH) {
             if (to.isStdio()) {
                 throw CommandFailure.failed("protocol error: the server wants a push to stdout");
             }
-            Push push = new Push(connection, reporter, ready.database());
+            Push push = new Push(connection, reporter, ready.database(), offer.push());
             transfer = push;
             return push.run(from, environment.stdin(), environment.stdout());
         }
@@ -124,7 +131,15 @@ final class CpCommand implements Callable<Integer> {
         PullDestination sink = to.isStdio()
                 ? PullDestination.stdout(environment.stdout())
                 : FileDestination.checked(to.local(), ready.database());
-        Pull pull = new Pull(connection, reporter, ready.database(), sink);
+        DeltaPull delta = null;
+        if (offer.pageSize() > 0) {
+            if (offer.pullBase() == null) {
+                DeltaPull.offerNothing(connection);
+            } else {
+                delta = new DeltaPull(connection, reporter, offer.pullBase());
+            }
+        }
+        Pull pull = new Pull(connection, reporter, ready.database(), sink, delta);
         transfer = pull;
         return pull.run();
     }

@@ -61,12 +61,22 @@ final class FileDestination implements PullDestination {
 
     @Override
     public synchronized OutputStream open() throws IOException {
-        temp = target.resolveSibling("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".hotswap-pull");
-        channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        copyPermissionsOfTarget();
+        if (channel == null) {
+            openChannel();
+        } else {
+            channel.truncate(0).position(0); // a delta pull's copy, now replaced by the whole snapshot
+        }
         out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         return out;
+    }
+
+    /** Creates the temporary file and opens it for reading and writing anywhere (a delta pull patches it). */
+    synchronized FileChannel openChannel() throws IOException {
+        temp = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".hotswap-pull");
+        channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        copyPermissionsOfTarget();
+        return channel;
     }
 
     @Override
@@ -74,7 +84,9 @@ final class FileDestination implements PullDestination {
         if (done) {
             throw new IOException("the pull was interrupted");
         }
-        out.flush();
+        if (out != null) {
+            out.flush();
+        }
         channel.force(true);
         channel.close();
         try {

@@ -3,7 +3,6 @@ package dev.hotswap.engine;
 import java.io.BufferedInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
@@ -40,6 +39,8 @@ final class AdminConnection {
     private static final System.Logger LOG = System.getLogger(AdminConnection.class.getName());
     private static final String SKIP_INTEGRITY = "skip-integrity-check";
     private static final String SKIP_SCHEMA = "skip-schema-check";
+    /** Version 2: the client offers a delta; the value is its file's page size (push) or its copy's (pull). */
+    private static final String DELTA = "delta";
     private static final Set<String> CP_OPTIONS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
 
     private final Hotswap engine;
@@ -50,6 +51,7 @@ final class AdminConnection {
     private volatile long writingSince;
     private FrameReader in;
     private FrameWriter out;
+    private int version;
 
     AdminConnection(Hotswap engine, AFUNIXSocket socket, long uid, long pid, java.time.Duration idleTimeout) {
         this.engine = engine;
@@ -62,7 +64,8 @@ final class AdminConnection {
     void run() {
         try (socket) {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
-            in = new FrameReader(new BufferedInputStream(socket.getInputStream(), Protocol.DATA_CHUNK + 5));
+            // A small buffer: data frame payloads larger than it go straight into the reader's buffer.
+            in = new FrameReader(new BufferedInputStream(socket.getInputStream(), 8192));
             out = new FrameWriter(new WatchedOutputStream(socket.getOutputStream()));
             try {
                 converse();
@@ -81,7 +84,7 @@ final class AdminConnection {
 
     private void converse() throws IOException {
         try {
-            Handshake.server(in, out);
+            version = Handshake.server(in, out);
         } catch (VersionMismatchException e) {
             LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + ": " + e.getMessage());
             return; // Handshake.server has sent HELLO and EXIT 3
@@ -144,7 +147,17 @@ final class AdminConnection {
             exit(Protocol.EXIT_USAGE, "ERROR: cp takes 2 arguments (source and destination), got " + args.size());
             return;
         }
-        for (Map.Entry<String, String> option : request.options().entrySet()) {
+        Map<String, String> options = new java.util.HashMap<>(request.options());
+        int deltaPageSize = 0;
+        if (version >= 2 && options.containsKey(DELTA)) {
+            deltaPageSize = pageSize(options.remove(DELTA));
+            if (deltaPageSize == 0) {
+                exit(Protocol.EXIT_USAGE, "ERROR: option delta takes a page size (a power of two, 512 to 65536), not '"
+                        + request.options().get(DELTA) + "'");
+                return;
+            }
+        }
+        for (Map.Entry<String, String> option : options.entrySet()) {
             if (!CP_OPTIONS.contains(option.getKey())) {
                 exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option.getKey()
                         + "' for cp (options: " + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ")");
@@ -164,12 +177,12 @@ final class AdminConnection {
             exit(Protocol.EXIT_USAGE, "ERROR: both paths are managed databases; one side must be a file or -"
                     + " (managed: " + engine.describe() + ")");
         } else if (destination != null) {
-            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)));
-        } else if (!request.options().isEmpty()) {
-            exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet())
+            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)), deltaPageSize);
+        } else if (!options.isEmpty()) {
+            exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", options.keySet())
                     + " applies to pushes only");
         } else {
-            pull(source);
+            pull(source, deltaPageSize != 0);
         }
     }
 
@@ -205,7 +218,17 @@ final class AdminConnection {
         return null;
     }
 
-    private void push(ManagedDatabase db, PushOptions options) throws IOException {
+    /** A page size given as an option value, or 0 if it is none. */
+    private static int pageSize(String value) {
+        try {
+            int size = Integer.parseInt(value);
+            return size >= 512 && size <= 65536 && Integer.bitCount(size) == 1 ? size : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void push(ManagedDatabase db, PushOptions options, int deltaPageSize) throws IOException {
         Push push;
         try {
             push = Push.begin(engine, db);
@@ -213,10 +236,12 @@ final class AdminConnection {
             exit(Protocol.EXIT_FAILED, e.getMessage());
             return;
         }
-        DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
+        CandidateReceiver receiver = deltaPageSize == 0
+                ? new StreamReceiver(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }))
+                : new DeltaPushReceiver(db, in, out, deltaPageSize);
         try (push) {
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
-            push.run(data, options, progress());
+            push.run(receiver, options, progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
             exit(Protocol.EXIT_FAILED, e.getMessage());
@@ -237,31 +262,35 @@ final class AdminConnection {
             // Our side failed (disk full, say), maybe while the client is still uploading.
             LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: push failed: " + e.getMessage() + "; database untouched");
-            drain(data);
+            drain();
         }
     }
 
     /**
-     * Reads and discards the rest of an upload the server has already refused (its EXIT is sent).
-     * Closing at once would make the client's next write fail with a broken pipe, and some clients
-     * (junixsocket's) close the socket on that error before they could read our EXIT; a client that
-     * finishes its upload reads it. The idle timeout still bounds every read.
+     * Reads and discards the rest of an upload the server has already refused (its EXIT is sent),
+     * up to its {@code END} or {@code ABORT}. Closing at once would make the client's next write
+     * fail with a broken pipe, and some clients (junixsocket's) close the socket on that error
+     * before they could read our EXIT; a client that finishes its upload reads it. The idle
+     * timeout still bounds every read.
      */
-    private void drain(DataFrameInputStream data) {
-        if (data.isComplete()) {
-            return;
-        }
-        byte[] discard = new byte[Protocol.DATA_CHUNK];
+    private void drain() {
+        byte[] discard = new byte[8192];
         try {
-            while (data.read(discard) != -1) {
-                // discarded
+            while (true) {
+                while (in.payloadRemaining() > 0) {
+                    in.readPayload(discard, 0, discard.length);
+                }
+                FrameType type = in.readHeader();
+                if (type == null || type == FrameType.END || type == FrameType.ABORT) {
+                    return;
+                }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "draining a refused upload ended", e);
         }
     }
 
-    private void pull(ManagedDatabase db) throws IOException {
+    private void pull(ManagedDatabase db, boolean deltaOffered) throws IOException {
         out.send(new Ready(Ready.Direction.PULL, db.name()).toFrame());
         out.send(Frame.text(FrameType.PHASE, "snapshot"));
         long start = System.nanoTime();
@@ -277,12 +306,12 @@ final class AdminConnection {
             long size = Files.size(snapshot);
             out.send(Frame.text(FrameType.STATUS, "snapshot " + size + " bytes in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms"));
-            // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
-            DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
-            try (InputStream file = Files.newInputStream(snapshot)) {
-                file.transferTo(data);
+            if (!deltaOffered || !new DeltaPullSender(db, in, out).send(snapshot, progress())) {
+                // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
+                DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
+                Snapshot.send(snapshot, data);
+                data.finish();
             }
-            data.finish();
             exit(Protocol.EXIT_OK, "");
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);

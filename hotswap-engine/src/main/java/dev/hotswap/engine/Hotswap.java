@@ -176,7 +176,7 @@ public final class Hotswap implements AutoCloseable {
         ManagedDatabase db = managed(database);
         requireStarted();
         try (Push push = Push.begin(this, db)) {
-            return push.run(content, options, Progress.NONE);
+            return push.run(new StreamReceiver(content), options, Progress.NONE);
         }
     }
 
@@ -193,7 +193,7 @@ public final class Hotswap implements AutoCloseable {
         requireStarted();
         Path snapshot = Snapshot.take(db);
         try {
-            Files.copy(snapshot, out);
+            Snapshot.send(snapshot, out);
         } finally {
             TempFiles.delete(snapshot);
         }

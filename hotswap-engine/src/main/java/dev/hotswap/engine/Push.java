@@ -1,7 +1,6 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,7 +25,9 @@ import java.util.concurrent.locks.Lock;
  * One push into one managed database, from the bytes arriving to the gate reopening on the new file.
  * The steps, each logged and timed:
  * <ol>
- * <li>receive into a hidden temp file next to the live file, and fsync it;</li>
+ * <li>receive into a hidden temp file next to the live file (a {@link CandidateReceiver}: the whole
+ *     stream, or a copy of the live file patched by a delta), and start its fsync, which overlaps
+ *     with the checks ({@link OverlappedSync});</li>
  * <li>the header sanity check (always);</li>
  * <li>{@code PRAGMA integrity_check} (unless skipped);</li>
  * <li>the schema comparison (unless skipped);</li>
@@ -52,6 +53,7 @@ final class Push implements AutoCloseable {
     private Path temp;
     /** A second link to the replaced file, so that its blocks are freed after the pause, not in it. */
     private Path retired;
+    private OverlappedSync sync;
     private boolean closed;
 
     private Push(Hotswap engine, ManagedDatabase db) {
@@ -72,13 +74,13 @@ final class Push implements AutoCloseable {
     }
 
     /**
-     * Runs the pipeline on {@code content}, read to its end.
+     * Runs the pipeline on the candidate {@code receiver} produces.
      *
      * @throws SwapRefusedException if a check or the swap refused; the live file is untouched
      * @throws IOException if receiving or a file operation failed; the live file is untouched unless
      *     the message says it was swapped
      */
-    SwapReport run(InputStream content, PushOptions options, Progress progress)
+    SwapReport run(CandidateReceiver receiver, PushOptions options, Progress progress)
             throws IOException, SwapRefusedException {
         String name = db.name();
         Path live = db.realPath();
@@ -86,7 +88,8 @@ final class Push implements AutoCloseable {
 
         progress.phase("upload");
         long start = System.nanoTime();
-        long bytes = receive(content, temp);
+        long bytes = receiver.receiveInto(temp, progress);
+        sync = OverlappedSync.start(temp);
         Duration receive = since(start);
         LOG.log(System.Logger.Level.INFO, name + ": received " + bytes + " bytes into " + temp + " in "
                 + receive.toMillis() + " ms");
@@ -127,6 +130,7 @@ final class Push implements AutoCloseable {
             setJournalMode(temp, liveWal);
         }
         copyPermissions(live, temp);
+        sync.await();
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
@@ -164,6 +168,9 @@ final class Push implements AutoCloseable {
             return;
         }
         closed = true;
+        if (sync != null) {
+            sync.awaitQuietly();
+        }
         if (temp != null) {
             TempFiles.delete(temp);
         }
@@ -171,22 +178,6 @@ final class Push implements AutoCloseable {
             TempFiles.delete(retired);
         }
         db.endPush();
-    }
-
-    private static long receive(InputStream content, Path temp) throws IOException {
-        long bytes = 0;
-        byte[] buffer = new byte[64 << 10];
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            for (int n; (n = content.read(buffer)) != -1;) {
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
-                }
-                bytes += n;
-            }
-            channel.force(true);
-        }
-        return bytes;
     }
 
     private void checkSchema(Path live, Path incoming) throws SwapRefusedException, IOException {

@@ -29,9 +29,25 @@ final class Snapshot {
 
     /** Copies {@code db} into a new temp file next to it; the caller deletes it with {@link TempFiles#delete}. */
     static Path take(ManagedDatabase db) throws IOException {
-        Path live = db.realPath();
-        Path temp = TempFiles.create(live);
+        Path temp = TempFiles.create(db.realPath());
         boolean done = false;
+        try {
+            copyInto(db, temp);
+            done = true;
+            return temp;
+        } finally {
+            if (!done) {
+                TempFiles.delete(temp);
+            }
+        }
+    }
+
+    /**
+     * Copies {@code db} into {@code temp}, an empty temp file of the engine's (a delta push patches
+     * such a copy); deletes its side files, never {@code temp} itself.
+     */
+    static void copyInto(ManagedDatabase db, Path temp) throws IOException {
+        Path live = db.realPath();
         Lock lock = db.fileLock().readLock();
         try {
             lock.lockInterruptibly();
@@ -50,16 +66,20 @@ final class Snapshot {
                 lock.unlock();
             }
             TempFiles.deleteSideFiles(temp);
-            done = true;
-            return temp;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             InterruptedIOException interrupted = new InterruptedIOException("interrupted before the snapshot of " + db.name());
             interrupted.initCause(e);
             throw interrupted;
-        } finally {
-            if (!done) {
-                TempFiles.delete(temp);
+        }
+    }
+
+    /** Writes {@code snapshot} to {@code out} in {@value StreamReceiver#BUFFER_BYTES}-byte reads. */
+    static void send(Path snapshot, java.io.OutputStream out) throws IOException {
+        byte[] buffer = new byte[StreamReceiver.BUFFER_BYTES];
+        try (java.io.InputStream file = Files.newInputStream(snapshot)) {
+            for (int n; (n = file.readNBytes(buffer, 0, buffer.length)) > 0;) {
+                out.write(buffer, 0, n);
             }
         }
     }

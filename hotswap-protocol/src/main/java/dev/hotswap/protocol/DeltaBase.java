@@ -40,7 +40,8 @@ public final class DeltaBase {
 
     /** Offers no usable copy ({@code BASE} with no pages): the source sends the whole file. */
     public void offerNothing(int pageSize) throws IOException {
-        out.send(Base.of(pageSize, 0).toFrame());
+        out.write(Base.of(pageSize, 0).toFrame());
+        DeltaWire.ListWriter.hashes(out).end();
     }
 
     /** Offers {@code base} and the block hashes of the pages in {@code hashes}. */

@@ -48,6 +48,14 @@ public final class DeltaSource {
     }
 
     /**
+     * Declines {@code base} (it is not {@link #usable}): reads and drops its block hashes, so that
+     * the whole file's data stream can follow.
+     */
+    public void decline(Base base) throws IOException {
+        wire.readHashes(base.blockCount(), (index, hash) -> { }, "block hashes");
+    }
+
+    /**
      * Runs the rest of a delta transfer after a {@link #usable} {@code base}: {@link #compare},
      * then {@link #stream} in a data stream of its own.
      */

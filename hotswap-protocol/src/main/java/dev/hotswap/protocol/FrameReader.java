@@ -64,7 +64,7 @@ public final class FrameReader {
             peeked = false;
             return current;
         }
-        if (current != null) {
+        if (current != null && remaining > 0) {
             throw new IllegalStateException(remaining + " payload bytes of a " + current + " frame are unread");
         }
         int got = in.readNBytes(header, 0, HEADER);
