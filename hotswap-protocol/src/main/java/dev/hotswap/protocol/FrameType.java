@@ -28,7 +28,7 @@ public enum FrameType {
     /** Delta transfers (version 2): the side that holds the old copy states its page size and count. */
     BASE('B'),
     /** Delta transfers (version 2): 16-byte hashes of blocks or pages of the old copy. */
-    HASHES('G'),
+    HASHES('#'),
     /** Delta transfers (version 2): the blocks whose page hashes the sending side wants. */
     WANT('W');
 

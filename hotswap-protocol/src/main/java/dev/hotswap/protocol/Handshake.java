@@ -63,7 +63,7 @@ public final class Handshake {
     public static int server(FrameReader in, FrameWriter out) throws IOException {
         int clientVersion = Hello.from(in.read()).version();
         int version = Math.min(clientVersion, Protocol.VERSION);
-        out.write(new Hello(Math.max(version, Protocol.MIN_VERSION)).toFrame());
+        out.write(new Hello(version < Protocol.MIN_VERSION ? Protocol.VERSION : version).toFrame());
         if (version < Protocol.MIN_VERSION) {
             refuse(out, clientVersion, Protocol.VERSION);
         }
