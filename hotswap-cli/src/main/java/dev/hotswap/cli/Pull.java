@@ -69,16 +69,7 @@ final class Pull implements Transfer {
                 }
                 reporter.bytes(data.byteCount());
             }
-            Exit exit = connection.awaitExit(reporter);
-            reporter.stopProgress();
-            if (exit.code() != Protocol.EXIT_OK) {
-                throw CommandFailure.of(exit);
-            }
-            try {
-                destination.commit();
-            } catch (IOException e) {
-                throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
-            }
+            commitOnceConfirmed();
             committed = true;
             long nanos = System.nanoTime() - started;
             reporter.status("Pulled " + database + " to " + destination.describe() + " ("
@@ -90,6 +81,20 @@ final class Pull implements Transfer {
             if (!committed) {
                 destination.discard();
             }
+        }
+    }
+
+    /** Waits for the server's EXIT 0, then makes the pulled file the destination. */
+    private void commitOnceConfirmed() throws CommandFailure {
+        Exit exit = connection.awaitExit(reporter);
+        reporter.stopProgress();
+        if (exit.code() != Protocol.EXIT_OK) {
+            throw CommandFailure.of(exit);
+        }
+        try {
+            destination.commit();
+        } catch (IOException e) {
+            throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
         }
     }
 
@@ -107,16 +112,7 @@ final class Pull implements Transfer {
         if (patched == null) {
             return false;
         }
-        Exit exit = connection.awaitExit(reporter);
-        reporter.stopProgress();
-        if (exit.code() != Protocol.EXIT_OK) {
-            throw CommandFailure.of(exit);
-        }
-        try {
-            destination.commit();
-        } catch (IOException e) {
-            throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
-        }
+        commitOnceConfirmed();
         long nanos = System.nanoTime() - started;
         reporter.status("Pulled " + database + " to " + destination.describe() + " by delta: " + patched.pagesReceived()
                 + " of " + patched.pageCount() + " pages changed (" + Quantities.bytes(patched.bytesReceived())
