@@ -121,6 +121,9 @@ final class CpCommand implements Callable<Integer> {
             if (to.isStdio()) {
                 throw CommandFailure.failed("protocol error: the server wants a push to stdout");
             }
+            if (offer.pageSize() > 0 && offer.push() == null) {
+                DeltaPush.decline(connection, reporter); // offered for a pull; SRC goes whole
+            }
             Push push = new Push(connection, reporter, ready.database(), offer.push());
             transfer = push;
             return push.run(from, environment.stdin(), environment.stdout());

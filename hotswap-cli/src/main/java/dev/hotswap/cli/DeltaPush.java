@@ -36,6 +36,20 @@ final class DeltaPush {
         return push;
     }
 
+    /**
+     * After {@code READY 'I'} to an offer made for a pull (SRC is no local database): reads the
+     * server's offer and declines it, so that the whole file can follow.
+     */
+    static void decline(Connection connection, Reporter reporter) throws CommandFailure {
+        DeltaSource delta = new DeltaSource(connection.reader(), connection.writer(), FrameType.DATA_IN,
+                frame -> Connection.relay(frame, reporter));
+        try {
+            delta.decline(delta.readBase());
+        } catch (IOException e) {
+            throw Connection.failure(e);
+        }
+    }
+
     /** The page size the request offers. */
     int pageSize() {
         return source.pageSize();
