@@ -45,11 +45,13 @@ final class Connection implements AutoCloseable {
     private final SocketChannel channel;
     private final FrameReader reader;
     private final FrameWriter writer;
+    private int version;
 
     private Connection(Path socket, SocketChannel channel) {
         this.socket = socket;
         this.channel = channel;
-        this.reader = new FrameReader(new BufferedInputStream(new In(channel), Protocol.DATA_CHUNK + 5));
+        // A small buffer: data frame payloads larger than it go straight into the reader's buffer.
+        this.reader = new FrameReader(new BufferedInputStream(new In(channel), 8192));
         this.writer = new FrameWriter(new Out(channel));
     }
 
@@ -63,6 +65,16 @@ final class Connection implements AutoCloseable {
      *         turns the connection away with {@code EXIT} (busy, permission denied)
      */
     static Connection open(Path socket, TrustedUsers trusted) throws CommandFailure {
+        Connection connection = open(socket, trusted, Protocol.VERSION);
+        if (Handshake.mustReconnect(Protocol.VERSION, connection.version)) {
+            // A version 1 server: it has refused us with EXIT 3 and closes. Speak its version.
+            connection.close();
+            connection = open(socket, trusted, 1);
+        }
+        return connection;
+    }
+
+    private static Connection open(Path socket, TrustedUsers trusted, int offer) throws CommandFailure {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             throw CommandFailure.unreachable("no hotswap server at " + socket
                     + ": no such socket (is the app running? Use --socket PATH or HOTSWAP_SOCKET)");
@@ -90,7 +102,7 @@ final class Connection implements AutoCloseable {
         }
         Connection connection = new Connection(socket, channel);
         try {
-            connection.handshake();
+            connection.handshake(offer);
         } catch (CommandFailure | RuntimeException e) {
             connection.close();
             throw e;
@@ -121,9 +133,9 @@ final class Connection implements AutoCloseable {
         return path.toString().getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private void handshake() throws CommandFailure {
+    private void handshake(int offer) throws CommandFailure {
         try {
-            Handshake.client(reader, writer);
+            version = Handshake.client(reader, writer, offer);
         } catch (VersionMismatchException e) {
             throw CommandFailure.unreachable(e.getMessage());
         } catch (TruncatedStreamException e) {
@@ -149,6 +161,11 @@ final class Connection implements AutoCloseable {
         } catch (ProtocolException malformed) {
             return CommandFailure.failed(e.getMessage());
         }
+    }
+
+    /** The protocol version of this conversation: 2 and later can transfer by delta. */
+    int version() {
+        return version;
     }
 
     /** The socket this connection reached, for messages. */

@@ -66,6 +66,9 @@ final class CpCommand implements Callable<Integer> {
     @Option(names = "--" + CpOptions.SKIP_SCHEMA_CHECK, description = "Push even if the schema differs from the live one.")
     private boolean skipSchemaCheck;
 
+    @Option(names = "--full", description = "Copy the whole file, never only the pages that changed.")
+    private boolean full;
+
     @ParentCommand
     private HotswapCommand hotswap;
 
@@ -100,13 +103,20 @@ final class CpCommand implements Callable<Integer> {
 
     private int converse(Connection connection, PathArgument from, PathArgument to, Map<String, String> options)
             throws CommandFailure {
+        DeltaOffer offer = full || connection.version() < 2 ? DeltaOffer.NONE : DeltaOffer.of(from, to);
+        if (offer.pageSize() > 0) {
+            options.put(DeltaOffer.OPTION, Integer.toString(offer.pageSize()));
+        }
         connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
         Ready ready = connection.awaitReady(reporter);
         if (ready.direction() == Ready.Direction.PUSH) {
             if (to.isStdio()) {
                 throw CommandFailure.failed("protocol error: the server wants a push to stdout");
             }
-            Push push = new Push(connection, reporter, ready.database());
+            if (offer.pageSize() > 0 && offer.push() == null) {
+                DeltaPush.decline(connection, reporter); // offered for a pull; SRC goes whole
+            }
+            Push push = new Push(connection, reporter, ready.database(), offer.push());
             transfer = push;
             return push.run(from, environment.stdin(), environment.stdout());
         }
@@ -116,7 +126,15 @@ final class CpCommand implements Callable<Integer> {
         PullDestination sink = to.isStdio()
                 ? PullDestination.stdout(environment.stdout())
                 : FileDestination.checked(to.local(), ready.database(), ready.mode());
-        Pull pull = new Pull(connection, reporter, ready.database(), sink);
+        DeltaPull delta = null;
+        if (offer.pageSize() > 0) {
+            if (offer.pullBase() == null) {
+                DeltaPull.offerNothing(connection);
+            } else {
+                delta = new DeltaPull(connection, reporter, offer.pullBase());
+            }
+        }
+        Pull pull = new Pull(connection, reporter, ready.database(), sink, delta);
         transfer = pull;
         return pull.run();
     }

@@ -76,6 +76,20 @@ final class FileDestination implements PullDestination {
 
     @Override
     public synchronized OutputStream open() throws IOException {
+        if (channel == null) {
+            openChannel();
+        } else {
+            channel.truncate(0).position(0); // a delta pull's copy, now replaced by the whole snapshot
+        }
+        out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        return out;
+    }
+
+    /**
+     * Deletes what killed pulls left, then creates and locks the temporary file, open for reading and
+     * writing anywhere (a delta pull patches it), no wider than the live file or the file it replaces.
+     */
+    synchronized FileChannel openChannel() throws IOException {
         PullTempFile.deleteOrphans(target);
         Set<PosixFilePermission> replaced = replacedFilePermissions();
         PullTempFile file = PullTempFile.create(target, replaced != null ? replaced : liveMode);
@@ -84,8 +98,7 @@ final class FileDestination implements PullDestination {
         if (replaced != null) {
             Files.setPosixFilePermissions(temp, replaced); // exactly the replaced file's, not the umask's
         }
-        out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-        return out;
+        return channel;
     }
 
     @Override
@@ -93,7 +106,9 @@ final class FileDestination implements PullDestination {
         if (state != State.WRITING) {
             throw new IOException("the pull was interrupted");
         }
-        out.flush();
+        if (out != null) {
+            out.flush();
+        }
         channel.force(true);
         // Renamed while still open and locked, so that no other pull's clean-up takes it for a dead one's.
         try {

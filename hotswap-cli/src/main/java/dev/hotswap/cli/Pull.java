@@ -19,18 +19,25 @@ final class Pull implements Transfer {
     private final Reporter reporter;
     private final String database;
     private final PullDestination destination;
+    private final DeltaPull delta;
 
-    Pull(Connection connection, Reporter reporter, String database, PullDestination destination) {
+    /** A pull of the whole snapshot, or, with {@code delta} (offered in the request), of the pages that differ. */
+    Pull(Connection connection, Reporter reporter, String database, PullDestination destination, DeltaPull delta) {
         this.connection = connection;
         this.reporter = reporter;
         this.database = database;
         this.destination = destination;
+        this.delta = delta;
     }
 
     /** Runs the download; returns 0 once the destination holds the whole, verified snapshot. */
     int run() throws CommandFailure {
         boolean committed = false;
         try {
+            if (delta != null && runDelta()) {
+                committed = true;
+                return Protocol.EXIT_OK;
+            }
             OutputStream out;
             try {
                 out = destination.open();
@@ -62,16 +69,7 @@ final class Pull implements Transfer {
                 }
                 reporter.bytes(data.byteCount());
             }
-            Exit exit = connection.awaitExit(reporter);
-            reporter.stopProgress();
-            if (exit.code() != Protocol.EXIT_OK) {
-                throw CommandFailure.of(exit);
-            }
-            try {
-                destination.commit();
-            } catch (IOException e) {
-                throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
-            }
+            commitOnceConfirmed();
             committed = true;
             long nanos = System.nanoTime() - started;
             reporter.status("Pulled " + database + " to " + destination.describe() + " ("
@@ -84,6 +82,42 @@ final class Pull implements Transfer {
                 destination.discard();
             }
         }
+    }
+
+    /** Waits for the server's EXIT 0, then makes the pulled file the destination. */
+    private void commitOnceConfirmed() throws CommandFailure {
+        Exit exit = connection.awaitExit(reporter);
+        reporter.stopProgress();
+        if (exit.code() != Protocol.EXIT_OK) {
+            throw CommandFailure.of(exit);
+        }
+        try {
+            destination.commit();
+        } catch (IOException e) {
+            throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
+        }
+    }
+
+    /** Pulls by delta; false if the server sends the whole snapshot instead. */
+    private boolean runDelta() throws CommandFailure {
+        long started = System.nanoTime();
+        DeltaPull.Result patched;
+        try {
+            patched = delta.run(((FileDestination) destination).openChannel());
+        } catch (IOException e) {
+            CommandFailure failure = Connection.failure(e);
+            throw isServerExit(e) ? failure
+                    : new CommandFailure(failure.exitCode(), failure.getMessage() + "; " + destination.afterFailure());
+        }
+        if (patched == null) {
+            return false;
+        }
+        commitOnceConfirmed();
+        long nanos = System.nanoTime() - started;
+        reporter.status("Pulled " + database + " to " + destination.describe() + " by delta: " + patched.pagesReceived()
+                + " of " + patched.pageCount() + " pages changed (" + Quantities.bytes(patched.bytesReceived())
+                + " received) in " + Quantities.duration(nanos));
+        return true;
     }
 
     @Override

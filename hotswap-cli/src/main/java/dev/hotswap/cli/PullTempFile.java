@@ -34,14 +34,14 @@ final class PullTempFile {
 
     /**
      * Creates and locks a new temporary file for {@code target}, with {@code permissions} (under the
-     * umask, as any new file).
+     * umask, as any new file), open for reading and writing anywhere (a delta pull patches it).
      */
     static PullTempFile create(Path target, Set<PosixFilePermission> permissions) throws IOException {
         while (true) {
             Path path = target.resolveSibling("." + target.getFileName() + "."
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()) + SUFFIX);
             FileChannel channel = FileChannel.open(path,
-                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(permissions));
             try {
                 channel.lock();

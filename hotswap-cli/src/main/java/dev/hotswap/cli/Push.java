@@ -1,6 +1,7 @@
 package dev.hotswap.cli;
 
 import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.DeltaSource;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameType;
@@ -47,11 +48,15 @@ final class Push implements Transfer {
     private record Source(InputStream in, long size, String label, boolean ownStream) {
     }
 
-    Push(Connection connection, Reporter reporter, String database) {
+    private final DeltaPush delta;
+
+    /** A push of the whole file, or, with {@code delta} (offered in the request), of the pages that differ. */
+    Push(Connection connection, Reporter reporter, String database, DeltaPush delta) {
         this.connection = connection;
         this.reporter = reporter;
         this.database = database;
         this.upload = new DataFrameOutputStream(connection.writer(), FrameType.DATA_IN);
+        this.delta = delta;
     }
 
     /**
@@ -60,6 +65,19 @@ final class Push implements Transfer {
      */
     int run(PathArgument source, InputStream stdin, OutputStream stdout) throws CommandFailure {
         Source from = open(source, stdin);
+        DeltaSource.Plan plan = null;
+        if (delta != null) {
+            try {
+                plan = delta.negotiate(connection, reporter);
+            } catch (CommandFailure e) {
+                closeQuietly(from.in());
+                throw e;
+            }
+        }
+        if (plan != null) {
+            closeQuietly(from.in());
+            return runDelta(plan, stdout);
+        }
         Thread listener = new Thread(this::listen, "hotswap-listener");
         listener.setDaemon(true);
         listener.start();
@@ -70,6 +88,27 @@ final class Push implements Transfer {
             if (from.ownStream()) {
                 closeQuietly(from.in());
             }
+        }
+        Outcome end = outcome.join();
+        reporter.stopProgress();
+        return conclude(end, stdout);
+    }
+
+    private int runDelta(DeltaSource.Plan plan, OutputStream stdout) throws CommandFailure {
+        Thread listener = new Thread(this::listen, "hotswap-listener");
+        listener.setDaemon(true);
+        listener.start();
+        long started = System.nanoTime();
+        try {
+            DeltaSource.Sent sent = delta.stream(plan, upload, reporter);
+            sentEnd = true;
+            long nanos = System.nanoTime() - started;
+            reporter.stopProgress();
+            reporter.status("Compared " + sent.pagesCompared() + " pages, sent " + sent.pagesSent() + " of "
+                    + plan.pageCount() + " (" + Quantities.bytes(sent.bytesSent()) + ") to " + database + " in "
+                    + Quantities.duration(nanos));
+        } catch (IOException e) {
+            // The server stopped reading. Its EXIT, which the listener reads, says why.
         }
         Outcome end = outcome.join();
         reporter.stopProgress();

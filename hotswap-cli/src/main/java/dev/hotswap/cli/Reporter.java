@@ -20,6 +20,9 @@ final class Reporter {
     private final boolean tty;
 
     private volatile long bytes;
+    private volatile long pagesCompared;
+    private volatile long pagesSent;
+    private boolean pageMode;
     private long total;
     private String transferPhase;
     private String phase;
@@ -49,6 +52,7 @@ final class Reporter {
      * on a terminal, a progress line appears once it has run for about a second.
      */
     synchronized void startProgress(String phase, long total) {
+        this.pageMode = false;
         this.transferPhase = phase;
         this.phase = phase;
         this.total = total;
@@ -72,6 +76,41 @@ final class Reporter {
             this.phase = phase;
             this.phaseStarted = System.nanoTime();
         }
+    }
+
+    /**
+     * Starts measuring a delta transfer of {@code total} pages ({@code -1} if unknown) in
+     * {@code phase}: the progress line counts pages compared and pages sent instead of bytes.
+     */
+    synchronized void startPages(String phase, long total) {
+        startProgress(phase, total);
+        pageMode = true;
+        pagesCompared = 0;
+        pagesSent = 0;
+    }
+
+    /** {@code n} more pages compared; cheap enough to call for every page. */
+    void pagesCompared(long n) {
+        pagesCompared += n; // one thread counts
+    }
+
+    /** {@code n} more pages sent (or received); cheap enough to call for every run of pages. */
+    void pagesSent(long n) {
+        pagesSent += n; // one thread counts
+    }
+
+    /** The progress line of a delta, e.g. {@code compare  12000 of 250000 pages compared, 120 sent  1.20 s}. */
+    static String renderPages(String phase, long compared, long sent, long total, long elapsedNanos) {
+        StringBuilder line = new StringBuilder(phase);
+        if (compared > 0 || total > 0) {
+            line.append("  ").append(compared);
+            if (total > 0) {
+                line.append(" of ").append(total);
+            }
+            line.append(" pages compared,");
+        }
+        line.append("  ").append(sent).append(" pages sent  ").append(Quantities.duration(elapsedNanos));
+        return line.toString();
     }
 
     /** Bytes transferred so far; cheap enough to call for every chunk. */
@@ -108,9 +147,9 @@ final class Reporter {
         while (running) {
             long now = System.nanoTime();
             if (now - started >= SHOW_AFTER_NANOS) {
-                String line = phase == null || phase.equals(transferPhase)
-                        ? render(phase, bytes, total, now - started)
-                        : renderPhase(phase, now - phaseStarted);
+                String line = phase != null && !phase.equals(transferPhase) ? renderPhase(phase, now - phaseStarted)
+                        : pageMode ? renderPages(phase, pagesCompared, pagesSent, total, now - started)
+                        : render(phase, bytes, total, now - started);
                 print("\r" + line + "\033[K");
                 lineShown = true;
             }

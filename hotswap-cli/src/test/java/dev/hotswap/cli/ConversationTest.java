@@ -27,17 +27,44 @@ class ConversationTest {
     void versionMismatchExitsThree() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(peer -> {
             try {
-                Handshake.server(peer.in, peer.out, 2);
+                Handshake.serverOfExactly(peer.in, peer.out, 3);
             } catch (dev.hotswap.protocol.VersionMismatchException expected) {
-                // the server side of the mismatch: HELLO v2, then EXIT 3
+                // the server side of the mismatch: HELLO v3, then EXIT 3
             } catch (java.io.IOException clientHungUp) {
-                // the client may go as soon as it reads HELLO v2, before EXIT 3 is written
+                // the client may go as soon as it reads HELLO v3, before EXIT 3 is written
             }
         })) {
             CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "-", "production");
             server.await();
             assertEquals(3, run.code(), run::toString);
-            assertEquals("ERROR: protocol version mismatch (client 1, server 2)\n", run.stderr());
+            assertEquals("ERROR: protocol version mismatch (client 2, server 3)\n", run.stderr());
+        }
+    }
+
+    @Test
+    void fallsBackToVersion1AndTheWholeFileWithAVersion1Server() throws Exception {
+        byte[] database = sqliteLike(4096, 3);
+        Path file = java.nio.file.Files.write(dir.resolve("new.sqlite3"), database);
+        try (ScriptedServer server = ScriptedServer.start(
+                peer -> {
+                    try {
+                        Handshake.serverOfExactly(peer.in, peer.out, 1);
+                    } catch (dev.hotswap.protocol.VersionMismatchException expected) {
+                        // a version 1 server: HELLO 1, EXIT 3, close
+                    }
+                },
+                peer -> {
+                    Handshake.serverOfExactly(peer.in, peer.out, 1);
+                    dev.hotswap.protocol.Request request = peer.request();
+                    assertEquals(java.util.Map.of(), request.options(), "no delta offered to a version 1 server");
+                    peer.ready(dev.hotswap.protocol.Ready.Direction.PUSH, "production");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(database, peer.upload());
+                    peer.exit(0, "OK");
+                })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", file.toString(), "production");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+            assertEquals("OK\n", run.stdout());
         }
     }
 
@@ -219,5 +246,15 @@ class ConversationTest {
             assertEquals(0, run.code(), run::toString);
             assertTrue(!run.stderr().contains("\r") && !run.stderr().contains("\033"), run::toString);
         }
+    }
+
+    /** Bytes the CLI reads as a SQLite file: the magic, the page size, whole pages. */
+    static byte[] sqliteLike(int pageSize, int pages) {
+        byte[] bytes = PushTest.bytes(pageSize * pages, pages);
+        byte[] magic = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(magic, 0, bytes, 0, magic.length);
+        bytes[16] = (byte) (pageSize >> 8);
+        bytes[17] = (byte) pageSize;
+        return bytes;
     }
 }

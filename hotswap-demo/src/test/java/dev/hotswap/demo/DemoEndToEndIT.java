@@ -73,6 +73,36 @@ class DemoEndToEndIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "undertow"})
+    void pushesAndPullsOnlyTheChangedPagesByDelta(String server) throws Exception {
+        try (DemoProcess demo = DemoProcess.start(server, dir)) {
+            sql(demo.db, "INSERT INTO items(name) SELECT 'row ' || i FROM (WITH RECURSIVE n(i) AS"
+                    + " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n)");
+            var pulled = demo.cli("cp", "production", "backup.sqlite3");
+            assertEquals(0, pulled.exit(), pulled.stderr());
+            Path next = dir.resolve("next.sqlite3");
+            Files.copy(dir.resolve("backup.sqlite3"), next);
+            sql(next, "UPDATE items SET name = 'changed' WHERE id BETWEEN 10000 AND 10100");
+
+            var pushed = demo.cli("cp", next.toString(), "production");
+            pushed.assertOk();
+            assertTrue(pushed.stderr().matches("(?s).*Compared \\d+ pages, sent \\d+ of \\d+ .*"), pushed.stderr());
+            assertTrue(pushed.stderr().contains(" by delta in "), pushed.stderr());
+            assertEquals(List.of("changed"), DemoFiles.values(demo.db, "SELECT DISTINCT name FROM items WHERE id BETWEEN 10000 AND 10100"));
+
+            var again = demo.cli("cp", "production", "backup.sqlite3");
+            assertEquals(0, again.exit(), again.stderr());
+            assertTrue(again.stderr().contains("Pulled production to " + dir.resolve("backup.sqlite3") + " by delta: "),
+                    again.stderr());
+            assertEquals(names(demo.db), names(dir.resolve("backup.sqlite3")));
+
+            var whole = demo.cli("cp", "--full", "production", "backup.sqlite3");
+            assertEquals(0, whole.exit(), whole.stderr());
+            assertTrue(!whole.stderr().contains("by delta"), whole.stderr());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "undertow"})
     void pushesFromStdin(String server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] next = Files.readAllBytes(database("next.sqlite3", List.of("mango")));

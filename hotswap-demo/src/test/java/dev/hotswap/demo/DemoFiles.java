@@ -34,13 +34,18 @@ final class DemoFiles {
 
     /** The names in {@code db}'s items, by id. */
     static List<String> names(Path db) throws SQLException {
+        return values(db, "SELECT name FROM items ORDER BY id");
+    }
+
+    /** The first column of every row of {@code query} on {@code db}, as strings. */
+    static List<String> values(Path db, String query) throws SQLException {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             ResultSet rows = connection.createStatement().executeQuery("SELECT name FROM items ORDER BY id")) {
-            List<String> names = new ArrayList<>();
+             ResultSet rows = connection.createStatement().executeQuery(query)) {
+            List<String> values = new ArrayList<>();
             while (rows.next()) {
-                names.add(rows.getString(1));
+                values.add(rows.getString(1));
             }
-            return names;
+            return values;
         }
     }
 

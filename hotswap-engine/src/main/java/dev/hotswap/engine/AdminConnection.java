@@ -3,6 +3,7 @@ package dev.hotswap.engine;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -44,6 +45,8 @@ final class AdminConnection {
     private static final String SKIP_SCHEMA = CpOptions.SKIP_SCHEMA_CHECK;
     private static final Set<String> CP_FLAGS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
     private static final String ROLLBACK_TO = Protocol.OPTION_TO;
+    /** Version 2: the client offers a delta; the value is its file's page size (push) or its copy's (pull). */
+    private static final String DELTA = "delta";
 
     private final Hotswap engine;
     private final AFUNIXSocket socket;
@@ -53,6 +56,7 @@ final class AdminConnection {
     private volatile WatchedOutputStream watched;
     private FrameReader in;
     private FrameWriter out;
+    private int version;
 
     AdminConnection(Hotswap engine, AFUNIXSocket socket, long uid, long pid, java.time.Duration idleTimeout) {
         this.engine = engine;
@@ -67,7 +71,8 @@ final class AdminConnection {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
             paced = new PacedInputStream(socket.getInputStream());
             watched = new WatchedOutputStream(socket.getOutputStream());
-            in = new FrameReader(new BufferedInputStream(paced, Protocol.DATA_CHUNK + 5));
+            // A small buffer: data frame payloads larger than it go straight into the reader's buffer.
+            in = new FrameReader(new BufferedInputStream(paced, 8192));
             out = new FrameWriter(watched);
             try {
                 converse();
@@ -91,7 +96,7 @@ final class AdminConnection {
         // A few dozen bytes: a peer that trickles them must not hold a connection slot for long.
         paced.within(idleTimeout, "handshake and request");
         try {
-            Handshake.server(in, out);
+            version = Handshake.server(in, out);
         } catch (VersionMismatchException e) {
             LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + ": " + e.getMessage());
             return; // Handshake.server has sent HELLO and EXIT 3
@@ -157,11 +162,21 @@ final class AdminConnection {
             return;
         }
         long size = -1;
+        int deltaPageSize = 0;
         for (Map.Entry<String, String> option : request.options().entrySet()) {
             if (option.getKey().equals(CpOptions.SIZE)) {
                 size = CpOptions.parseSize(option.getValue());
                 if (size < 0) {
                     exit(Protocol.EXIT_USAGE, "ERROR: option size takes a byte count, not '" + option.getValue() + "'");
+                    return;
+                }
+                continue;
+            }
+            if (option.getKey().equals(DELTA) && version >= 2) {
+                deltaPageSize = pageSize(option.getValue());
+                if (deltaPageSize == 0) {
+                    exit(Protocol.EXIT_USAGE, "ERROR: option delta takes a page size (a power of two, 512 to 65536), not '"
+                            + option.getValue() + "'");
                     return;
                 }
                 continue;
@@ -185,12 +200,13 @@ final class AdminConnection {
             exit(Protocol.EXIT_USAGE, "ERROR: both paths are managed databases; one side must be a file or -"
                     + " (managed: " + engine.describe() + ")");
         } else if (destination != null) {
-            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)), size);
+            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)), size,
+                    deltaPageSize);
         } else if (request.options().keySet().stream().anyMatch(CP_FLAGS::contains)) {
             exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet().stream()
                     .filter(CP_FLAGS::contains).toList()) + " applies to pushes only");
         } else {
-            pull(source);
+            pull(source, deltaPageSize != 0);
         }
     }
 
@@ -223,8 +239,21 @@ final class AdminConnection {
         return null;
     }
 
-    /** A push into {@code db}; {@code size} is the declared upload size, or -1. */
-    private void push(ManagedDatabase db, PushOptions options, long size) throws IOException {
+    /** A page size given as an option value, or 0 if it is none. */
+    private static int pageSize(String value) {
+        try {
+            int size = Integer.parseInt(value);
+            return size >= 512 && size <= 65536 && Integer.bitCount(size) == 1 ? size : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * A push into {@code db}; {@code size} is the declared upload size, or -1; {@code deltaPageSize}
+     * the page size of the client's file when it offers a delta, or 0.
+     */
+    private void push(ManagedDatabase db, PushOptions options, long size, int deltaPageSize) throws IOException {
         if (db.isClaimed()) {
             // Refused before READY, so that the client does not upload for nothing; the claim
             // itself is taken (and may still be refused) when the upload begins.
@@ -232,17 +261,22 @@ final class AdminConnection {
             return;
         }
         DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
+        CandidateReceiver receiver = deltaPageSize == 0
+                ? new StreamReceiver(engine.diskBudget().guard(db.folder().path(), data))
+                : new DeltaPushReceiver(db, in, out, deltaPageSize);
         try {
             if (size >= 0) {
                 engine.diskBudget().requireRoom(db.folder().path(), size); // before READY: nothing is sent in vain
             }
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
             paced.atLeast(engine.minUploadRate(), idleTimeout); // a trickle must not hold the database
-            engine.push(db, data, options, progress());
+            engine.push(db, receiver, options, progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
             exit(Protocol.EXIT_FAILED, e.getMessage());
-            drain(data);
+            if (!data.isComplete()) {
+                drain(); // refused before the upload ended (before READY, or a delta that does not verify)
+            }
         } catch (TransferAbortedException e) {
             String reason = e.frame() != null && e.frame().type() == FrameType.ABORT ? e.frame().text() : e.getMessage();
             LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " aborted by the client: " + reason);
@@ -260,26 +294,30 @@ final class AdminConnection {
             // Our side failed (disk full, say), maybe while the client is still uploading.
             LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: push failed: " + e.getMessage() + "; database untouched");
-            drain(data);
+            drain();
         }
     }
 
     /**
-     * Reads and discards the rest of an upload the server has already refused (its EXIT is sent).
-     * Closing at once would make the client's next write fail with a broken pipe, and some clients
-     * (junixsocket's) close the socket on that error before they could read our EXIT; a client that
-     * finishes its upload reads it. The idle timeout still bounds every read.
+     * Reads and discards the rest of an upload the server has already refused (its EXIT is sent),
+     * up to its {@code END} or {@code ABORT}. Closing at once would make the client's next write
+     * fail with a broken pipe, and some clients (junixsocket's) close the socket on that error
+     * before they could read our EXIT; a client that finishes its upload reads it. The idle
+     * timeout still bounds every read.
      */
-    private void drain(DataFrameInputStream data) {
-        if (data.isComplete()) {
-            return;
-        }
-        byte[] discard = new byte[Protocol.DATA_CHUNK];
+    private void drain() {
+        byte[] discard = new byte[8192];
         try {
-            while (data.read(discard) != -1) {
-                // discarded
+            while (true) {
+                while (in.payloadRemaining() > 0) {
+                    in.readPayload(discard, 0, discard.length);
+                }
+                FrameType type = in.readHeader();
+                if (type == null || type == FrameType.END || type == FrameType.ABORT) {
+                    return;
+                }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, "draining a refused upload ended", e);
         }
     }
@@ -323,7 +361,7 @@ final class AdminConnection {
         }
     }
 
-    private void pull(ManagedDatabase db) throws IOException {
+    private void pull(ManagedDatabase db, boolean deltaOffered) throws IOException {
         out.send(new Ready(Ready.Direction.PULL, db.name(), liveMode(db)).toFrame());
         out.send(Frame.text(FrameType.PHASE, "snapshot"));
         long start = System.nanoTime();
@@ -339,12 +377,12 @@ final class AdminConnection {
             long size = Files.size(snapshot);
             out.send(Frame.text(FrameType.STATUS, "snapshot " + size + " bytes in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms"));
-            // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
-            DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
-            try (InputStream file = Files.newInputStream(snapshot)) {
-                file.transferTo(data);
+            if (!deltaOffered || !new DeltaPullSender(db, in, out).send(snapshot, progress())) {
+                // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
+                DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
+                Snapshot.send(snapshot, data);
+                data.finish();
             }
-            data.finish();
             TempFiles.delete(snapshot); // before EXIT: a client that saw EXIT sees no temp file
             exit(Protocol.EXIT_OK, "");
         } catch (IOException e) {

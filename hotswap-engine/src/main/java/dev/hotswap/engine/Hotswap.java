@@ -241,7 +241,7 @@ public final class Hotswap implements AutoCloseable {
         requireStarted();
         long start = System.nanoTime();
         try {
-            return Push.stage(this, db, content, options, rolloutId, Progress.NONE);
+            return Push.stage(this, db, receiver(db, content), options, rolloutId, Progress.NONE);
         } catch (SwapRefusedException e) {
             tell(db, SwapOutcome.Operation.PUSH, SwapOutcome.Result.REFUSED, null, e.getMessage(), start);
             throw e;
@@ -298,7 +298,7 @@ public final class Hotswap implements AutoCloseable {
         requireStarted();
         Path snapshot = Snapshot.take(db, diskBudget());
         try {
-            Files.copy(snapshot, out);
+            Snapshot.send(snapshot, out);
         } finally {
             TempFiles.delete(snapshot);
         }
@@ -326,12 +326,23 @@ public final class Hotswap implements AutoCloseable {
 
     SwapReport push(ManagedDatabase db, InputStream content, PushOptions options, Progress progress)
             throws IOException, SwapRefusedException {
+        return push(db, receiver(db, content), options, progress);
+    }
+
+    /** A push whose file arrives through {@code receiver}: a whole stream, or a delta on the admin socket. */
+    SwapReport push(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
+            throws IOException, SwapRefusedException {
         long start = System.nanoTime();
         return observed(db, SwapOutcome.Operation.PUSH, start, () -> {
-            try (StagedGeneration staged = Push.stage(this, db, content, options, null, progress)) {
+            try (StagedGeneration staged = Push.stage(this, db, receiver, options, null, progress)) {
                 return activate(staged, progress);
             }
         });
+    }
+
+    /** The whole file from {@code content}, stopped if free space falls below the disk reserve. */
+    private CandidateReceiver receiver(ManagedDatabase db, InputStream content) throws IOException {
+        return new StreamReceiver(diskBudget.guard(db.folder().path(), content));
     }
 
     SwapReport rollback(ManagedDatabase db, OptionalLong generation, Progress progress)

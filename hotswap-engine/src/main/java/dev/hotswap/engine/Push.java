@@ -1,8 +1,6 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,7 +13,9 @@ import java.util.List;
  * A pushed file on its way to becoming a generation that is not yet current (staged), each step
  * logged and timed:
  * <ol>
- * <li>receive into a hidden temp file in the generation folder, and fsync it;</li>
+ * <li>receive into a hidden temp file in the generation folder (a {@link CandidateReceiver}: the
+ *     whole stream, or a copy of the current generation patched by a delta), and start its fsync,
+ *     which overlaps with the checks ({@link OverlappedSync});</li>
  * <li>the header sanity check (always);</li>
  * <li>{@code PRAGMA integrity_check} (unless skipped);</li>
  * <li>the schema comparison with the current generation (unless skipped);</li>
@@ -38,18 +38,20 @@ final class Push {
      * @throws SwapRefusedException if a check refused, or another push or rollback runs
      * @throws IOException if receiving or a file operation failed
      */
-    static StagedGeneration stage(Hotswap engine, ManagedDatabase db, InputStream content, PushOptions options,
+    static StagedGeneration stage(Hotswap engine, ManagedDatabase db, CandidateReceiver receiver, PushOptions options,
             String rolloutId, Progress progress) throws IOException, SwapRefusedException {
         if (!db.tryClaim()) {
             throw new SwapRefusedException("ERROR: another push or rollback of " + db.name() + " is in progress");
         }
         Path temp = null;
+        OverlappedSync sync = null;
         try {
             String name = db.name();
             temp = db.folder().newTemp();
             progress.phase("upload");
             long start = System.nanoTime();
-            long bytes = receive(engine.diskBudget().guard(db.folder().path(), content), temp);
+            long bytes = receiver.receiveInto(temp, progress);
+            sync = OverlappedSync.start(temp);
             Duration receive = since(start);
             Steps.reached(Steps.RECEIVED);
             LOG.log(System.Logger.Level.INFO, name + ": received " + bytes + " bytes into " + temp + " in "
@@ -87,8 +89,9 @@ final class Push {
 
             JournalMode.match(name, temp, JournalMode.isWal(currentFile));
             Permissions.copy(name, currentFile, temp);
+            sync.await();
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
+                channel.force(true); // after the journal mode's small changes: cheap once the sync above is done
             }
             long id = db.nextId();
             Path file = db.folder().install(temp, id);
@@ -103,25 +106,12 @@ final class Push {
             throw e;
         } finally {
             if (temp != null) {
+                if (sync != null) {
+                    sync.awaitQuietly();
+                }
                 TempFiles.delete(temp);
             }
         }
-    }
-
-    private static long receive(InputStream content, Path temp) throws IOException {
-        long bytes = 0;
-        byte[] buffer = new byte[64 << 10];
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            for (int n; (n = content.read(buffer)) != -1;) {
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
-                }
-                bytes += n;
-            }
-            channel.force(true);
-        }
-        return bytes;
     }
 
     private static void checkSchema(String name, Path live, Path incoming) throws SwapRefusedException, IOException {

@@ -1,6 +1,8 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,38 +50,64 @@ final class Snapshot {
      */
     static Path take(ManagedDatabase db, DiskBudget budget) throws IOException {
         Generation generation = db.holdCurrent();
-        Path temp;
         try {
             budget.requireRoomForSnapshot(db.folder().path(), Files.size(generation.file()));
-            temp = db.folder().newTemp();
-        } catch (IOException | RuntimeException e) {
+            Path temp = db.folder().newTemp();
+            boolean done = false;
+            try {
+                copy(db.name(), generation, temp);
+                done = true;
+                return temp;
+            } finally {
+                if (!done) {
+                    TempFiles.delete(temp);
+                }
+            }
+        } finally {
             generation.release();
-            throw e;
         }
-        boolean done = false;
+    }
+
+    /**
+     * Copies {@code db}'s current generation into {@code temp}, an empty temp file of the engine's (a
+     * delta push patches such a copy); deletes its side files, never {@code temp} itself.
+     */
+    static void copyInto(ManagedDatabase db, Path temp) throws IOException {
+        Generation generation = db.holdCurrent();
+        try {
+            copy(db.name(), generation, temp);
+        } finally {
+            generation.release();
+        }
+    }
+
+    /** Writes {@code snapshot} to {@code out} in {@value StreamReceiver#BUFFER_BYTES}-byte reads. */
+    static void send(Path snapshot, OutputStream out) throws IOException {
+        byte[] buffer = new byte[StreamReceiver.BUFFER_BYTES];
+        try (InputStream file = Files.newInputStream(snapshot)) {
+            for (int n; (n = file.readNBytes(buffer, 0, buffer.length)) > 0;) {
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    private static void copy(String database, Generation generation, Path temp) throws IOException {
         boolean wal = JournalMode.isWal(generation.file());
         try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
-            Pacer pacer = new Pacer(generation.database(), connection);
+            Pacer pacer = new Pacer(database, connection);
             long start = System.nanoTime();
             int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(),
                     wal ? null : pacer, BUSY_SLEEP_MILLIS, BUSY_RETRIES, wal ? ALL_PAGES : STEP_PAGES);
             if (rc != 0) {
-                throw new IOException("snapshot of " + db.name() + " failed: SQLite result code " + rc);
+                throw new IOException("snapshot of " + database + " failed: SQLite result code " + rc);
             }
-            LOG.log(System.Logger.Level.INFO, db.name() + ": snapshot of generation " + generation.id() + ", "
+            LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
                     + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms"
                     + (wal ? "" : ", " + pacer.steps + " steps, " + pacer.restarts + " restarts"));
-            TempFiles.deleteSideFiles(temp);
-            done = true;
-            return temp;
         } catch (SQLException e) {
-            throw new IOException("snapshot of " + db.name() + " failed: " + e.getMessage(), e);
-        } finally {
-            generation.release();
-            if (!done) {
-                TempFiles.delete(temp);
-            }
+            throw new IOException("snapshot of " + database + " failed: " + e.getMessage(), e);
         }
+        TempFiles.deleteSideFiles(temp);
     }
 
     /**

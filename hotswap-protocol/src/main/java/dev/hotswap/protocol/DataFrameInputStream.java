@@ -21,8 +21,6 @@ public final class DataFrameInputStream extends InputStream {
     private final FrameType type;
     private final Consumer<Frame> sideChannel;
     private final CRC32C crc = new CRC32C();
-    private byte[] chunk = new byte[0];
-    private int position;
     private long count;
     private boolean ended;
 
@@ -41,12 +39,11 @@ public final class DataFrameInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        if (!fill()) {
-            return -1;
-        }
-        return chunk[position++] & 0xff;
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
+    /** Reads straight from the frames' payloads into {@code bytes}: no copy, no allocation. */
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
@@ -56,15 +53,31 @@ public final class DataFrameInputStream extends InputStream {
         if (!fill()) {
             return -1;
         }
-        int n = Math.min(length, chunk.length - position);
-        System.arraycopy(chunk, position, bytes, offset, n);
-        position += n;
+        int n = reader.readPayload(bytes, offset, length);
+        crc.update(bytes, offset, n);
+        count += n;
         return n;
+    }
+
+    /**
+     * Reads exactly {@code length} bytes into {@code bytes}.
+     *
+     * @throws TruncatedStreamException if the stream ends (verified {@code END} included) first
+     */
+    public void readFully(byte[] bytes, int offset, int length) throws IOException {
+        while (length > 0) {
+            int n = read(bytes, offset, length);
+            if (n < 0) {
+                throw new TruncatedStreamException("the data ended " + length + " bytes early, after " + count + " bytes");
+            }
+            offset += n;
+            length -= n;
+        }
     }
 
     @Override
     public int available() {
-        return chunk.length - position;
+        return ended ? 0 : reader.payloadRemaining();
     }
 
     /** Whether the verified {@code END} frame has been read. */
@@ -77,24 +90,22 @@ public final class DataFrameInputStream extends InputStream {
         return count;
     }
 
-    /** Makes a byte available, or returns false after a verified END. */
+    /** Positions the reader inside a data frame with bytes left, or returns false after a verified END. */
     private boolean fill() throws IOException {
-        while (position == chunk.length) {
-            if (ended) {
-                return false;
-            }
-            Frame frame = reader.read();
-            if (frame == null) {
+        while (!ended && reader.payloadRemaining() == 0) {
+            FrameType got = reader.readHeader();
+            if (got == null) {
                 throw new TruncatedStreamException(
                         "connection closed after " + count + " bytes, before the end of the data");
             }
-            FrameType got = frame.type();
             if (got == type) {
-                chunk = frame.payloadUnsafe();
-                position = 0;
-                crc.update(chunk);
-                count += chunk.length;
-            } else if (got == FrameType.END) {
+                if (reader.payloadRemaining() == 0) {
+                    reader.readRest(); // an empty data frame: legal, and nothing to read
+                }
+                continue;
+            }
+            Frame frame = reader.readRest();
+            if (got == FrameType.END) {
                 verify(End.from(frame));
                 ended = true;
             } else if (got == FrameType.STATUS || got == FrameType.PHASE) {
@@ -107,7 +118,7 @@ public final class DataFrameInputStream extends InputStream {
                 throw new ProtocolException("unexpected " + got + " frame inside a " + type + " stream");
             }
         }
-        return true;
+        return !ended;
     }
 
     private void verify(End end) throws CorruptStreamException {

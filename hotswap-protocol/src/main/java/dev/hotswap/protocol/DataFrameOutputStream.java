@@ -53,6 +53,14 @@ public final class DataFrameOutputStream extends OutputStream {
     public void write(byte[] bytes, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         ensureOpen();
+        // Whole chunks of the caller's array go out as frames as they are, without a copy.
+        while (filled == 0 && length >= chunk.length) {
+            crc.update(bytes, offset, chunk.length);
+            writer.write(type, bytes, offset, chunk.length);
+            count += chunk.length;
+            offset += chunk.length;
+            length -= chunk.length;
+        }
         while (length > 0) {
             int n = Math.min(length, chunk.length - filled);
             System.arraycopy(bytes, offset, chunk, filled, n);

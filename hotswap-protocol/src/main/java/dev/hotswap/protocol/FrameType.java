@@ -24,7 +24,13 @@ public enum FrameType {
     /** Either direction: the sender gives up the transfer; the payload says why. */
     ABORT('A'),
     /** Server to client, last frame of a conversation: exit code and message. */
-    EXIT('X');
+    EXIT('X'),
+    /** Delta transfers (version 2): the side that holds the old copy states its page size and count. */
+    BASE('B'),
+    /** Delta transfers (version 2): 16-byte hashes of blocks or pages of the old copy. */
+    HASHES('#'),
+    /** Delta transfers (version 2): the blocks whose page hashes the sending side wants. */
+    WANT('W');
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -2,14 +2,23 @@ package dev.hotswap.protocol;
 
 /** Constants both peers must agree on. */
 public final class Protocol {
-    /** The protocol version this library speaks. Bumped on any incompatible change. */
-    public static final int VERSION = 1;
+    /**
+     * The newest protocol version this library speaks. Version 2 adds delta transfers ({@code BASE},
+     * {@code HASHES}, {@code WANT}); a version 2 peer still speaks version 1 with a version 1 peer.
+     */
+    public static final int VERSION = 2;
+
+    /** The oldest protocol version this library still speaks. */
+    public static final int MIN_VERSION = 1;
 
     /** The largest payload a frame may carry: 1 MiB. Readers refuse longer frames unread. */
     public static final int MAX_PAYLOAD = 1 << 20;
 
-    /** The payload size {@link DataFrameOutputStream} uses for data frames: 64 KiB. */
-    public static final int DATA_CHUNK = 64 << 10;
+    /**
+     * The payload size {@link DataFrameOutputStream} uses for data frames: 256 KiB. Fewer, larger
+     * frames mean fewer system calls on both sides; any size up to {@link #MAX_PAYLOAD} is legal.
+     */
+    public static final int DATA_CHUNK = 256 << 10;
 
     /**
      * Where the admin socket is when the app configures none and the client is told of none: this

@@ -2,6 +2,7 @@ package dev.hotswap.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -35,25 +36,50 @@ class HandshakeTest {
     @Test
     void peersOfTheSameVersionShakeHands() throws Exception {
         Peers peers = Peers.connect();
-        CompletableFuture<Void> server = CompletableFuture.runAsync(() -> unchecked(
+        CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> unchecked(
                 () -> Handshake.server(peers.serverIn(), peers.serverOut())));
-        Handshake.client(peers.clientIn(), peers.clientOut());
-        server.get(5, TimeUnit.SECONDS);
+        assertEquals(Protocol.VERSION, Handshake.client(peers.clientIn(), peers.clientOut()));
+        assertEquals(Protocol.VERSION, server.get(5, TimeUnit.SECONDS));
     }
 
     @Test
-    void newerClientIsRefusedOnBothSidesWithBothVersions() throws Exception {
+    void serverSpeaksTheOlderVersionOfAVersion1Client() throws Exception {
         Peers peers = Peers.connect();
-        CompletableFuture<Void> server = CompletableFuture.runAsync(() -> unchecked(
-                () -> Handshake.server(peers.serverIn(), peers.serverOut(), 1)));
-        VersionMismatchException client = assertThrows(VersionMismatchException.class,
-                () -> Handshake.client(peers.clientIn(), peers.clientOut(), 2));
-        assertEquals("protocol version mismatch (client 2, server 1)", client.getMessage());
+        CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> unchecked(
+                () -> Handshake.server(peers.serverIn(), peers.serverOut())));
+        assertEquals(1, Handshake.client(peers.clientIn(), peers.clientOut(), 1));
+        assertEquals(1, server.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void version1ServerAnswersANewerClientWithExitAndTheClientMustReconnect() throws Exception {
+        Peers peers = Peers.connect();
+        CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> unchecked(() -> {
+            Handshake.serverOfExactly(peers.serverIn(), peers.serverOut(), 1);
+            return 1;
+        }));
+        int answered = Handshake.client(peers.clientIn(), peers.clientOut(), 2);
+        assertEquals(1, answered);
+        assertTrue(Handshake.mustReconnect(2, answered));
 
         ExecutionException failed = assertThrows(ExecutionException.class, () -> server.get(5, TimeUnit.SECONDS));
         assertEquals(VersionMismatchException.class, failed.getCause().getCause().getClass());
-        // The server explained itself in an EXIT frame after its HELLO, for clients that read on.
+        // A version 1 server explains itself in an EXIT frame after its HELLO.
         assertEquals(new Exit(Protocol.EXIT_UNREACHABLE, "ERROR: protocol version mismatch (client 2, server 1)"),
+                Exit.from(peers.clientIn().read()));
+    }
+
+    @Test
+    void clientOlderThanTheOldestVersionIsRefusedOnBothSides() throws Exception {
+        Peers peers = Peers.connect();
+        CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> unchecked(
+                () -> Handshake.server(peers.serverIn(), peers.serverOut())));
+        VersionMismatchException client = assertThrows(VersionMismatchException.class,
+                () -> Handshake.client(peers.clientIn(), peers.clientOut(), 0));
+        assertEquals("protocol version mismatch (client 0, server 2)", client.getMessage());
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> server.get(5, TimeUnit.SECONDS));
+        assertEquals(VersionMismatchException.class, failed.getCause().getCause().getClass());
+        assertEquals(new Exit(Protocol.EXIT_UNREACHABLE, "ERROR: protocol version mismatch (client 0, server 2)"),
                 Exit.from(peers.clientIn().read()));
     }
 
@@ -99,13 +125,13 @@ class HandshakeTest {
         }
     }
 
-    interface IoAction {
-        void run() throws IOException;
+    interface IoAction<T> {
+        T run() throws IOException;
     }
 
-    static void unchecked(IoAction action) {
+    static <T> T unchecked(IoAction<T> action) {
         try {
-            action.run();
+            return action.run();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,0 +1,31 @@
+package dev.hotswap.cli;
+
+/**
+ * Whether {@code cp} offers a delta, decided before the server says which way the copy goes: the
+ * request's {@code delta} option carries the page size of SRC when SRC is a local database (a
+ * push, probably; its hashing starts at once), else that of DST when DST is one (a pull into an
+ * old copy). {@code -} on either side, {@code --full} and a version 1 server mean no offer.
+ *
+ * @param pageSize the page size offered, or 0 for no offer
+ * @param push the delta side of a push, or {@code null} if SRC is no local database
+ * @param pullBase DST as a delta pull's old copy, or {@code null} if it is no local database
+ */
+record DeltaOffer(int pageSize, DeltaPush push, LocalDatabase pullBase) {
+    /** The option of {@code cp} in protocol version 2. */
+    static final String OPTION = "delta";
+    /** No delta: the whole file either way. */
+    static final DeltaOffer NONE = new DeltaOffer(0, null, null);
+
+    /** The offer for {@code cp from to}. */
+    static DeltaOffer of(PathArgument from, PathArgument to) {
+        LocalDatabase source = from.isStdio() ? null : LocalDatabase.of(from.local());
+        LocalDatabase destination = to.isStdio() || from.isStdio() ? null : LocalDatabase.of(to.local());
+        if (source != null) {
+            return new DeltaOffer(source.pageSize(), DeltaPush.start(source), destination);
+        }
+        if (destination != null) {
+            return new DeltaOffer(destination.pageSize(), null, destination);
+        }
+        return NONE;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.protocol.Base;
+import dev.hotswap.protocol.DeltaBase;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.PageDigests;
+import dev.hotswap.protocol.PageHashes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The delta side of a pull into a file that already holds a database ({@code docs/protocol.md}):
+ * the destination is copied into the pull's temporary file and hashed in the same pass, the hashes
+ * are offered, and the pages the server sends are patched into the copy, which must then have the
+ * snapshot's digest. The destination itself is only read; it is replaced, as by any pull, once the
+ * patched copy is complete, verified and confirmed.
+ */
+final class DeltaPull {
+    private static final int READ_BYTES = 1 << 20;
+
+    private final Connection connection;
+    private final Reporter reporter;
+    private final LocalDatabase copy;
+    private final DeltaBase delta;
+
+    /** What the patch did, for the status line. */
+    record Result(long pageCount, long pagesReceived, long bytesReceived) {
+    }
+
+    DeltaPull(Connection connection, Reporter reporter, LocalDatabase copy) {
+        this.connection = connection;
+        this.reporter = reporter;
+        this.copy = copy;
+        this.delta = new DeltaBase(connection.reader(), connection.writer(), FrameType.DATA_OUT,
+                frame -> Connection.relay(frame, reporter));
+    }
+
+    /** Offers nothing (the destination holds no database): the whole snapshot follows. */
+    static void offerNothing(Connection connection) throws CommandFailure {
+        try {
+            new DeltaBase(connection.reader(), connection.writer(), FrameType.DATA_OUT, frame -> { }).offerNothing(4096);
+        } catch (IOException e) {
+            throw Connection.failure(e);
+        }
+    }
+
+    /**
+     * Copies and hashes the destination into {@code temp}, offers it, and patches it if the server
+     * sends a delta.
+     *
+     * @return the patch, or {@code null} if the server sends the whole snapshot instead (read it
+     *     as a plain pull; {@code temp} must be truncated first)
+     * @throws IOException from the connection
+     */
+    Result run(FileChannel temp) throws IOException, CommandFailure {
+        PageHashes hashes = PageHashes.inMemory();
+        PageDigests digests = new PageDigests();
+        copyAndHash(temp, hashes, digests);
+        Base base = Base.of(copy.pageSize(), copy.pageCount());
+        delta.offer(base, hashes, digests);
+        if (!delta.sourceChoseDelta()) {
+            return null;
+        }
+        delta.answerWants(base, hashes);
+        reporter.startPages("patch", -1);
+        DeltaBase.Patched patched = delta.patch(base, temp, hashes, digests, reporter::pagesSent);
+        return new Result(patched.pageCount(), patched.pagesReceived(), patched.bytesReceived());
+    }
+
+    private void copyAndHash(FileChannel temp, PageHashes hashes, PageDigests digests) throws CommandFailure {
+        int pageSize = copy.pageSize();
+        byte[] bytes = new byte[Math.max(pageSize, READ_BYTES / pageSize * pageSize)];
+        byte[] hash = new byte[PageHashes.BYTES];
+        long page = 0;
+        try (FileChannel file = FileChannel.open(copy.file(), StandardOpenOption.READ)) {
+            while (page < copy.pageCount()) {
+                int pages = (int) Math.min(bytes.length / pageSize, copy.pageCount() - page);
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, pages * pageSize);
+                while (buffer.hasRemaining()) {
+                    if (file.read(buffer, page * pageSize + buffer.position()) < 0) {
+                        throw new IOException("it shrank while it was read");
+                    }
+                }
+                for (int i = 0; i < pages; i++) {
+                    digests.pageHash(bytes, i * pageSize, pageSize, hash, 0);
+                    hashes.put(page + i, hash, 0);
+                }
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    temp.write(buffer, page * pageSize + buffer.position());
+                }
+                page += pages;
+            }
+        } catch (IOException e) {
+            throw CommandFailure.failed("cannot read " + copy.file() + ": " + CommandFailure.reason(e));
+        }
+    }
+}

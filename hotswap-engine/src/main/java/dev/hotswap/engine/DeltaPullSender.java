@@ -1,0 +1,67 @@
+package dev.hotswap.engine;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import dev.hotswap.protocol.Base;
+import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.DeltaSource;
+import dev.hotswap.protocol.FrameReader;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.FrameWriter;
+import dev.hotswap.protocol.PageDigests;
+
+/**
+ * A pull whose client offered its old copy ({@code docs/protocol.md}): the snapshot's pages are
+ * hashed and compared with the client's, and only the pages that differ are sent.
+ */
+final class DeltaPullSender {
+    private static final System.Logger LOG = System.getLogger(DeltaPullSender.class.getName());
+
+    private final ManagedDatabase db;
+    private final FrameWriter out;
+    private final DeltaSource delta;
+
+    DeltaPullSender(ManagedDatabase db, FrameReader in, FrameWriter out) {
+        this.db = db;
+        this.out = out;
+        this.delta = new DeltaSource(in, out, FrameType.DATA_OUT, frame -> { });
+    }
+
+    /**
+     * Reads the client's offer and, if a delta pays, sends the delta of {@code snapshot}.
+     *
+     * @return false if the offer was declined: the caller sends the whole snapshot
+     */
+    boolean send(Path snapshot, Progress progress) throws IOException {
+        Base base = delta.readBase();
+        DatabaseHeader header = DatabaseHeader.read(snapshot);
+        int pageSize = header == null ? 0 : header.pageSize();
+        try (FileChannel file = FileChannel.open(snapshot, StandardOpenOption.READ)) {
+            long pages = pageSize == 0 ? 0 : file.size() / pageSize;
+            if (!DeltaSource.usable(base, pageSize, pages)) {
+                delta.decline(base);
+                progress.status("whole file: the copy offered has " + base.pageCount() + " pages of " + base.pageSize()
+                        + " bytes, the snapshot pages of " + pageSize);
+                return false;
+            }
+            long start = System.nanoTime();
+            progress.phase("compare");
+            try (PageHashFile hashes = PageHashFile.create(db.folder())) {
+                PageDigests digests = new PageDigests();
+                digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
+                DeltaSource.Plan plan = delta.compare(base, pages, hashes.hashes(), digests, PageDigests.Counter.NONE);
+                progress.phase("send");
+                DeltaSource.Sent sent = DeltaSource.stream(plan, file, new DataFrameOutputStream(out, FrameType.DATA_OUT),
+                        hashes.hashes(), digests, PageDigests.Counter.NONE);
+                String line = "sent " + sent.pagesSent() + " of " + pages + " pages (" + sent.bytesSent()
+                        + " bytes) by delta in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+                LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
+                progress.status(line);
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.hotswap.engine;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import dev.hotswap.protocol.Base;
+import dev.hotswap.protocol.DataFrameInputStream;
+import dev.hotswap.protocol.DeltaBase;
+import dev.hotswap.protocol.FrameReader;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.FrameWriter;
+import dev.hotswap.protocol.PageDigests;
+
+/**
+ * A push whose client offered a delta ({@code docs/protocol.md}): the candidate starts as a
+ * consistent copy of the live database (SQLite's backup API, as for a pull), its pages are hashed,
+ * the hashes offered, and the pages the client sends patched in; the result must have the client's
+ * file digest. When the live page size differs from the client's, or the client then chooses to,
+ * the whole file comes as a stream instead.
+ */
+final class DeltaPushReceiver implements CandidateReceiver {
+    private static final System.Logger LOG = System.getLogger(DeltaPushReceiver.class.getName());
+
+    private final ManagedDatabase db;
+    private final FrameReader in;
+    private final DeltaBase delta;
+    private final int offeredPageSize;
+
+    DeltaPushReceiver(ManagedDatabase db, FrameReader in, FrameWriter out, int offeredPageSize) {
+        this.db = db;
+        this.in = in;
+        this.delta = new DeltaBase(in, out, FrameType.DATA_IN, frame -> { });
+        this.offeredPageSize = offeredPageSize;
+    }
+
+    @Override
+    public long receiveInto(Path target, Progress progress) throws IOException {
+        DatabaseHeader live = DatabaseHeader.read(db.currentFile());
+        if (live == null || live.pageSize() != offeredPageSize) {
+            int pageSize = live == null ? offeredPageSize : live.pageSize();
+            progress.status("whole file: the live page size is " + pageSize + ", the new file's " + offeredPageSize);
+            delta.offerNothing(pageSize);
+            return new StreamReceiver(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }))
+                    .receiveInto(target, progress);
+        }
+        int pageSize = live.pageSize();
+        progress.phase("base copy");
+        long start = System.nanoTime();
+        Snapshot.copyInto(db, target);
+        try (FileChannel file = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                PageHashFile hashes = PageHashFile.create(db.folder())) {
+            long pages = file.size() / pageSize;
+            PageDigests digests = new PageDigests();
+            digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
+            progress.status("base copy of " + pages + " pages, hashed, in " + millis(start) + " ms");
+            Base base = Base.of(pageSize, pages);
+            progress.phase("upload");
+            start = System.nanoTime();
+            delta.offer(base, hashes.hashes(), digests);
+            if (!delta.sourceChoseDelta()) {
+                file.truncate(0);
+                return StreamReceiver.copy(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }), file.position(0));
+            }
+            delta.answerWants(base, hashes.hashes());
+            DeltaBase.Patched patched = delta.patch(base, file, hashes.hashes(), digests, PageDigests.Counter.NONE);
+            String line = "received " + patched.pagesReceived() + " of " + patched.pageCount() + " pages ("
+                    + patched.bytesReceived() + " bytes) by delta in " + millis(start) + " ms";
+            LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
+            progress.status(line);
+            return patched.pageCount() * pageSize;
+        }
+    }
+
+    private static long millis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

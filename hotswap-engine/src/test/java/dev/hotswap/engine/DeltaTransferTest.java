@@ -1,0 +1,242 @@
+package dev.hotswap.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+import dev.hotswap.protocol.Base;
+import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.DeltaBase;
+import dev.hotswap.protocol.DeltaSource;
+import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.Handshake;
+import dev.hotswap.protocol.PageDigests;
+import dev.hotswap.protocol.PageHashes;
+import dev.hotswap.protocol.Ready;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Delta pushes and pulls through the admin socket against real SQLite files: the result has the
+ * source's content, only changed pages cross the socket, and a delta that does not verify leaves
+ * the live database byte for byte as it was.
+ */
+@Timeout(60)
+@SuppressWarnings("try") // a started engine is a resource the body uses only through its socket
+class DeltaTransferTest {
+    private final EngineFixture fixture = new EngineFixture();
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        fixture.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "1024, 2000, 'UPDATE items SET name = ''changed'' WHERE id BETWEEN 100 AND 120'",
+        "4096, 2000, 'INSERT INTO items (version, name) SELECT 1, ''more '' || id FROM items'",
+        "65536, 3000, 'DELETE FROM items WHERE id > 100; VACUUM'",
+        "4096, 500, 'UPDATE items SET name = ''every row'''",
+    })
+    void deltaPushSwapsInTheSourcesContent(int pageSize, int rows, String change) throws Exception {
+        Path live = fixture.database("live.sqlite3", true, "PRAGMA page_size=" + pageSize, "VACUUM");
+        seed(live, rows);
+        Path next = fixture.dir.resolve("next.sqlite3");
+        Files.copy(live, next, StandardCopyOption.REPLACE_EXISTING);
+        run(next, "PRAGMA journal_mode=DELETE", change);
+        List<String> expected = EngineFixture.query(next, "SELECT id || ' ' || name FROM items ORDER BY id");
+        try (Hotswap hotswap = fixture.builder(live).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            Exit exit = pushByDelta(client, next, live, false);
+            assertEquals(new Exit(0, "OK"), exit, client.side::toString);
+            assertTrue(client.side.stream().anyMatch(line -> line.contains(" by delta in ")), client.side::toString);
+        }
+        assertEquals(expected, EngineFixture.query(live, "SELECT id || ' ' || name FROM items ORDER BY id"));
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+    }
+
+    @Test
+    void sendsOnlyTheChangedPages() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 20_000);
+        Path next = fixture.dir.resolve("next.sqlite3");
+        Files.copy(live, next);
+        run(next, "PRAGMA journal_mode=DELETE", "UPDATE items SET name = 'changed' WHERE id BETWEEN 5000 AND 5100");
+        try (Hotswap hotswap = fixture.builder(live).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            assertEquals(new Exit(0, "OK"), pushByDelta(client, next, live, false));
+            String received = client.side.stream().filter(line -> line.contains(" by delta in ")).findFirst().orElseThrow();
+            long pages = Long.parseLong(received.split(" ")[2]);
+            long total = Long.parseLong(received.split(" ")[4]);
+            assertTrue(pages * 20 < total, received);
+        }
+    }
+
+    @Test
+    void refusesALyingDigestAndLeavesTheLiveFileUntouched() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 3000);
+        Path next = fixture.dir.resolve("next.sqlite3");
+        Files.copy(live, next);
+        run(next, "PRAGMA journal_mode=DELETE", "UPDATE items SET name = 'changed' WHERE id < 50");
+        byte[] before = EngineFixture.bytes(live);
+        try (Hotswap hotswap = fixture.builder(live).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            Exit exit = pushByDelta(client, next, live, true);
+            assertEquals(1, exit.code());
+            assertTrue(exit.message().startsWith("ERROR: upload corrupt: the patched file's digest "), exit.message());
+            assertTrue(exit.message().endsWith("; database untouched"), exit.message());
+        }
+        assertArrayEquals(before, EngineFixture.bytes(live));
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+    }
+
+    @Test
+    void aDroppedDeltaLeavesTheLiveFileUntouchedAndNoTempFile() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 3000);
+        byte[] before = EngineFixture.bytes(live);
+        try (Hotswap hotswap = fixture.builder(live).build().start()) {
+            try (EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello();
+                    FileChannel file = FileChannel.open(live, StandardOpenOption.READ)) {
+                int pageSize = 4096;
+                client.request("cp", Map.of("delta", Integer.toString(pageSize)), "-", live.toString());
+                Ready.from(client.next());
+                DeltaSource source = new DeltaSource(client.in, client.out, FrameType.DATA_IN, frame -> { });
+                Base base = source.readBase();
+                long pages = file.size() / pageSize;
+                PageHashes hashes = PageHashes.inMemory();
+                PageDigests digests = new PageDigests();
+                digests.hashFile(file, pageSize, pages, hashes, PageDigests.Counter.NONE);
+                source.compare(base, pages, hashes, digests, PageDigests.Counter.NONE);
+                DataFrameOutputStream data = new DataFrameOutputStream(client.out, FrameType.DATA_IN);
+                data.write(new byte[100]);
+                data.flush();
+            } // the connection drops mid-stream
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!EngineFixture.temps(fixture.dir).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20); // waits for the server to see the drop and delete its candidate
+            }
+        }
+        assertArrayEquals(before, EngineFixture.bytes(live));
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+    }
+
+    @Test
+    void deltaPullPatchesAnOldCopyIntoTheSnapshot() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 20_000);
+        try (Hotswap hotswap = fixture.builder(live).build().start()) {
+            Path old = fixture.dir.resolve("old.sqlite3");
+            try (EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+                client.request("cp", live.toString(), "-");
+                Ready.from(client.next());
+                Files.write(old, client.data());
+                assertEquals(0, client.exit().code());
+            }
+            run(live, "UPDATE items SET name = 'changed' WHERE id BETWEEN 7000 AND 7050");
+            Path patched = fixture.dir.resolve("patched.sqlite3");
+            Files.copy(old, patched);
+            try (EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello();
+                    FileChannel file = FileChannel.open(patched, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                int pageSize = 4096;
+                client.request("cp", Map.of("delta", Integer.toString(pageSize)), live.toString(), "-");
+                Ready.from(client.next());
+                DeltaBase base = new DeltaBase(client.in, client.out, FrameType.DATA_OUT, frame -> { });
+                long pages = file.size() / pageSize;
+                PageHashes hashes = PageHashes.inMemory();
+                PageDigests digests = new PageDigests();
+                digests.hashFile(file, pageSize, pages, hashes, PageDigests.Counter.NONE);
+                Base offer = Base.of(pageSize, pages);
+                base.offer(offer, hashes, digests);
+                assertTrue(base.sourceChoseDelta());
+                base.answerWants(offer, hashes);
+                DeltaBase.Patched result = base.patch(offer, file, hashes, digests, PageDigests.Counter.NONE);
+                assertEquals(0, client.exit().code());
+                assertTrue(result.pagesReceived() * 20 < result.pageCount(), result::toString);
+            }
+            assertEquals(EngineFixture.query(live, "SELECT count(*) FROM items WHERE name = 'changed'"),
+                    EngineFixture.query(patched, "SELECT count(*) FROM items WHERE name = 'changed'"));
+            assertEquals(List.of("ok"), EngineFixture.query(patched, "PRAGMA integrity_check"));
+        }
+    }
+
+    @Test
+    void aVersion1ClientPushesTheWholeFileAndCannotAskForADelta() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 100);
+        Path next = fixture.versioned("next.sqlite3", false, 2, 100);
+        try (Hotswap hotswap = fixture.builder(live).build().start()) {
+            try (EngineFixture.Client client = EngineFixture.connect(fixture.socket())) {
+                assertEquals(1, Handshake.client(client.in, client.out, 1));
+                client.request("cp", Map.of("delta", "4096"), next.toString(), live.toString());
+                Exit refused = Exit.from(client.next());
+                assertEquals(2, refused.code());
+                assertTrue(refused.message().startsWith("ERROR: unknown option 'delta'"), refused.message());
+            }
+            try (EngineFixture.Client client = EngineFixture.connect(fixture.socket())) {
+                assertEquals(1, Handshake.client(client.in, client.out, 1));
+                client.request("cp", next.toString(), live.toString());
+                Ready.from(client.next());
+                client.upload(Files.readAllBytes(next));
+                assertEquals(new Exit(0, "OK"), client.exit());
+            }
+        }
+        assertEquals(List.of("2"), EngineFixture.query(live, "SELECT version FROM meta"));
+    }
+
+    /** Pushes {@code next} by delta; with {@code lie}, the file digest sent is not {@code next}'s. */
+    private static Exit pushByDelta(EngineFixture.Client client, Path next, Path live, boolean lie) throws Exception {
+        int pageSize = pageSize(next);
+        client.request("cp", Map.of("delta", Integer.toString(pageSize)), next.toString(), live.toString());
+        Ready.from(client.next());
+        try (FileChannel file = FileChannel.open(next, StandardOpenOption.READ)) {
+            DeltaSource source = new DeltaSource(client.in, client.out, FrameType.DATA_IN, frame -> { });
+            Base base = source.readBase();
+            long pages = file.size() / pageSize;
+            assertTrue(DeltaSource.usable(base, pageSize, pages), base::toString);
+            PageHashes hashes = PageHashes.inMemory();
+            PageDigests digests = new PageDigests();
+            digests.hashFile(file, pageSize, pages, hashes, PageDigests.Counter.NONE);
+            DeltaSource.Plan plan = source.compare(base, pages, hashes, digests, PageDigests.Counter.NONE);
+            if (lie) {
+                hashes.put(0, new byte[PageHashes.BYTES], 0); // the digest covers page hashes
+            }
+            DeltaSource.stream(plan, file, new DataFrameOutputStream(client.out, FrameType.DATA_IN), hashes, digests,
+                    PageDigests.Counter.NONE);
+        }
+        return client.exit();
+    }
+
+    private static int pageSize(Path file) throws Exception {
+        return Integer.parseInt(EngineFixture.query(file, "PRAGMA page_size").get(0));
+    }
+
+    private void seed(Path db, int rows) throws Exception {
+        List<String> sql = new java.util.ArrayList<>(List.of(EngineFixture.SCHEMA));
+        sql.add("INSERT INTO meta VALUES (1)");
+        sql.add("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
+                + " INSERT INTO items (version, name) SELECT 1, 'item ' || i || ' ' || hex(randomblob(40)) FROM n");
+        run(db, sql.toArray(String[]::new));
+    }
+
+    private static void run(Path db, String... sql) throws Exception {
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                var statement = connection.createStatement()) {
+            for (String line : sql) {
+                for (String part : line.split("; ")) {
+                    statement.execute(part);
+                }
+            }
+        }
+    }
+}
