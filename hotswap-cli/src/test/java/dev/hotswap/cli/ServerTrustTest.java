@@ -37,7 +37,7 @@ class ServerTrustTest {
             "c.settimeout(10)",
             "try:",
             "    if c.recv(11):",
-            "        c.sendall(frame(b'H', b'HSWP' + struct.pack('>H', 1)))",
+            "        c.sendall(frame(b'H', b'HSWP' + struct.pack('>H', 2)))",
             "        c.sendall(frame(b'X', bytes([1]) + b'ERROR: the impostor was believed'))",
             "        c.recv(1)",
             "except OSError:",
