@@ -1,6 +1,7 @@
 package dev.hotswap.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,24 @@ final class Machine {
     static String loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    /** The JVM's garbage collections so far: how many, and the milliseconds they took (pauses and all). */
+    record Collections(long count, long millis) {
+        static Collections now() {
+            long count = 0;
+            long millis = 0;
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, collector.getCollectionCount());
+                millis += Math.max(0, collector.getCollectionTime());
+            }
+            return new Collections(count, millis);
+        }
+
+        /** The collections since {@code earlier}, e.g. {@code "12 garbage collections, 85 ms in all"}. */
+        String since(Collections earlier) {
+            return (count - earlier.count) + " garbage collections, " + (millis - earlier.millis) + " ms in all";
+        }
     }
 
     /**
