@@ -121,6 +121,21 @@ public class GateBenchmark {
     }
 
     /**
+     * A {@link ThreadLocal} set, then set to null instead of removed: on JDK 17 {@code remove()}
+     * clears the map entry's weak reference through a native call ({@code Reference.clear0}), which
+     * a set to null avoids; compare with {@link #threadLocal()}.
+     */
+    @Benchmark
+    public void threadLocalSetNull() {
+        binding.set(BOUND);
+        try {
+            request();
+        } finally {
+            binding.set(null);
+        }
+    }
+
+    /**
      * One shared {@link AtomicLong} of requests in flight, with the same two volatile reads of the
      * current view as the engine's gate: its counting without the striping, so all threads add to one
      * word.

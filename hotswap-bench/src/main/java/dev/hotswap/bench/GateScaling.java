@@ -36,8 +36,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * printed before and after: other work on a small machine shows in every score.
  */
 public final class GateScaling {
-    private static final List<String> ORDER = List.of("swapGate", "threadLocal", "atomicCounter", "readWriteLock",
-            "globalLock", "noGate");
+    private static final List<String> ORDER = List.of("swapGate", "threadLocal", "threadLocalSetNull",
+            "atomicCounter", "readWriteLock", "globalLock", "noGate");
     private static final String REFERENCE = "swapGate";
 
     private GateScaling() {
