@@ -16,6 +16,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
@@ -74,53 +75,79 @@ public final class GateScaling {
 
         // work -> threads -> benchmark -> result
         Map<Long, Map<Integer, Map<String, Result<?>>>> scores = new TreeMap<>();
-        Map<Integer, String> othersByThreads = new TreeMap<>();
+        // threads -> benchmark -> share of the machine's CPU time other processes took meanwhile (%)
+        Map<Integer, Map<String, Double>> others = new TreeMap<>();
         Machine.Usage runStart = Machine.Usage.now();
+        // One variant at a time, so that each cell can say how loaded the machine was while it ran.
         for (int count : threads) {
-            long started = System.nanoTime();
-            Machine.Usage usage = Machine.Usage.now();
-            System.err.printf(Locale.ROOT, "gate: %d thread(s)...%n", count);
-            ChainedOptionsBuilder options = new OptionsBuilder().parent(given)
-                    .include(GateBenchmark.class.getName() + "\\.")
-                    .threads(count);
-            if (!given.getForkCount().hasValue()) {
-                options.forks(1);
+            for (String method : ORDER) {
+                long started = System.nanoTime();
+                Machine.Usage usage = Machine.Usage.now();
+                System.err.printf(Locale.ROOT, "gate: %s, %d thread(s)...%n", method, count);
+                Collection<RunResult> results = new Runner(options(given, count, method)).run();
+                for (RunResult result : results) {
+                    long work = Long.parseLong(result.getParams().getParam("work"));
+                    scores.computeIfAbsent(work, w -> new TreeMap<>())
+                            .computeIfAbsent(count, c -> new TreeMap<>())
+                            .put(method, result.getPrimaryResult());
+                }
+                Machine.Usage now = Machine.Usage.now();
+                others.computeIfAbsent(count, c -> new TreeMap<>()).put(method, now.othersShare(usage));
+                System.err.printf(Locale.ROOT, "gate: %s, %d thread(s) done in %d s; %s%n", method, count,
+                        Duration.ofNanos(System.nanoTime() - started).toSeconds(), now.othersSince(usage));
             }
-            if (!given.getWarmupIterations().hasValue()) {
-                options.warmupIterations(2);
-            }
-            if (!given.getWarmupTime().hasValue()) {
-                options.warmupTime(TimeValue.milliseconds(500));
-            }
-            if (!given.getMeasurementIterations().hasValue()) {
-                options.measurementIterations(5);
-            }
-            if (!given.getMeasurementTime().hasValue()) {
-                options.measurementTime(TimeValue.milliseconds(600));
-            }
-            if (!given.verbosity().hasValue()) {
-                options.verbosity(VerboseMode.SILENT);
-            }
-            if (!given.shouldFailOnError().hasValue()) {
-                options.shouldFailOnError(true);
-            }
-            Collection<RunResult> results = new Runner(options.build()).run();
-            for (RunResult result : results) {
-                String benchmark = result.getParams().getBenchmark();
-                String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                long work = Long.parseLong(result.getParams().getParam("work"));
-                scores.computeIfAbsent(work, w -> new TreeMap<>())
-                        .computeIfAbsent(count, c -> new TreeMap<>())
-                        .put(method, result.getPrimaryResult());
-            }
-            String others = Machine.Usage.now().othersSince(usage);
-            System.err.printf(Locale.ROOT, "gate: %d thread(s) done in %d s; %s%n", count,
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), others);
-            othersByThreads.put(count, others);
         }
-        out.println("- during the run: " + Machine.Usage.now().othersSince(runStart));
-        othersByThreads.forEach((count, others) -> out.println("  - " + count + " thread(s): " + others));
+        out.println("- during the run: " + Machine.Usage.now().othersSince(runStart) + "; load average (1 min) at"
+                + " the end: " + Machine.loadAverage());
         scores.forEach((work, byThreads) -> print(out, work, byThreads, cores));
+        printOthers(out, others);
+    }
+
+    /** The JMH options of one cell: {@code given}, with the defaults for what it leaves unset. */
+    private static Options options(CommandLineOptions given, int threads, String method) {
+        ChainedOptionsBuilder options = new OptionsBuilder().parent(given)
+                .include(GateBenchmark.class.getName() + "\\." + method + "$")
+                .threads(threads);
+        if (!given.getForkCount().hasValue()) {
+            options.forks(1);
+        }
+        if (!given.getWarmupIterations().hasValue()) {
+            options.warmupIterations(2);
+        }
+        if (!given.getWarmupTime().hasValue()) {
+            options.warmupTime(TimeValue.milliseconds(500));
+        }
+        if (!given.getMeasurementIterations().hasValue()) {
+            options.measurementIterations(5);
+        }
+        if (!given.getMeasurementTime().hasValue()) {
+            options.measurementTime(TimeValue.milliseconds(600));
+        }
+        if (!given.verbosity().hasValue()) {
+            options.verbosity(VerboseMode.SILENT);
+        }
+        if (!given.shouldFailOnError().hasValue()) {
+            options.shouldFailOnError(true);
+        }
+        return options.build();
+    }
+
+    private static void printOthers(PrintStream out, Map<Integer, Map<String, Double>> others) {
+        List<String> columns = new ArrayList<>(ORDER);
+        out.println();
+        out.println("## Other processes' share of the machine's CPU time while each cell ran (%; from /proc/stat,"
+                + " less this run's own)");
+        out.println();
+        out.println(tableHeader(columns));
+        others.forEach((threads, row) -> {
+            StringBuilder line = new StringBuilder("| " + threads + " |");
+            for (String column : columns) {
+                Double share = row.get(column);
+                line.append(' ').append(share == null || share.isNaN() ? "-"
+                        : String.format(Locale.ROOT, "%.0f", share)).append(" |");
+            }
+            out.println(line);
+        });
     }
 
     private static String header(int cores, List<Integer> threads, String args) {

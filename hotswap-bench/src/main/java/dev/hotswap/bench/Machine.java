@@ -87,13 +87,21 @@ final class Machine {
          * used, and that the hypervisor took (steal), e.g. {@code "other processes 3.1%, steal 0.4%"}.
          */
         String othersSince(Usage earlier) {
-            long total = this.total - earlier.total;
-            if (this.total < 0 || earlier.total < 0 || total <= 0) {
+            double others = othersShare(earlier);
+            if (Double.isNaN(others)) {
                 return "other processes: unknown (no /proc/stat)";
             }
-            long others = Math.max(0, (busy - earlier.busy) - (own - earlier.own));
             return String.format(Locale.ROOT, "other processes %.1f%%, steal %.1f%% of the machine's CPU time",
-                    100.0 * others / total, 100.0 * (steal - earlier.steal) / total);
+                    others, 100.0 * (steal - earlier.steal) / (total - earlier.total));
+        }
+
+        /** The percentage of the machine's CPU capacity other processes used since {@code earlier}, or NaN. */
+        double othersShare(Usage earlier) {
+            long total = this.total - earlier.total;
+            if (this.total < 0 || earlier.total < 0 || total <= 0) {
+                return Double.NaN;
+            }
+            return 100.0 * Math.max(0, (busy - earlier.busy) - (own - earlier.own)) / total;
         }
     }
 }
