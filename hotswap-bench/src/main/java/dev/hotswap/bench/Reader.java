@@ -56,6 +56,7 @@ final class Reader implements Runnable {
             Pin pin = gate.enter();
             long entered = System.nanoTime();
             long connected = 0;
+            long leaving;
             int version = 0;
             try (Connection connection = data.getConnection()) {
                 connected = System.nanoTime();
@@ -66,11 +67,12 @@ final class Reader implements Runnable {
                     kept.add(e);
                 }
             } finally {
+                leaving = System.nanoTime();
                 pin.leave();
             }
             long end = System.nanoTime();
             if (version != 0) {
-                log.add(start, entered, connected, end, version);
+                log.add(start, entered, connected, leaving, end, version);
             }
             reads++;
         }

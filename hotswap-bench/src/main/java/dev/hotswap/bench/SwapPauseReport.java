@@ -98,13 +98,14 @@ final class SwapPauseReport {
         out.println(String.format(Locale.ROOT, "**Reads**: %d completed, **%d failed**, none mixed two files (µs):",
                 run.reads(), run.failures()));
         out.println();
-        Table reads = Table.of("reads", "count", "latency p50", "p99", "max", "`enter()` p50", "p99", "max",
-                "`getConnection()` p50", "p99", "max");
+        Table reads = Table.of("reads", "count", "latency p50", "p99", "max", "`enter()` p99", "max",
+                "`getConnection()` p50", "p99", "max", "`leave()` p50", "p99", "max");
         Map<SwapTimeline.Category, SwapTimeline.Reads> byCategory = timeline.reads();
         byCategory.forEach((category, r) -> reads.row(category.description, Long.toString(r.latency().count()),
                 micros(r.latency().median()), micros(r.latency().percentile(99)), micros(r.latency().max()),
-                micros(r.enter().median()), micros(r.enter().percentile(99)), micros(r.enter().max()),
-                micros(r.connect().median()), micros(r.connect().percentile(99)), micros(r.connect().max())));
+                micros(r.enter().percentile(99)), micros(r.enter().max()),
+                micros(r.connect().median()), micros(r.connect().percentile(99)), micros(r.connect().max()),
+                micros(r.leave().median()), micros(r.leave().percentile(99)), micros(r.leave().max())));
         reads.print(out);
         for (Throwable failure : run.kept()) {
             out.println();

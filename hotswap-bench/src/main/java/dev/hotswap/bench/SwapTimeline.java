@@ -44,8 +44,9 @@ final class SwapTimeline {
      * @param latency from before {@code enter()} to after {@code leave()}
      * @param enter {@code enter()} alone
      * @param connect {@code getConnection()} alone
+     * @param leave {@code leave()} alone
      */
-    record Reads(Distribution latency, Distribution enter, Distribution connect) {
+    record Reads(Distribution latency, Distribution enter, Distribution connect, Distribution leave) {
     }
 
     /**
@@ -93,7 +94,7 @@ final class SwapTimeline {
         }
         Map<Category, Samples[]> samples = new EnumMap<>(Category.class);
         for (Category category : Category.values()) {
-            samples.put(category, new Samples[] {new Samples(), new Samples(), new Samples()});
+            samples.put(category, new Samples[] {new Samples(), new Samples(), new Samples(), new Samples()});
         }
         long measuredFrom = n == 0 ? Long.MAX_VALUE : pushes.get(0).start();
         for (ReadLog log : logs) {
@@ -101,7 +102,7 @@ final class SwapTimeline {
         }
         Map<Category, Reads> reads = new EnumMap<>(Category.class);
         samples.forEach((category, s) -> reads.put(category,
-                new Reads(s[0].distribution(), s[1].distribution(), s[2].distribution())));
+                new Reads(s[0].distribution(), s[1].distribution(), s[2].distribution(), s[3].distribution())));
 
         Samples released = new Samples();
         Samples width = new Samples();
@@ -168,6 +169,7 @@ final class SwapTimeline {
             s[0].add(log.end(i) - log.start(i));
             s[1].add(log.entered(i) - log.start(i));
             s[2].add(log.connected(i) - log.entered(i));
+            s[3].add(log.end(i) - log.leaving(i));
         }
     }
 
