@@ -8,7 +8,9 @@
  *     started engine's {@link dev.hotswap.engine.SwapGate} against a plain {@code ThreadLocal}
  *     set/remove (the pin's thread binding alone) and gates built from one shared atomic counter, a
  *     read-write lock, and a global lock; {@link dev.hotswap.bench.GateScaling} runs it at several
- *     thread counts and prints the scores side by side.</li>
+ *     thread counts and prints the scores side by side, in wall-clock time and in CPU time per
+ *     operation ({@link dev.hotswap.bench.CpuTimeProfiler}, which other processes' load does not
+ *     inflate).</li>
  * <li>{@link dev.hotswap.bench.SwapPause}: repeated in-process pushes into a managed database of
  *     realistic size while reader threads query it through the gate; reports the flip, the time until
  *     the old generation is released, each step of a push, and what the swaps did to the reads
