@@ -1,50 +1,46 @@
 package dev.hotswap.bench;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs {@link GateBenchmark} at several thread counts in one go and prints the scores side by side:
- * total throughput, and the cost of one {@code enter}+{@code leave} per busy core with each baseline's
- * ratio to the engine's gate.
+ * Runs {@link GateBenchmark} at several thread counts, one variant at a time, with
+ * {@link CpuTimeProfiler}, and prints the scores side by side ({@link GateTables}).
  *
  * <pre>
- * java -cp hotswap-bench.jar dev.hotswap.bench.GateScaling [--threads 1,2,4,8,16] [JMH options]
+ * java -cp hotswap-bench.jar dev.hotswap.bench.GateScaling [--threads 1,2,8] [JMH options]
  * </pre>
  *
  * JMH options ({@code -f}, {@code -wi}, {@code -w}, {@code -i}, {@code -r}, {@code -p work=100},
  * {@code -v NORMAL}, {@code -rf json}...) are passed on; {@code -t} is replaced by {@code --threads}.
- * Defaults, chosen so that the whole run takes under three minutes: 1 fork, 2 warm-up iterations of
- * 500 ms, 5 measured iterations of 600 ms, JMH's own output silenced. The machine's load average is
- * printed before and after: other work on a small machine shows in every score.
+ * Defaults, chosen so that the whole run takes about two minutes on 2 cores: threads 1, 2 and 8,
+ * 1 fork, 2 warm-up iterations of 500 ms, 5 measured iterations of 600 ms, JMH's own output silenced.
+ * Each variant runs on its own so that each cell can say how much of the machine other processes
+ * took while it ran: on a small shared machine that shows in every wall-clock score.
  */
 public final class GateScaling {
-    private static final List<String> ORDER = List.of("swapGate", "atomicCounter", "readWriteLock",
-            "reentrantLock", "synchronizedMonitor", "noGate");
-    private static final String REFERENCE = "swapGate";
+    /** The variants, the engine's gate first: the columns of every table. */
+    static final List<String> VARIANTS = List.of("swapGate", "threadLocal", "threadLocalSetNull",
+            "atomicCounter", "readWriteLock", "globalLock", "noGate");
 
     private GateScaling() {
     }
 
     public static void main(String[] args) throws RunnerException {
-        List<Integer> threads = List.of(1, 2, 4, 8, 16);
+        List<Integer> threads = List.of(1, 2, 8);
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--threads") && i + 1 < args.length) {
@@ -52,7 +48,7 @@ public final class GateScaling {
             } else if (args[i].startsWith("--threads=")) {
                 threads = parseCounts(args[i].substring("--threads=".length()));
             } else if (args[i].equals("-h") || args[i].equals("--help")) {
-                System.out.println("usage: GateScaling [--threads 1,2,4,8,16] [JMH options, e.g. -f 2 -i 5 -p work=100]");
+                System.out.println("usage: GateScaling [--threads 1,2,8] [JMH options, e.g. -f 2 -i 5 -p work=100]");
                 return;
             } else {
                 jmhArgs.add(args[i]);
@@ -66,144 +62,54 @@ public final class GateScaling {
             System.exit(2);
             return;
         }
-        PrintStream out = System.out;
-        int cores = Runtime.getRuntime().availableProcessors();
-        out.println("# Gate benchmark: enter()+leave() of one shared gate");
-        out.println();
-        out.println(header(cores, threads, String.join(" ", args)));
-
-        // work -> threads -> benchmark -> result
-        Map<Long, Map<Integer, Map<String, Result<?>>>> scores = new TreeMap<>();
-        Map<Integer, String> othersByThreads = new TreeMap<>();
+        GateTables tables = new GateTables(System.out, Runtime.getRuntime().availableProcessors());
+        tables.header(threads, String.join(" ", args));
         Machine.Usage runStart = Machine.Usage.now();
         for (int count : threads) {
-            long started = System.nanoTime();
-            Machine.Usage usage = Machine.Usage.now();
-            System.err.printf(Locale.ROOT, "gate: %d thread(s)...%n", count);
-            ChainedOptionsBuilder options = new OptionsBuilder().parent(given)
-                    .include(GateBenchmark.class.getName() + "\\.")
-                    .threads(count);
-            if (!given.getForkCount().hasValue()) {
-                options.forks(1);
-            }
-            if (!given.getWarmupIterations().hasValue()) {
-                options.warmupIterations(2);
-            }
-            if (!given.getWarmupTime().hasValue()) {
-                options.warmupTime(TimeValue.milliseconds(500));
-            }
-            if (!given.getMeasurementIterations().hasValue()) {
-                options.measurementIterations(5);
-            }
-            if (!given.getMeasurementTime().hasValue()) {
-                options.measurementTime(TimeValue.milliseconds(600));
-            }
-            if (!given.verbosity().hasValue()) {
-                options.verbosity(VerboseMode.SILENT);
-            }
-            if (!given.shouldFailOnError().hasValue()) {
-                options.shouldFailOnError(true);
-            }
-            Collection<RunResult> results = new Runner(options.build()).run();
-            for (RunResult result : results) {
-                String benchmark = result.getParams().getBenchmark();
-                String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                long work = Long.parseLong(result.getParams().getParam("work"));
-                scores.computeIfAbsent(work, w -> new TreeMap<>())
-                        .computeIfAbsent(count, c -> new TreeMap<>())
-                        .put(method, result.getPrimaryResult());
-            }
-            String others = Machine.Usage.now().othersSince(usage);
-            System.err.printf(Locale.ROOT, "gate: %d thread(s) done in %d s; %s%n", count,
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), others);
-            othersByThreads.put(count, others);
-        }
-        out.println("- during the run: " + Machine.Usage.now().othersSince(runStart));
-        othersByThreads.forEach((count, others) -> out.println("  - " + count + " thread(s): " + others));
-        scores.forEach((work, byThreads) -> print(out, work, byThreads, cores));
-    }
-
-    private static String header(int cores, List<Integer> threads, String args) {
-        return Machine.describe() + "\n"
-                + "- threads: " + threads + "; arguments: " + (args.isEmpty() ? "(defaults)" : args)
-                + (threads.stream().anyMatch(t -> t > cores)
-                        ? "\n- more threads than cores: those rows measure oversubscription (threads preempted, also"
-                        + " inside the gate), not contention-freedom" : "");
-    }
-
-    private static void print(PrintStream out, long work, Map<Integer, Map<String, Result<?>>> byThreads, int cores) {
-        List<String> columns = new ArrayList<>(ORDER);
-        byThreads.values().forEach(row -> row.keySet().stream().filter(m -> !columns.contains(m)).forEach(columns::add));
-        columns.removeIf(m -> byThreads.values().stream().noneMatch(row -> row.containsKey(m)));
-        String workText = work == 0 ? "no work inside the gate" : work + " consumeCPU tokens inside the gate";
-
-        out.println();
-        out.println("## Throughput, all threads together (ops/µs, ± 99.9% CI; higher is better), " + workText);
-        out.println();
-        out.println(tableHeader(columns));
-        byThreads.forEach((threads, row) -> {
-            StringBuilder line = new StringBuilder("| " + threads + " |");
-            for (String column : columns) {
-                Result<?> result = row.get(column);
-                line.append(' ').append(result == null ? "-" : throughput(result)).append(" |");
-            }
-            out.println(line);
-        });
-
-        out.println();
-        out.println("## ns per enter+leave per busy core (= 1000 × min(threads, " + cores
-                + ") / throughput; lower is better; ×N = N times the engine's gate), " + workText);
-        out.println();
-        out.println(tableHeader(columns));
-        byThreads.forEach((threads, row) -> {
-            Result<?> reference = row.get(REFERENCE);
-            double referenceNanos = reference == null ? Double.NaN : coreNanos(reference, threads, cores);
-            StringBuilder line = new StringBuilder("| " + threads + " |");
-            for (String column : columns) {
-                Result<?> result = row.get(column);
-                if (result == null) {
-                    line.append(" - |");
-                    continue;
+            for (String variant : VARIANTS) {
+                long started = System.nanoTime();
+                Machine.Usage usage = Machine.Usage.now();
+                System.err.printf(Locale.ROOT, "gate: %s, %d thread(s)...%n", variant, count);
+                for (RunResult result : new Runner(options(given, count, variant)).run()) {
+                    tables.add(count, variant, result);
                 }
-                double nanos = coreNanos(result, threads, cores);
-                line.append(' ').append(String.format(Locale.ROOT, "%.1f", nanos));
-                if (!column.equals(REFERENCE) && !Double.isNaN(referenceNanos)) {
-                    line.append(String.format(Locale.ROOT, " (×%.2f)", nanos / referenceNanos));
-                }
-                line.append(" |");
+                Machine.Usage now = Machine.Usage.now();
+                tables.others(count, variant, now.othersShare(usage));
+                System.err.printf(Locale.ROOT, "gate: %s, %d thread(s) done in %d s; %s%n", variant, count,
+                        Duration.ofNanos(System.nanoTime() - started).toSeconds(), now.othersSince(usage));
             }
-            out.println(line);
-        });
-    }
-
-    private static String tableHeader(List<String> columns) {
-        StringBuilder header = new StringBuilder("| threads |");
-        StringBuilder rule = new StringBuilder("|---:|");
-        for (String column : columns) {
-            header.append(' ').append(column).append(" |");
-            rule.append("---:|");
         }
-        return header + "\n" + rule;
+        tables.print(Machine.Usage.now().othersSince(runStart));
     }
 
-    /** Score ± error, with one decimal for scores from 10 up and three significant digits below. */
-    private static String throughput(Result<?> result) {
-        double score = result.getScore();
-        double error = result.getScoreError();
-        int decimals = score >= 10 ? 1 : score >= 1 ? 2 : 3;
-        String format = "%." + decimals + "f";
-        return Double.isNaN(error)
-                ? String.format(Locale.ROOT, format, score)
-                : String.format(Locale.ROOT, format + " ± " + format, score, error);
-    }
-
-    /** Wall-clock nanoseconds of the busy cores per operation; at one thread simply ns/op. */
-    private static double coreNanos(Result<?> result, int threads, int cores) {
-        if (!result.getScoreUnit().equals("ops/us")) {
-            throw new IllegalStateException("expected a throughput in ops/us, got " + result.getScoreUnit()
-                    + "; do not pass -bm or -tu");
+    /** The JMH options of one cell: {@code given}, with the defaults for what it leaves unset. */
+    private static Options options(CommandLineOptions given, int threads, String variant) {
+        ChainedOptionsBuilder options = new OptionsBuilder().parent(given)
+                .include(GateBenchmark.class.getName() + "\\." + variant + "$")
+                .threads(threads)
+                .addProfiler(CpuTimeProfiler.class);
+        if (!given.getForkCount().hasValue()) {
+            options.forks(1);
         }
-        return 1000.0 * Math.min(threads, cores) / result.getScore();
+        if (!given.getWarmupIterations().hasValue()) {
+            options.warmupIterations(2);
+        }
+        if (!given.getWarmupTime().hasValue()) {
+            options.warmupTime(TimeValue.milliseconds(500));
+        }
+        if (!given.getMeasurementIterations().hasValue()) {
+            options.measurementIterations(5);
+        }
+        if (!given.getMeasurementTime().hasValue()) {
+            options.measurementTime(TimeValue.milliseconds(600));
+        }
+        if (!given.verbosity().hasValue()) {
+            options.verbosity(VerboseMode.SILENT);
+        }
+        if (!given.shouldFailOnError().hasValue()) {
+            options.shouldFailOnError(true);
+        }
+        return options.build();
     }
 
     private static List<Integer> parseCounts(String text) {

@@ -1,6 +1,7 @@
 package dev.hotswap.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,24 @@ final class Machine {
     static String loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    /** The JVM's garbage collections so far: how many, and the milliseconds they took (pauses and all). */
+    record Collections(long count, long millis) {
+        static Collections now() {
+            long count = 0;
+            long millis = 0;
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, collector.getCollectionCount());
+                millis += Math.max(0, collector.getCollectionTime());
+            }
+            return new Collections(count, millis);
+        }
+
+        /** The collections since {@code earlier}, e.g. {@code "12 garbage collections, 85 ms in all"}. */
+        String since(Collections earlier) {
+            return (count - earlier.count) + " garbage collections, " + (millis - earlier.millis) + " ms in all";
+        }
     }
 
     /**
@@ -68,13 +87,21 @@ final class Machine {
          * used, and that the hypervisor took (steal), e.g. {@code "other processes 3.1%, steal 0.4%"}.
          */
         String othersSince(Usage earlier) {
-            long total = this.total - earlier.total;
-            if (this.total < 0 || earlier.total < 0 || total <= 0) {
+            double others = othersShare(earlier);
+            if (Double.isNaN(others)) {
                 return "other processes: unknown (no /proc/stat)";
             }
-            long others = Math.max(0, (busy - earlier.busy) - (own - earlier.own));
             return String.format(Locale.ROOT, "other processes %.1f%%, steal %.1f%% of the machine's CPU time",
-                    100.0 * others / total, 100.0 * (steal - earlier.steal) / total);
+                    others, 100.0 * (steal - earlier.steal) / (total - earlier.total));
+        }
+
+        /** The percentage of the machine's CPU capacity other processes used since {@code earlier}, or NaN. */
+        double othersShare(Usage earlier) {
+            long total = this.total - earlier.total;
+            if (this.total < 0 || earlier.total < 0 || total <= 0) {
+                return Double.NaN;
+            }
+            return 100.0 * Math.max(0, (busy - earlier.busy) - (own - earlier.own)) / total;
         }
     }
 }
