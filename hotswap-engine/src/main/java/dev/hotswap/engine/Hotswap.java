@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.hotswap.protocol.Protocol;
+
 /**
  * The engine embedded in an application: it owns the managed databases, the {@link SwapGate gate}
  * every request passes, and the admin socket the {@code hotswap} CLI talks to.
@@ -40,8 +42,10 @@ import javax.sql.DataSource;
  * symbolic link to the current one. A swap makes the new generation durable, points the link at it,
  * and flips which generation new requests get; requests in flight finish on the one they started on,
  * and a generation closes when its last request and connection are gone. {@link #rollback} makes an
- * earlier generation current the same way. A file found at the live path (a regular file, or an
- * operator's link to a file elsewhere) is served as it is and becomes a generation on the first swap.
+ * earlier generation current the same way. A regular file found at the live path becomes generation
+ * 1 at start, by a hard link in the folder (the same file, nothing copied), and the live path a link
+ * to it; an operator's link to a file elsewhere (a data volume) is served where it lies and recorded
+ * as a generation on the first swap, never moved or deleted. See {@code docs/design.md}.
  * The invariant: while a file is open, it is opened under one path only, and nothing renames it.
  *
  * <p><b>Missing knobs</b>, on purpose: no way to skip the header sanity check (a truncated file must
@@ -520,9 +524,6 @@ public final class Hotswap implements AutoCloseable {
      * value; {@link #build()} makes an immutable configuration, so a builder can be reused.
      */
     public static final class Builder {
-        /** Unix socket paths hold at most 107 bytes plus the terminating NUL. */
-        private static final int MAX_SOCKET_PATH = 107;
-
         private final Map<String, Path> databases = new java.util.LinkedHashMap<>();
         private Path socket;
         private long[] allowedUids = new long[0];
@@ -722,11 +723,11 @@ public final class Hotswap implements AutoCloseable {
                 throw new IllegalStateException("no database configured: call database(name, path)");
             }
             Path socketPath = socket != null ? socket
-                    : Path.of("tmp", "sockets", "hotswap.sock").toAbsolutePath().normalize();
+                    : Path.of(Protocol.DEFAULT_SOCKET).toAbsolutePath().normalize();
             int length = socketPath.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (socketEnabled && length > MAX_SOCKET_PATH) {
+            if (socketEnabled && length > Protocol.MAX_SOCKET_PATH) {
                 throw new IllegalStateException("socket path " + socketPath + " is " + length
-                        + " bytes, more than the " + MAX_SOCKET_PATH + " a Unix socket allows");
+                        + " bytes, more than the " + Protocol.MAX_SOCKET_PATH + " a Unix socket allows");
             }
             return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
                     idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate));
