@@ -21,8 +21,10 @@ import org.sqlite.core.DB;
  * <ul>
  * <li>WAL mode: one step, one read transaction; it sees one snapshot and never blocks writers.</li>
  * <li>Rollback-journal mode: a read transaction holds writers off (they wait, up to their busy
- *     timeout, to commit), so the copy goes in steps of {@value #STEP_PAGES} pages with a pause
- *     between them, in which writers commit. A commit makes SQLite restart the copy. After
+ *     timeout, to commit), so the copy goes in steps of {@value #STEP_PAGES} pages, each its own read
+ *     transaction. A writer ready to commit takes SQLite's PENDING lock, which turns the next step
+ *     away (it waits {@value #BUSY_SLEEP_MILLIS} ms and tries again) until the commit is done, so
+ *     writers wait at most about one step. A commit makes SQLite restart the copy. After
  *     {@value #RESTARTS} restarts the copying connection keeps its read transaction to the end of the
  *     pass, so that it finishes: writers then wait for the rest of that pass (about the time
  *     {@code cp} takes for the file).</li>
@@ -36,7 +38,6 @@ final class Snapshot {
     static final int STEP_PAGES = 1024;
     /** Restarts tolerated before the copy holds writers off to finish. */
     static final int RESTARTS = 3;
-    private static final long PAUSE_MILLIS = 5;
     /** A step that finds a writer committing waits this long, and gives up after 3000 such waits in all. */
     private static final int BUSY_SLEEP_MILLIS = 10;
     private static final int BUSY_RETRIES = 3000;
@@ -111,8 +112,8 @@ final class Snapshot {
     }
 
     /**
-     * Paces a stepped copy: called after each step, it pauses so that writers can commit, counts the
-     * restarts a commit causes (the pages left grow again), and after {@link #RESTARTS} of them opens
+     * Watches a stepped copy: called after each step, it counts the restarts a commit causes (the
+     * pages left grow again), and after {@link #RESTARTS} of them opens
      * a read transaction on the copying connection itself, which the following steps use, so that no
      * writer can restart the copy (a read transaction on another connection would deadlock with a
      * writer waiting to commit: the steps could then not read). The transaction ends when the
@@ -157,12 +158,6 @@ final class Snapshot {
                     LOG.log(System.Logger.Level.WARNING, database + ": could not hold writers off to finish a"
                             + " snapshot; it goes on in steps", e);
                 }
-                return;
-            }
-            try {
-                Thread.sleep(PAUSE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }
