@@ -28,7 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One conversation with the engine over its Unix domain socket: the JDK's own
@@ -41,6 +43,9 @@ import java.util.Objects;
  * channel supports one reader and one writer at a time, which is all the upload needs.
  */
 final class Connection implements AutoCloseable {
+    /** How long the server may take to answer {@code HELLO} (tests shorten it). */
+    static volatile Duration handshakeTimeout = Duration.ofSeconds(15);
+
     private final Path socket;
     private final SocketChannel channel;
     private final FrameReader reader;
@@ -133,26 +138,59 @@ final class Connection implements AutoCloseable {
         return path.toString().getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /**
+     * Exchanges {@code HELLO}, within {@link #handshakeTimeout}: a process that accepts the
+     * connection and never answers (a hung server, something else listening there) is given up on
+     * with exit 3 instead of hanging the command. After the handshake the server may take long
+     * (an integrity check of a large file), and the command waits for it.
+     */
     private void handshake(int offer) throws CommandFailure {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Duration timeout = handshakeTimeout;
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(timeout.toMillis());
+                timedOut.set(true);
+                closeQuietly(channel); // ends the blocked read below
+            } catch (InterruptedException e) {
+                // the handshake ended in time
+            }
+        }, "hotswap-handshake-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         try {
             version = Handshake.client(reader, writer, offer);
-        } catch (VersionMismatchException e) {
-            throw CommandFailure.unreachable(e.getMessage());
-        } catch (TruncatedStreamException e) {
-            throw CommandFailure.unreachable("the server at " + socket
-                    + " closed the connection during the handshake");
-        } catch (TransferAbortedException e) {
-            // The server answered HELLO with EXIT: it refused the connection (busy, or a uid it
-            // does not serve). Its code and message are the answer.
-            throw refusal(e);
-        } catch (ProtocolException e) {
-            throw CommandFailure.unreachable("the server at " + socket
-                    + " does not speak the hotswap protocol: " + e.getMessage());
         } catch (IOException e) {
-            throw CommandFailure.unreachable("the server at " + socket + " dropped the connection during"
-                    + " the handshake: " + e.getMessage());
+            if (timedOut.get()) {
+                throw CommandFailure.unreachable("the server at " + socket + " did not answer within "
+                        + Quantities.duration(timeout.toNanos()));
+            }
+            throw handshakeFailure(e);
+        } finally {
+            watchdog.interrupt();
         }
     }
+
+    private CommandFailure handshakeFailure(IOException failure) {
+        if (failure instanceof VersionMismatchException) {
+            return CommandFailure.unreachable(failure.getMessage());
+        }
+        if (failure instanceof TruncatedStreamException) {
+            return CommandFailure.unreachable("the server at " + socket + " closed the connection during the handshake");
+        }
+        if (failure instanceof TransferAbortedException aborted) {
+            // The server answered HELLO with EXIT: it refused the connection (busy, or a uid it
+            // does not serve). Its code and message are the answer.
+            return refusal(aborted);
+        }
+        if (failure instanceof ProtocolException) {
+            return CommandFailure.unreachable("the server at " + socket + " does not speak the hotswap protocol: "
+                    + failure.getMessage());
+        }
+        return CommandFailure.unreachable("the server at " + socket + " dropped the connection during the handshake: "
+                + failure.getMessage());
+    }
+
 
     private static CommandFailure refusal(TransferAbortedException e) {
         try {

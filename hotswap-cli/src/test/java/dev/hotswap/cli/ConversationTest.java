@@ -42,6 +42,22 @@ class ConversationTest {
     }
 
     @Test
+    void aServerThatNeverAnswersHelloIsGivenUpOnWithExitThree() throws Exception {
+        java.time.Duration before = Connection.handshakeTimeout;
+        Connection.handshakeTimeout = java.time.Duration.ofMillis(300);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start(peer -> done.await(20, TimeUnit.SECONDS))) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("ls");
+            done.countDown();
+            assertEquals(3, run.code(), run::toString);
+            assertEquals("ERROR: the server at " + server.socket() + " did not answer within 0.30 s\n", run.stderr());
+        } finally {
+            Connection.handshakeTimeout = before;
+            done.countDown();
+        }
+    }
+
+    @Test
     void fallsBackToVersion1AndTheWholeFileWithAVersion1Server() throws Exception {
         byte[] database = sqliteLike(4096, 3);
         Path file = java.nio.file.Files.write(dir.resolve("new.sqlite3"), database);
