@@ -19,7 +19,9 @@ import org.sqlite.core.DB;
  * online backup API from a read-only connection. The generation is held for the copy, so a swap
  * meanwhile neither closes nor deletes it. What the copy costs the application:
  * <ul>
- * <li>WAL mode: one step, one read transaction; it sees one snapshot and never blocks writers.</li>
+ * <li>WAL mode: a copy of the file at the speed of the disk, when the file alone holds a consistent
+ *     snapshot ({@link WalFileCopy}); else the backup API in one step, one read transaction. Either
+ *     sees one snapshot and never blocks writers.</li>
  * <li>Rollback-journal mode: a read transaction holds writers off (they wait, up to their busy
  *     timeout, to commit), so the copy goes in steps of {@value #STEP_PAGES} pages, each its own read
  *     transaction. A writer ready to commit takes SQLite's PENDING lock, which turns the next step
@@ -94,22 +96,31 @@ final class Snapshot {
 
     private static void copy(String database, Generation generation, Path temp) throws IOException {
         boolean wal = JournalMode.isWal(generation.file());
-        try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
-            Pacer pacer = new Pacer(database, connection);
-            long start = System.nanoTime();
-            int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(),
-                    wal ? null : pacer, BUSY_SLEEP_MILLIS, BUSY_RETRIES, wal ? ALL_PAGES : STEP_PAGES);
-            if (rc != 0) {
-                throw new IOException("snapshot of " + database + " failed: SQLite result code " + rc);
+        long start = System.nanoTime();
+        try {
+            if (wal && WalFileCopy.tryCopy(generation.file(), temp)) {
+                LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
+                        + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000
+                        + " ms, a copy of the file");
+                return;
             }
-            LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
-                    + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms"
-                    + (wal ? "" : ", " + pacer.steps + " steps, " + pacer.restarts + " restarts"));
+            try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
+                Pacer pacer = new Pacer(database, connection);
+                int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(),
+                        wal ? null : pacer, BUSY_SLEEP_MILLIS, BUSY_RETRIES, wal ? ALL_PAGES : STEP_PAGES);
+                if (rc != 0) {
+                    throw new IOException("snapshot of " + database + " failed: SQLite result code " + rc);
+                }
+                LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
+                        + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms"
+                        + (wal ? ", backup API" : ", " + pacer.steps + " steps, " + pacer.restarts + " restarts"));
+            }
         } catch (SQLException e) {
             throw new IOException("snapshot of " + database + " failed: " + e.getMessage(), e);
         }
         TempFiles.deleteSideFiles(temp);
     }
+
 
     /**
      * Watches a stepped copy: called after each step, it counts the restarts a commit causes (the

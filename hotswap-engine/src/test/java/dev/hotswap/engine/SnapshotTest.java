@@ -123,4 +123,88 @@ class SnapshotTest {
         // The hold starts after the third restart; a commit just before it can restart the copy once more.
         assertTrue(line.matches(".* steps, [1-" + (Snapshot.RESTARTS + 1) + "] restarts"), line);
     }
+
+    private Path walDatabase() throws Exception {
+        return fixture.database("production.sqlite3", true, "CREATE TABLE items (id INTEGER PRIMARY KEY, body BLOB)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + ROWS + ")"
+                        + " INSERT INTO items (body) SELECT randomblob(1000) FROM n");
+    }
+
+    private String snapshotLine() {
+        return logged.stream().filter(message -> message.contains("snapshot of generation")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void walPullCopiesTheFileWithWhatTheLogHeld() throws Exception {
+        Path live = walDatabase();
+        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
+            try (Connection c = hotswap.dataSource("production").getConnection(); java.sql.Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_autocheckpoint=0");
+                s.execute("INSERT INTO items (body) VALUES (x'01')"); // only in the log
+            }
+            Path copy = pull(hotswap);
+            assertEquals(List.of("ok"), EngineFixture.query(copy, "PRAGMA integrity_check"));
+            assertEquals(List.of(Integer.toString(ROWS + 1)), EngineFixture.query(copy, "SELECT count(*) FROM items"));
+        }
+        assertTrue(snapshotLine().endsWith(", a copy of the file"), snapshotLine());
+    }
+
+    @Test
+    void walPullUsesTheBackupApiWhileAnOlderReaderKeepsTheLogFromTheFile() throws Exception {
+        Path live = walDatabase();
+        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start();
+                Connection older = hotswap.dataSource("production").getConnection()) {
+            older.setAutoCommit(false);
+            EngineFixture.query(older, "SELECT count(*) FROM items"); // a snapshot from before the insert
+            try (Connection c = hotswap.dataSource("production").getConnection(); java.sql.Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_autocheckpoint=0");
+                s.execute("INSERT INTO items (body) VALUES (x'01')");
+            }
+            Path copy = pull(hotswap);
+            assertEquals(List.of(Integer.toString(ROWS + 1)), EngineFixture.query(copy, "SELECT count(*) FROM items"));
+            older.rollback();
+        }
+        assertTrue(snapshotLine().endsWith(", backup API"), snapshotLine());
+    }
+
+    @Test
+    void walPullUnderConstantWritesIsOneConsistentSnapshot() throws Exception {
+        Path live = walDatabase();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong written = new AtomicLong();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
+            DataSource data = hotswap.dataSource("production");
+            Thread writer = new Thread(() -> {
+                while (!stop.get()) {
+                    try (Connection c = data.getConnection();
+                            PreparedStatement insert = c.prepareStatement("INSERT INTO items (body) VALUES (x'00')")) {
+                        insert.executeUpdate();
+                        written.incrementAndGet();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                        return;
+                    }
+                }
+            }, "writer");
+            writer.start();
+            while (written.get() < 10 && failures.isEmpty()) {
+                Thread.sleep(1); // the writer is committing
+            }
+            List<Path> copies = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                copies.add(pull(hotswap));
+            }
+            stop.set(true);
+            writer.join(10_000);
+            assertEquals(List.of(), failures);
+            for (Path copy : copies) {
+                assertEquals(List.of("ok"), EngineFixture.query(copy, "PRAGMA integrity_check"));
+                long rows = Long.parseLong(EngineFixture.query(copy, "SELECT count(*) FROM items").get(0));
+                assertTrue(rows >= ROWS + 10 && rows <= ROWS + written.get(), rows + " rows, " + written.get() + " written");
+            }
+        } finally {
+            stop.set(true);
+        }
+    }
 }
