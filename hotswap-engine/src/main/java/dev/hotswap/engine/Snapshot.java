@@ -6,43 +6,32 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 
 import org.sqlite.SQLiteConnection;
-import org.sqlite.core.DB;
 
 /**
- * A consistent copy of a managed database's current generation in a temp file, made with SQLite's
- * online backup API from a read-only connection. The generation is held for the copy, so a swap
- * meanwhile neither closes nor deletes it. What the copy costs the application:
+ * A consistent copy of a managed database's current generation in a temp file, for a pull or as the
+ * base of a delta push. The generation is held for the copy, so a swap meanwhile neither closes nor
+ * deletes it. What the copy costs the application:
  * <ul>
- * <li>WAL mode: a copy of the file at the speed of the disk, when the file alone holds a consistent
- *     snapshot ({@link WalFileCopy}); else the backup API in one step, one read transaction. Either
- *     sees one snapshot and never blocks writers.</li>
- * <li>Rollback-journal mode: a read transaction holds writers off (they wait, up to their busy
- *     timeout, to commit), so the copy goes in steps of {@value #STEP_PAGES} pages, each its own read
- *     transaction. A writer ready to commit takes SQLite's PENDING lock, which turns the next step
- *     away (it waits {@value #BUSY_SLEEP_MILLIS} ms and tries again) until the commit is done, so
- *     writers wait at most about one step. A commit makes SQLite restart the copy. After
- *     {@value #RESTARTS} restarts the copying connection keeps its read transaction to the end of the
- *     pass, so that it finishes: writers then wait for the rest of that pass (about the time
- *     {@code cp} takes for the file).</li>
+ * <li>WAL mode: a copy of the file in the kernel when the file alone holds a consistent snapshot
+ *     ({@link WalFileCopy}); else SQLite's backup API in one step, one read transaction. Either sees
+ *     one snapshot and never blocks writers.</li>
+ * <li>Rollback-journal mode: a read transaction holds writers off until it ends, so the file is
+ *     copied in chunks, each under a read transaction of its own ({@link RollbackFileCopy}): writers
+ *     wait for one chunk at most, a commit between chunks starts the copy over, and after a few
+ *     restarts one read transaction holds to the end of the pass so that the copy finishes.</li>
  * </ul>
  */
 final class Snapshot {
     private static final System.Logger LOG = System.getLogger(Snapshot.class.getName());
     /** Copy every page in one backup step. */
     private static final int ALL_PAGES = -1;
-    /** Pages per step in rollback-journal mode: 4 MiB of 4 KiB pages, a few milliseconds of reading. */
-    static final int STEP_PAGES = 1024;
-    /** Restarts tolerated before the copy holds writers off to finish. */
-    static final int RESTARTS = 3;
-    /** A step that finds a writer committing waits this long, and gives up after 3000 such waits in all. */
+    /** A backup that finds a writer committing waits this long, and gives up after 500 such waits. */
     private static final int BUSY_SLEEP_MILLIS = 10;
-    private static final int BUSY_RETRIES = 3000;
+    private static final int BUSY_RETRIES = 500;
 
     private Snapshot() {
     }
@@ -95,80 +84,34 @@ final class Snapshot {
     }
 
     private static void copy(String database, Generation generation, Path temp) throws IOException {
-        boolean wal = JournalMode.isWal(generation.file());
         long start = System.nanoTime();
+        String how;
         try {
-            if (wal && WalFileCopy.tryCopy(generation.file(), temp)) {
-                LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
-                        + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000
-                        + " ms, a copy of the file");
-                return;
-            }
-            try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
-                Pacer pacer = new Pacer(database, connection);
-                int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(),
-                        wal ? null : pacer, BUSY_SLEEP_MILLIS, BUSY_RETRIES, wal ? ALL_PAGES : STEP_PAGES);
-                if (rc != 0) {
-                    throw new IOException("snapshot of " + database + " failed: SQLite result code " + rc);
-                }
-                LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
-                        + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms"
-                        + (wal ? ", backup API" : ", " + pacer.steps + " steps, " + pacer.restarts + " restarts"));
+            if (!JournalMode.isWal(generation.file())) {
+                RollbackFileCopy copy = new RollbackFileCopy(RollbackFileCopy.CHUNK);
+                copy.copy(generation.file(), temp);
+                how = copy.chunks() + " chunks, " + copy.restarts() + " restarts";
+            } else if (WalFileCopy.tryCopy(generation.file(), temp)) {
+                how = "a copy of the file";
+            } else {
+                backup(database, generation, temp);
+                how = "backup API";
             }
         } catch (SQLException e) {
             throw new IOException("snapshot of " + database + " failed: " + e.getMessage(), e);
         }
+        LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
+                + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms, " + how);
         TempFiles.deleteSideFiles(temp);
     }
 
-
-    /**
-     * Watches a stepped copy: called after each step, it counts the restarts a commit causes (the
-     * pages left grow again), and after {@link #RESTARTS} of them opens
-     * a read transaction on the copying connection itself, which the following steps use, so that no
-     * writer can restart the copy (a read transaction on another connection would deadlock with a
-     * writer waiting to commit: the steps could then not read). The transaction ends when the
-     * connection closes.
-     */
-    private static final class Pacer implements DB.ProgressObserver {
-        private final String database;
-        private final Connection source;
-        private int lastRemaining = Integer.MAX_VALUE;
-        private int steps;
-        private int restarts;
-        private boolean holding;
-        private boolean holdFailed;
-
-        Pacer(String database, Connection source) {
-            this.database = database;
-            this.source = source;
-        }
-
-        @Override
-        public void progress(int remaining, int pageCount) {
-            steps++;
-            // Each step copies pages, so without a restart fewer are left after it than before.
-            if (remaining >= lastRemaining) {
-                restarts++;
-            }
-            lastRemaining = remaining;
-            if (remaining == 0 || holding) {
-                return;
-            }
-            if (restarts >= RESTARTS && !holdFailed) {
-                // Never throw here: the copy loop is native and would go on with an exception pending.
-                try {
-                    source.setAutoCommit(false);
-                    try (Statement statement = source.createStatement();
-                            ResultSet row = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
-                        row.next(); // the read transaction starts here
-                    }
-                    holding = true;
-                } catch (SQLException e) {
-                    holdFailed = true;
-                    LOG.log(System.Logger.Level.WARNING, database + ": could not hold writers off to finish a"
-                            + " snapshot; it goes on in steps", e);
-                }
+    /** One backup step, one read transaction: a WAL database whose file alone is not the snapshot now. */
+    private static void backup(String database, Generation generation, Path temp) throws IOException, SQLException {
+        try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
+            int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(), null,
+                    BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
+            if (rc != 0) {
+                throw new IOException("snapshot of " + database + " failed: SQLite result code " + rc);
             }
         }
     }

@@ -70,15 +70,14 @@ class SnapshotTest {
     }
 
     @Test
-    void rollbackModePullCopiesInStepsWithoutRestartsWhenNobodyWrites() throws Exception {
+    void rollbackModePullCopiesTheFileInOneChunkWhenNobodyWrites() throws Exception {
         Path live = rollbackModeDatabase();
         try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
             Path copy = pull(hotswap);
             assertEquals(List.of("ok"), EngineFixture.query(copy, "PRAGMA integrity_check"));
             assertEquals(List.of(Integer.toString(ROWS)), EngineFixture.query(copy, "SELECT count(*) FROM items"));
         }
-        String line = logged.stream().filter(message -> message.contains("snapshot of generation")).findFirst().orElseThrow();
-        assertTrue(line.matches(".* 2 steps, 0 restarts"), line);
+        assertTrue(snapshotLine().matches(".* 1 chunks, 0 restarts"), snapshotLine());
     }
 
     @Test
@@ -119,9 +118,7 @@ class SnapshotTest {
         } finally {
             stop.set(true);
         }
-        String line = logged.stream().filter(message -> message.contains("snapshot of generation")).findFirst().orElseThrow();
-        // The hold starts after the third restart; a commit just before it can restart the copy once more.
-        assertTrue(line.matches(".* steps, [1-" + (Snapshot.RESTARTS + 1) + "] restarts"), line);
+        assertTrue(snapshotLine().matches(".* chunks, [0-" + RollbackFileCopy.RESTARTS + "] restarts"), snapshotLine());
     }
 
     private Path walDatabase() throws Exception {
