@@ -2,14 +2,19 @@ package dev.hotswap.engine;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Making a generation current, for a push and a rollback alike, each step done before the next:
  * <ol>
- * <li>open it and one connection to it, so that it is proven and the first request does not pay;</li>
+ * <li>open it, and as many connections as the current one has, so that it is proven and the
+ *     first requests do not pay for opening them;</li>
  * <li>on the first swap of an operator's linked file, record that file as a generation
  *     ({@link Adoption});</li>
  * <li>point the live path at the new generation's file (a new link renamed over it) and fsync its
@@ -44,15 +49,8 @@ final class Swap {
             progress.phase("swap");
             progress.status("Swapping database...");
             long start = System.nanoTime();
-            try (Connection first = next.lend()) {
-                if (first == null) {
-                    throw new IllegalStateException(next + " retired while held");
-                }
-            } catch (SQLException e) {
-                throw new SwapRefusedException("ERROR: generation " + record.id() + " of " + db.name()
-                        + " does not open: " + e.getMessage() + "; database untouched");
-            }
             Generation previous = db.current();
+            warm(db, next, record, previous);
             db.recordAdoption();
             try {
                 db.folder().pointLiveAt(record.file());
@@ -93,6 +91,43 @@ final class Swap {
         } finally {
             if (!flipped) {
                 next.release();
+            }
+        }
+    }
+
+    /**
+     * Opens as many connections of {@code next} as {@code previous} has open (at least one, with a
+     * query): the new file is proven readable, and the requests of a busy app do not each pay for
+     * opening a connection right after the flip. A pool of the application's own is asked for one; it
+     * sizes itself.
+     */
+    private static void warm(ManagedDatabase db, Generation next, GenerationRecord record, Generation previous)
+            throws SwapRefusedException {
+        int count = previous.pool() instanceof ConnectionPool pool && next.pool() instanceof ConnectionPool
+                ? Math.max(1, pool.size()) : 1;
+        List<Connection> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Connection connection = next.lend();
+                if (connection == null) {
+                    throw new IllegalStateException(next + " retired while held");
+                }
+                opened.add(connection);
+            }
+            try (Statement statement = opened.get(0).createStatement();
+                    ResultSet row = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                row.next(); // SQLite opens lazily: a file that is no database fails only here
+            }
+        } catch (SQLException e) {
+            throw new SwapRefusedException("ERROR: generation " + record.id() + " of " + db.name()
+                    + " does not open: " + e.getMessage() + "; database untouched");
+        } finally {
+            for (Connection connection : opened) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a warm-up connection failed", e);
+                }
             }
         }
     }

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+
+import javax.sql.DataSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -324,6 +326,24 @@ class PushTest {
         }
         assertEquals(List.of("1"), EngineFixture.rows(fixture.generation("production.sqlite3", 1),
                 "SELECT count(*) FROM items WHERE name = 'late write'"));
+    }
+
+    @Test
+    void newGenerationOpensAsManyConnectionsAsTheCurrentOneHadBeforeItGoesLive() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", true, 1, 10);
+        Path incoming = fixture.versioned("incoming.sqlite3", true, 2, 20);
+        try (Hotswap hotswap = started(live)) {
+            DataSource data = hotswap.dataSource("production");
+            List<Connection> three = List.of(data.getConnection(), data.getConnection(), data.getConnection());
+            assertEquals(3, ((ConnectionPool) hotswap.managed("production").current().pool()).size());
+            for (Connection connection : three) {
+                connection.close();
+            }
+            hotswap.push("production", content(incoming), PushOptions.defaults());
+
+            ConnectionPool pool = (ConnectionPool) hotswap.managed("production").current().pool();
+            assertEquals(3, pool.size(), "opened before the flip, not by the first requests after it");
+        }
     }
 
     @Test
