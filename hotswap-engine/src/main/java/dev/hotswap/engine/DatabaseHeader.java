@@ -58,22 +58,22 @@ record DatabaseHeader(int pageSize, long pageCount, boolean pageCountValid, bool
     static DatabaseHeader check(Path file) throws IOException, SwapRefusedException {
         DatabaseHeader header = read(file);
         if (header == null) {
-            throw new SwapRefusedException("ERROR: not a SQLite database (no \"SQLite format 3\" header)");
+            throw new SwapRefusedException(SwapRefusedException.Reason.NOT_A_DATABASE, "ERROR: not a SQLite database (no \"SQLite format 3\" header)");
         }
         int pageSize = header.pageSize();
         if (pageSize < 512 || pageSize > 65536 || Integer.bitCount(pageSize) != 1) {
-            throw new SwapRefusedException("ERROR: not a SQLite database (invalid page size " + pageSize + ")");
+            throw new SwapRefusedException(SwapRefusedException.Reason.NOT_A_DATABASE, "ERROR: not a SQLite database (invalid page size " + pageSize + ")");
         }
         long size = header.fileSize();
         if (size % pageSize != 0) {
-            throw new SwapRefusedException("ERROR: truncated database: " + size
+            throw new SwapRefusedException(SwapRefusedException.Reason.NOT_A_DATABASE, "ERROR: truncated database: " + size
                     + " bytes is not a whole number of " + pageSize + "-byte pages");
         }
         if (header.pageCountValid()) {
             long expected = header.pageCount() * pageSize;
             // Larger is legal (SQLite ignores pages past a valid in-header size); smaller is a cut file.
             if (size < expected) {
-                throw new SwapRefusedException("ERROR: truncated database: the header says " + header.pageCount()
+                throw new SwapRefusedException(SwapRefusedException.Reason.NOT_A_DATABASE, "ERROR: truncated database: the header says " + header.pageCount()
                         + " pages of " + pageSize + " bytes (" + expected + " bytes), the file has " + size + " bytes");
             }
         }

@@ -43,7 +43,7 @@ final class DiskBudget {
     void requireRoom(Path dir, long size) throws SwapRefusedException, IOException {
         String shortage = shortage("the upload", dir, size);
         if (shortage != null) {
-            throw new SwapRefusedException("ERROR: " + shortage + "; database untouched");
+            throw new SwapRefusedException(SwapRefusedException.Reason.NO_ROOM, "ERROR: " + shortage + "; database untouched");
         }
     }
 

@@ -354,7 +354,7 @@ public final class Hotswap implements AutoCloseable {
         long start = System.nanoTime();
         return observed(db, SwapOutcome.Operation.ROLLBACK, start, () -> {
             if (!db.tryClaim()) {
-                throw new SwapRefusedException("ERROR: another push or rollback of " + db.name() + " is in progress");
+                throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
             }
             try {
                 Generation target = db.rollbackTarget(generation, this::retire);

@@ -44,6 +44,6 @@ final class IntegrityCheck {
         if (report.size() > REPORTED_LINES) {
             message.append("\n(").append(report.size() - REPORTED_LINES).append(" more)");
         }
-        throw new SwapRefusedException(message.toString());
+        throw new SwapRefusedException(SwapRefusedException.Reason.INTEGRITY, message.toString());
     }
 }

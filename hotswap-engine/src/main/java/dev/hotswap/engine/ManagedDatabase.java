@@ -289,15 +289,17 @@ final class ManagedDatabase {
         GenerationRecord target;
         if (id.isPresent()) {
             if (id.getAsLong() == current.id()) {
-                throw new SwapRefusedException("ERROR: generation " + current.id() + " of " + name + " is current already");
+                throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION,
+                        "ERROR: generation " + current.id() + " of " + name + " is current already");
             }
             target = records.get(id.getAsLong());
             if (target == null) {
-                throw new SwapRefusedException("ERROR: " + name + " has no generation " + id.getAsLong()
+                throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION, "ERROR: " + name + " has no generation " + id.getAsLong()
                         + " (kept: " + ids(earlier) + ")");
             }
         } else if (earlier.isEmpty()) {
-            throw new SwapRefusedException("ERROR: " + name + " has no earlier generation to roll back to");
+            throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION,
+                    "ERROR: " + name + " has no earlier generation to roll back to");
         } else {
             target = earlier.get(0);
         }
@@ -308,7 +310,7 @@ final class ManagedDatabase {
         try {
             DatabaseHeader.check(target.file());
         } catch (SwapRefusedException e) {
-            throw new SwapRefusedException("ERROR: generation " + target.id() + " of " + name + " ("
+            throw new SwapRefusedException(SwapRefusedException.Reason.UNREADABLE, "ERROR: generation " + target.id() + " of " + name + " ("
                     + target.file() + ") is damaged: " + e.getMessage().substring("ERROR: ".length()));
         }
         return openGeneration(target.id(), target.file(), onRetire);

@@ -41,7 +41,7 @@ final class Push {
     static StagedGeneration stage(Hotswap engine, ManagedDatabase db, CandidateReceiver receiver, PushOptions options,
             String rolloutId, Progress progress) throws IOException, SwapRefusedException {
         if (!db.tryClaim()) {
-            throw new SwapRefusedException("ERROR: another push or rollback of " + db.name() + " is in progress");
+            throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
         }
         Path temp = null;
         OverlappedSync sync = null;
@@ -125,11 +125,11 @@ final class Push {
         try {
             incomingSchema = SchemaDiff.read(incoming, false);
         } catch (SQLException e) {
-            throw new SwapRefusedException("ERROR: reading the schema of the new database failed\n" + e.getMessage());
+            throw new SwapRefusedException(SwapRefusedException.Reason.SCHEMA, "ERROR: reading the schema of the new database failed\n" + e.getMessage());
         }
         String mismatch = SchemaDiff.mismatch(liveSchema, incomingSchema);
         if (mismatch != null) {
-            throw new SwapRefusedException(mismatch);
+            throw new SwapRefusedException(SwapRefusedException.Reason.SCHEMA, mismatch);
         }
     }
 

@@ -119,7 +119,7 @@ final class Swap {
                 row.next(); // SQLite opens lazily: a file that is no database fails only here
             }
         } catch (SQLException e) {
-            throw new SwapRefusedException("ERROR: generation " + record.id() + " of " + db.name()
+            throw new SwapRefusedException(SwapRefusedException.Reason.UNREADABLE, "ERROR: generation " + record.id() + " of " + db.name()
                     + " does not open: " + e.getMessage() + "; database untouched");
         } finally {
             for (Connection connection : opened) {

@@ -72,6 +72,7 @@ class GenerationsTest {
             SwapRefusedException none = assertThrows(SwapRefusedException.class,
                     () -> hotswap.rollback("production", OptionalLong.empty()));
             assertEquals("ERROR: production has no earlier generation to roll back to", none.getMessage());
+            assertEquals(SwapRefusedException.Reason.NO_SUCH_GENERATION, none.reason());
             push(hotswap, 2);
             push(hotswap, 3);
 
@@ -99,6 +100,7 @@ class GenerationsTest {
                     () -> hotswap.rollback("production", OptionalLong.empty()));
             assertEquals("ERROR: generation 1 of production (" + first.toRealPath()
                     + ") is damaged: not a SQLite database (no \"SQLite format 3\" header)", refused.getMessage());
+            assertEquals(SwapRefusedException.Reason.UNREADABLE, refused.reason());
             assertEquals("2", version(hotswap));
         }
     }

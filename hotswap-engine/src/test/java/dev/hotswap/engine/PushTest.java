@@ -90,6 +90,7 @@ class PushTest {
                     () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
 
             String[] lines = refused.getMessage().split("\n");
+            assertEquals(SwapRefusedException.Reason.INTEGRITY, refused.reason());
             assertEquals("ERROR: integrity check failed", lines[0]);
             assertTrue(lines.length > 1, refused.getMessage());
             assertTrue(lines.length <= 1 + IntegrityCheck.REPORTED_LINES + 1, refused.getMessage());
@@ -113,6 +114,7 @@ class PushTest {
             SwapRefusedException refused = assertThrows(SwapRefusedException.class,
                     () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
 
+            assertEquals(SwapRefusedException.Reason.SCHEMA, refused.reason());
             assertEquals("ERROR: schema mismatch\n"
                     + "+ CREATE INDEX users_email ON users (email)\n"
                     + "- CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)\n"
@@ -145,6 +147,7 @@ class PushTest {
             byte[] halfPages = Arrays.copyOf(whole, whole.length / 4096 / 2 * 4096);
             SwapRefusedException refused = assertThrows(SwapRefusedException.class,
                     () -> hotswap.push("production", new ByteArrayInputStream(halfPages), skipAll));
+            assertEquals(SwapRefusedException.Reason.NOT_A_DATABASE, refused.reason());
             assertEquals("ERROR: truncated database: the header says " + whole.length / 4096 + " pages of 4096 bytes ("
                     + whole.length + " bytes), the file has " + halfPages.length + " bytes", refused.getMessage());
 
@@ -197,6 +200,7 @@ class PushTest {
             SwapRefusedException refused = assertThrows(SwapRefusedException.class,
                     () -> hotswap.push("production", content(incoming), PushOptions.defaults()));
             assertEquals("ERROR: another push or rollback of production is in progress", refused.getMessage());
+            assertEquals(SwapRefusedException.Reason.BUSY, refused.reason());
 
             release.countDown();
             assertEquals(bytes.length, first.get(10, TimeUnit.SECONDS).bytes());
