@@ -116,6 +116,45 @@ public final class FleetNode implements AutoCloseable {
         return config.node();
     }
 
+    /** The node's connection to the store, which a coordinator on this server shares. */
+    ObjectStore store() {
+        return store;
+    }
+
+    /**
+     * Hands {@code staged}, which this server checked and staged for rollout {@code manifest} of
+     * {@code database}, to its own node: it answers ok, and flips or discards on the decision
+     * ({@link Follower#adopt}). Runs on the poll thread, between two rounds.
+     *
+     * @throws FleetException if the node cannot take it (still busy with another rollout, closed)
+     */
+    void adopt(String database, Manifest manifest, StagedFile staged) throws FleetException {
+        Follower follower = followers.stream().filter(f -> f.name().equals(database)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("this node serves no database " + database));
+        java.util.concurrent.Future<Void> adopted;
+        try {
+            adopted = poller.submit(() -> {
+                follower.adopt(manifest, staged);
+                return null;
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new FleetException(FleetException.Reason.BUSY, "fleet node " + config.node() + " is closing");
+        }
+        try {
+            adopted.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof FleetException fleet) {
+                throw fleet;
+            }
+            throw new FleetException(FleetException.Reason.STORE, "fleet node " + config.node()
+                    + " could not take the staged file: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException(FleetException.Reason.BUSY, "interrupted while handing the staged file to"
+                    + " fleet node " + config.node(), e);
+        }
+    }
+
     /** One poll round; never throws, so that the schedule goes on. */
     private void round() {
         String failure = null;

@@ -134,6 +134,33 @@ final class Follower {
         }
     }
 
+    /**
+     * Takes {@code staged} as this node's answer to rollout {@code manifest}, which this node
+     * coordinates: its engine checked the pushed file against the live database and staged it before
+     * the rollout had an id, so it answers ok without fetching the file, and flips or discards it on
+     * the decision like any other node. Called before the rollout is announced.
+     *
+     * @throws FleetException ({@code BUSY}) if this node still holds another rollout of the database;
+     *     it did not take {@code staged} then
+     */
+    void adopt(Manifest manifest, StagedFile staged) throws FleetException {
+        if (pending != null) {
+            throw new FleetException(FleetException.Reason.BUSY, "this node has not settled rollout "
+                    + pending.manifest().id() + " of " + name + " yet; try again in a moment");
+        }
+        seen = manifest.id();
+        pending = new Pending(manifest, staged.generation(), Flip.activating(staged), false);
+        LOG.log(Level.INFO, "{0}: rollout {1}: staged here by the coordinator, generation {2}", who(), manifest.id(),
+                staged.generation());
+        try {
+            writeAnswer(manifest.id(), Answer.ok(config.node(), staged.generation()));
+            pending = pending.answeredNow();
+        } catch (FleetException e) {
+            LOG.log(Level.WARNING, "{0}: rollout {1}: answering failed, next round tries again: {2}", who(),
+                    manifest.id(), e.getMessage());
+        }
+    }
+
     /** Looks at a rollout seen for the first time: answers it if it expects this node and is still open. */
     private void consider(String rollout) throws IOException {
         // "seen" is set only once this round has dealt with the rollout: a store failure midway
