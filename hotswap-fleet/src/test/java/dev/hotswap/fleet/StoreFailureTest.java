@@ -18,6 +18,8 @@ import java.util.Optional;
 
 import dev.hotswap.engine.Rollouts;
 
+import dev.hotswap.testkit.LocalS3;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,8 +76,8 @@ class StoreFailureTest {
 
     @Test
     void missingBucketIsNamed() {
-        FleetException e = assertThrows(FleetException.class, () -> Fleet.connect(fleet.s3()
-                .config("no-such-bucket", "ci").build()));
+        FleetException e = assertThrows(FleetException.class,
+                () -> Fleet.connect(TestFleet.config(fleet.s3(), "no-such-bucket", "ci").build()));
 
         assertEquals(FleetException.Reason.NO_BUCKET, e.reason());
         assertEquals("ERROR: bucket \"no-such-bucket\" does not exist at " + fleet.s3().endpoint(), e.getMessage());

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import dev.hotswap.testkit.LocalS3;
+
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -71,7 +73,19 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
 
     /** A configuration for {@code node} on this fleet's bucket. */
     FleetConfig.Builder config(String node) {
-        return s3.config(bucket, node);
+        return config(s3, bucket, node);
+    }
+
+    /** A configuration for node {@code node} on {@code bucket} of {@code s3}, with test-sized intervals. */
+    static FleetConfig.Builder config(LocalS3 s3, String bucket, String node) {
+        return FleetConfig.builder(bucket, node)
+                .endpoint(s3.endpoint())
+                .credentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)
+                .pollInterval(Duration.ofMillis(100))
+                .heartbeatInterval(Duration.ofSeconds(2))
+                .answerDeadline(Duration.ofSeconds(30))
+                .flipTimeout(Duration.ofSeconds(10))
+                .requestTimeout(Duration.ofSeconds(10));
     }
 
     /** Creates node {@code node} whose live database has {@code schema} and the row {@code row}, and starts it. */
