@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * current rollout (or says in {@link #health()} why it could not). Closing deregisters the node and
  * discards anything staged and undecided.
  */
-public final class FleetNode implements AutoCloseable {
+final class FleetNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FleetNode.class.getName());
 
     private final FleetConfig config;

@@ -13,16 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real SQLite files for the tests, written and read through sqlite-jdbc. */
-public final class TestDatabases {
+final class TestDatabases {
     /** The schema of the test databases. */
-    public static final String ITEMS = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)";
+    static final String ITEMS = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)";
     static final String ITEMS_WITH_PRICE = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price REAL)";
 
     private TestDatabases() {
     }
 
     /** A new database at {@code file} with {@code schema} and one row per name. */
-    public static Path create(Path file, String schema, String... names) throws IOException {
+    static Path create(Path file, String schema, String... names) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (Connection connection = open(file); Statement statement = connection.createStatement()) {
             statement.execute(schema);
@@ -54,7 +54,7 @@ public final class TestDatabases {
     }
 
     /** The first three item names of {@code file}, in id order. */
-    public static List<String> names(Path file) throws IOException {
+    static List<String> names(Path file) throws IOException {
         try (Connection connection = open(file)) {
             return names(connection);
         } catch (SQLException e) {
