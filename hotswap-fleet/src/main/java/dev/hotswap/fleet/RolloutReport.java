@@ -1,6 +1,7 @@
 package dev.hotswap.fleet;
 
 import java.io.IOException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -46,7 +47,8 @@ final class RolloutReport implements Coordinator.Listener {
     public void announced(Manifest manifest) {
         out.accept("rollout " + manifest.id() + ": waiting for " + manifest.expected().size() + " node(s) to "
                 + (manifest.kind() == RolloutResult.Kind.PUSH ? "check and stage the file" : "confirm they keep it")
-                + " (" + String.join(", ", manifest.expected()) + "), until " + manifest.deadline());
+                + " (" + String.join(", ", manifest.expected()) + "), until "
+                + manifest.deadline().truncatedTo(ChronoUnit.SECONDS));
     }
 
     @Override
