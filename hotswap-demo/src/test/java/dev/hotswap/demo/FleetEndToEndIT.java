@@ -136,7 +136,8 @@ class FleetEndToEndIT {
         Files.createDirectories(dir.resolve("c/db"));
         Files.move(other, dir.resolve("c/db/production.sqlite3"));
         Path v2 = database("v2.sqlite3", List.of("v2"));
-        try (DemoProcess a = server("undertow", "a", "--fleet-deadline-s", "4"); DemoProcess b = server("undertow", "b")) {
+        try (DemoProcess a = server("undertow", "a", "--fleet-deadline-s", "6");
+                DemoProcess b = server("undertow", "b")) {
             try (DemoProcess c = server("undertow", "c")) {
                 DemoProcess.CliResult refused = a.cli("cp", v2.toString(), "production", "--fleet");
 
