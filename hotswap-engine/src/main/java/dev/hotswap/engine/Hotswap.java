@@ -65,7 +65,8 @@ public final class Hotswap implements AutoCloseable {
         return thread;
     });
     private final DiskBudget diskBudget;
-    private State state = State.NEW;
+    /** Written under this object's lock; read without it, so that checks never wait for a start or close. */
+    private volatile State state = State.NEW;
     private AdminServer server;
     private boolean rolloutsJoined;
     private boolean rolloutsLeft;
@@ -548,7 +549,7 @@ public final class Hotswap implements AutoCloseable {
         return server == null ? 0 : server.conversations();
     }
 
-    synchronized boolean isStarted() {
+    boolean isStarted() {
         return state == State.STARTED;
     }
 
