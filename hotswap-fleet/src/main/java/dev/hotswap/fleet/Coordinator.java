@@ -315,7 +315,7 @@ final class Coordinator {
 
     private void sleepUntilNextPoll(Instant limit) throws InterruptedException {
         Duration left = Duration.between(Instant.now(), limit);
-        Duration poll = config.pollInterval();
+        Duration poll = config.rolloutPollInterval();
         Thread.sleep(Math.max(1, Math.min(poll.toMillis(), left.toMillis())));
     }
 

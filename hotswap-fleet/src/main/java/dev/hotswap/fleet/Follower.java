@@ -54,6 +54,11 @@ final class Follower {
         return name;
     }
 
+    /** Whether this database answered a rollout that is not decided yet: it then looks more often. Poll thread only. */
+    boolean awaitsDecision() {
+        return pending != null;
+    }
+
     /** Names this node and database in log lines: {@code web-1/production}. */
     private String who() {
         return config.node() + "/" + name;
