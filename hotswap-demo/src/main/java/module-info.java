@@ -9,10 +9,12 @@
  * <pre>{@code
  * bin/hotswap-demo --server undertow --port 8080 --db db/production.sqlite3 --background-writer
  * bin/hotswap-demo --tour        # the whole story end to end, with the jlink CLI
+ * bin/hotswap-demo --fleet-endpoint http://127.0.0.1:9000 --fleet-bucket hotswap --fleet-node web-1
  * }</pre>
  */
 module dev.hotswap.demo {
     requires dev.hotswap.engine;
+    requires dev.hotswap.fleet;
     requires dev.hotswap.jetty;
     requires dev.hotswap.undertow;
     requires org.eclipse.jetty.server;

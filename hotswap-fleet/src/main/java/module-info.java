@@ -10,27 +10,31 @@
  * coordinator write the commit, and the nodes flip within one poll interval; any refusal or a
  * missed deadline writes an abort instead and nobody flips.
  *
- * <p>Entry points: {@link dev.hotswap.fleet.FleetNode} on every server, over a
- * {@link dev.hotswap.fleet.NodeDatabase} (what the fleet needs of a node's database), and
- * {@link dev.hotswap.fleet.Fleet} where a rollout starts:
+ * <p>Entry points: {@link dev.hotswap.fleet.HotswapFleet} on every server, registered on its engine
+ * (it joins when the engine starts, catching up before the app serves, coordinates the CLI's
+ * {@code hotswap cp ... --fleet} and {@code hotswap rollback ... --fleet}, and leaves when the engine
+ * closes), and {@link dev.hotswap.fleet.Fleet} for a coordinator that serves no database (a CI job):
  * <pre>{@code
  * FleetConfig config = FleetConfig.builder("my-bucket", "web-1")   // bucket, this node's name
  *     .prefix("hotswap/shop")
  *     .endpoint(URI.create("http://127.0.0.1:9000"))                // MinIO, R2, S3Proxy; omit for AWS
  *     .pollInterval(Duration.ofSeconds(2))
  *     .build();                          // credentials and region: the SDK's default chain
+ * HotswapFleet fleet = HotswapFleet.of(config);
+ * Hotswap hotswap = Hotswap.builder().database("production", Path.of("db/production.sqlite3"))
+ *     .rollouts(fleet)
+ *     .build()
+ *     .start();                                     // registers this node, catches up
  *
- * try (FleetNode node = FleetNode.start(config, List.of(database))) {   // registers, catches up
- *     serve();
- * }
- *
- * try (Fleet fleet = Fleet.connect(config)) {
- *     RolloutResult result = fleet.rollout("production", Path.of("new.sqlite3"), Expected.aliveNodes());
+ * try (Fleet ci = Fleet.connect(FleetConfig.builder("my-bucket", "ci").build())) {
+ *     RolloutResult result = ci.rollout("production", Path.of("new.sqlite3"), Expected.aliveNodes());
  *     result.nodes().forEach(n -> System.err.println(n.line()));
  * }
  * }</pre>
  */
 module dev.hotswap.fleet {
+    // HotswapFleet implements the engine's Rollouts, and its signatures name the engine's types.
+    requires transitive dev.hotswap.engine;
     requires software.amazon.awssdk.services.s3;
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.auth;

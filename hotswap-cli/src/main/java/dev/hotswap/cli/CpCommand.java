@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,13 +42,20 @@ import picocli.CommandLine.Spec;
                     + "A file with a non-empty -wal beside it is refused until it is checkpointed.",
             "",
             "A pull writes a temporary file beside DST and renames it into place once the whole, "
-                    + "verified snapshot has arrived."},
+                    + "verified snapshot has arrived.",
+            "",
+            "With --fleet, a push goes to every server of the app's fleet, all or none: the server this "
+                    + "command talks to checks the file as above, uploads it to the fleet's store and "
+                    + "coordinates; every server checks it against its own live database, and only when all "
+                    + "are ready do they flip. One line per server (flipped with its pause, or why not); "
+                    + "OK and exit 0 only when every server flipped."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  hotswap cp ./new.sqlite3 db/production.sqlite3    push, check and swap",
             "  hotswap cp db/production.sqlite3 backup.sqlite3   pull a snapshot",
             "  hotswap cp production - | gzip > backup.sqlite3.gz",
             "  ssh prod 'cd /app && hotswap cp - db/production.sqlite3' < new.sqlite3",
+            "  hotswap cp ./new.sqlite3 production --fleet      every server of the fleet, or none",
             "",
             "Exit codes: 0 success, 1 refused or failed, 2 usage error, 3 server unreachable."})
 final class CpCommand implements Callable<Integer> {
@@ -69,6 +77,9 @@ final class CpCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Copy the whole file, never only the pages that changed.")
     private boolean full;
 
+    @Mixin
+    private FleetMixin fleet = new FleetMixin();
+
     @ParentCommand
     private HotswapCommand hotswap;
 
@@ -89,7 +100,15 @@ final class CpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "SRC and DST cannot both be '-': one of them must be a database the app manages");
         }
-        Map<String, String> options = new TreeMap<>();
+        Map<String, String> options = new TreeMap<>(fleet.options(spec));
+        if (fleet.enabled() && (skipIntegrityCheck || skipSchemaCheck)) {
+            throw new ParameterException(spec.commandLine(), (skipIntegrityCheck ? "--skip-integrity-check"
+                    : "--skip-schema-check") + " does not apply with --fleet: every server runs every check");
+        }
+        if (fleet.enabled() && to.isStdio()) {
+            throw new ParameterException(spec.commandLine(), "--fleet pushes to the fleet: DST must be the managed"
+                    + " database, not '-'");
+        }
         if (skipIntegrityCheck) {
             options.put(CpOptions.SKIP_INTEGRITY_CHECK, "true");
         }
@@ -116,7 +135,7 @@ final class CpCommand implements Callable<Integer> {
             if (offer.pageSize() > 0 && offer.push() == null) {
                 DeltaPush.decline(connection, reporter); // offered for a pull; SRC goes whole
             }
-            Push push = new Push(connection, reporter, ready.database(), offer.push());
+            Push push = new Push(connection, reporter, ready.database(), offer.push(), fleet.enabled());
             transfer = push;
             return push.run(from, environment.stdin(), environment.stdout());
         }

@@ -49,14 +49,19 @@ final class Push implements Transfer {
     }
 
     private final DeltaPush delta;
+    private final boolean fleet;
 
-    /** A push of the whole file, or, with {@code delta} (offered in the request), of the pages that differ. */
-    Push(Connection connection, Reporter reporter, String database, DeltaPush delta) {
+    /**
+     * A push of the whole file, or, with {@code delta} (offered in the request), of the pages that
+     * differ; with {@code fleet}, a push the server rolls out to its fleet.
+     */
+    Push(Connection connection, Reporter reporter, String database, DeltaPush delta, boolean fleet) {
         this.connection = connection;
         this.reporter = reporter;
         this.database = database;
         this.upload = new DataFrameOutputStream(connection.writer(), FrameType.DATA_IN);
         this.delta = delta;
+        this.fleet = fleet;
     }
 
     /**
@@ -134,6 +139,10 @@ final class Push implements Transfer {
 
     @Override
     public String interruptedMessage() {
+        if (sentEnd && fleet) {
+            return "interrupted after the upload: the server goes on with the fleet rollout of " + database
+                    + " (other servers may be about to flip); run 'hotswap ls' on the servers to see where it ended";
+        }
         return sentEnd
                 ? "interrupted after the upload: the server may still swap " + database
                         + "; run 'hotswap ls' to see whether it did"

@@ -5,8 +5,10 @@ import dev.hotswap.protocol.Protocol;
 import dev.hotswap.protocol.Request;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,11 +33,18 @@ import picocli.CommandLine.Spec;
             "Without --to, the generation that was current before the current one; with --to, that "
                     + "generation (see 'hotswap ls': the app keeps 1 earlier generation unless configured "
                     + "otherwise). The same swap as a push: requests in flight finish on the generation "
-                    + "they started on, new requests get the rolled-back one. OK on stdout means it is live."},
+                    + "they started on, new requests get the rolled-back one. OK on stdout means it is live.",
+            "",
+            "With --fleet, every server of the app's fleet goes back to an earlier rollout, all or none "
+                    + "(--to names a rollout, the ROLLOUT column of 'hotswap ls'; without it, the rollout the "
+                    + "fleet served before the current one): each server first confirms it keeps it. One line "
+                    + "per server; OK and exit 0 only when every server flipped."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  hotswap rollback production                 back to the previous generation",
             "  hotswap rollback db/production.sqlite3 --to 41",
+            "  hotswap rollback production --fleet          every server back to the previous rollout",
+            "  hotswap rollback production --fleet --to 000041",
             "",
             "Exit codes: 0 success, 1 refused or failed, 2 usage error, 3 server unreachable."})
 final class RollbackCommand implements Callable<Integer> {
@@ -46,8 +55,12 @@ final class RollbackCommand implements Callable<Integer> {
     private String database;
 
     @Option(names = "--" + Protocol.OPTION_TO, paramLabel = "GEN",
-            description = "The generation to make current (an id 'hotswap ls' lists).")
-    private Long generation;
+            description = {"The generation to make current (an id 'hotswap ls' lists); with --fleet, the",
+                "rollout to go back to (its ROLLOUT column)."})
+    private String to;
+
+    @Mixin
+    private FleetMixin fleet = new FleetMixin();
 
     @ParentCommand
     private HotswapCommand hotswap;
@@ -65,12 +78,10 @@ final class RollbackCommand implements Callable<Integer> {
         if (database.equals(PathArgument.STDIO)) {
             throw new ParameterException(spec.commandLine(), "rollback takes a database name or path, not '-'");
         }
-        if (generation != null && generation < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--to takes a generation id (1 or more), not " + generation);
+        Map<String, String> options = new TreeMap<>(fleet.options(spec));
+        if (to != null) {
+            options.put(Protocol.OPTION_TO, fleet.enabled() ? rollout(to) : generation(to));
         }
-        Map<String, String> options = generation == null ? Map.of()
-                : Map.of(Protocol.OPTION_TO, Long.toString(generation));
         Request request = new Request("rollback",
                 List.of(PathArgument.of(database, environment.workingDirectory()).wire()), options);
         return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt, connection -> {
@@ -84,13 +95,32 @@ final class RollbackCommand implements Callable<Integer> {
         });
     }
 
+    /** A generation id for {@code --to}: a decimal number, 1 or more. */
+    private String generation(String value) {
+        if (!value.matches("[0-9]{1,18}") || Long.parseLong(value) < 1) {
+            throw new ParameterException(spec.commandLine(), "--to takes a generation id (1 or more), not " + value);
+        }
+        return Long.toString(Long.parseLong(value));
+    }
+
+    /** A rollout id for {@code --to} with {@code --fleet}, as the ROLLOUT column of {@code ls} shows it. */
+    private String rollout(String value) {
+        if (!value.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new ParameterException(spec.commandLine(), "--to with --fleet takes a rollout id (the ROLLOUT column"
+                    + " of 'hotswap ls'), not " + value);
+        }
+        return value;
+    }
+
     /**
      * Ctrl-C: drop the connection. The server does not notice before its swap is done, so the
-     * rollback may still happen.
+     * rollback may still happen; a fleet rollback goes on on the server.
      */
     private void interrupt(Connection connection) {
         connection.close();
-        reporter.error("interrupted: the server may still roll back " + database
-                + "; run 'hotswap ls' to see whether it did");
+        reporter.error(fleet.enabled()
+                ? "interrupted: the server goes on with the fleet rollback of " + database
+                        + "; run 'hotswap ls' on the servers to see where it ended"
+                : "interrupted: the server may still roll back " + database + "; run 'hotswap ls' to see whether it did");
     }
 }

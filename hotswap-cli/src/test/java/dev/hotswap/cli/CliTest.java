@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command without a server: version, help, usage errors, an unreachable server. */
@@ -101,11 +102,43 @@ class CliTest {
         assertTrue(CommandRun.in(dir).run("rollback").stderr()
                 .startsWith("ERROR: Missing required parameter: 'NAME|PATH'\n"));
         assertTrue(CommandRun.in(dir).run("rollback", "--to", "abc", "production").stderr()
-                .startsWith("ERROR: Invalid value for option '--to': 'abc' is not a long\n"));
+                .startsWith("ERROR: --to takes a generation id (1 or more), not abc\n"));
         assertTrue(CommandRun.in(dir).run("rollback", "--to", "0", "production").stderr()
                 .startsWith("ERROR: --to takes a generation id (1 or more), not 0\n"));
         assertTrue(CommandRun.in(dir).run("rollback", "-").stderr()
                 .startsWith("ERROR: rollback takes a database name or path, not '-'\n"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "cp new.sqlite3 production --nodes a,b|--nodes needs --fleet",
+        "rollback production --min-nodes 2|--min-nodes needs --fleet",
+        "cp new.sqlite3 production --fleet --nodes a --min-nodes 1|--nodes and --min-nodes exclude each other: name"
+                + " the servers, or ask for a number of alive ones",
+        "cp new.sqlite3 production --fleet --nodes web-1,,web-2|node name '' in 'web-1,,web-2' must be 1 to 63"
+                + " letters, digits, '.', '_' or '-', starting with a letter or digit",
+        "rollback production --fleet --nodes a,a|node a is named twice in 'a,a'",
+        "cp new.sqlite3 production --fleet --min-nodes 0|min-nodes takes a number of nodes from 1 to 1000, not '0'",
+        "cp new.sqlite3 production --fleet --skip-schema-check|--skip-schema-check does not apply with --fleet:"
+                + " every server runs every check",
+        "cp production - --fleet|--fleet pushes to the fleet: DST must be the managed database, not '-'",
+        "rollback production --fleet --to 'a b'|--to with --fleet takes a rollout id (the ROLLOUT column of"
+                + " 'hotswap ls'), not a b"})
+    void fleetUsageErrorsAreCaughtBeforeTheServerIsAsked(String args, String message) {
+        CommandRun.Result run = CommandRun.in(dir).run(split(args));
+        assertEquals(2, run.code(), run::toString);
+        assertEquals("", run.stdout());
+        assertTrue(run.stderr().startsWith("ERROR: " + message + "\n"), run::toString);
+    }
+
+    /** {@code args} split at blanks, except inside single quotes. */
+    private static String[] split(String args) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("'([^']*)'|(\\S+)").matcher(args);
+        while (matcher.find()) {
+            parts.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+        }
+        return parts.toArray(String[]::new);
     }
 
     @Test

@@ -82,7 +82,7 @@ class LauncherIT {
         Launcher.Outcome rollbackUsage = run("rollback", "--to", "last", "production");
         assertEquals(2, rollbackUsage.code(), rollbackUsage::toString);
         assertEquals("", rollbackUsage.stdout());
-        assertTrue(rollbackUsage.stderr().startsWith("ERROR: Invalid value for option '--to': 'last' is not a long\n"),
+        assertTrue(rollbackUsage.stderr().startsWith("ERROR: --to takes a generation id (1 or more), not last\n"),
                 rollbackUsage::toString);
     }
 

@@ -1,6 +1,8 @@
 package dev.hotswap.demo;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.fleet.FleetConfig;
+import dev.hotswap.fleet.HotswapFleet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,8 +32,10 @@ final class Demo implements AutoCloseable {
      * @param gate how requests are guarded
      * @param keep how many earlier generations the engine keeps for rollback
      * @param backgroundWriter whether the {@link BackgroundWriter} runs
+     * @param fleet the fleet the engine joins, or null
      */
-    record Config(String server, int port, Path db, Path socket, GateMode gate, int keep, boolean backgroundWriter) {
+    record Config(String server, int port, Path db, Path socket, GateMode gate, int keep, boolean backgroundWriter,
+            FleetConfig fleet) {
     }
 
     private Demo(Hotswap hotswap, DemoServer server, BackgroundWriter writer) {
@@ -45,15 +49,22 @@ final class Demo implements AutoCloseable {
      * configured. Creates the database with sample rows only if nothing at all is at its path: a
      * dangling symbolic link is the engine's to refuse, not ours to fill.
      *
-     * @throws IOException if the engine cannot start (a dangling link, another engine on the file)
+     * @throws IOException if the engine cannot start (a dangling link, another engine on the file, a
+     *     fleet that refuses the credentials)
      */
     static Demo start(Config config) throws Exception {
         if (!Files.exists(config.db(), LinkOption.NOFOLLOW_LINKS)) {
             create(config.db(), List.of("apple", "banana", "cherry"));
         }
         String name = databaseName(config.db());
-        Hotswap hotswap = Hotswap.builder().database(name, config.db()).socket(config.socket()).keep(config.keep())
-                .build().start();
+        Hotswap.Builder engine = Hotswap.builder().database(name, config.db()).socket(config.socket())
+                .keep(config.keep());
+        if (config.fleet() != null) {
+            // The one place the demo joins a fleet: the engine starts the node, which catches up
+            // before start() returns, so the demo serves only once it is in step with the fleet.
+            engine.rollouts(HotswapFleet.of(config.fleet()));
+        }
+        Hotswap hotswap = engine.build().start();
         DemoServer server = null;
         try {
             Items items = new Items(hotswap.dataSource(name));

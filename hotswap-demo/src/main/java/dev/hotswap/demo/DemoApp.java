@@ -6,13 +6,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code hotswap-demo}: a small items API on Jetty or Undertow whose database hotswap can replace. */
 @Command(name = "hotswap-demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves GET /health, GET /items and POST /items from a SQLite database that",
             "`hotswap cp` can replace, and `hotswap rollback` restore, while requests flow.",
-            "--tour shows the whole thing end to end."})
+            "--tour shows the whole thing end to end; --fleet-* joins several demos into a fleet."})
 public final class DemoApp implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "jetty|undertow", description = "HTTP server (default: ${DEFAULT-VALUE}).")
     String server = "jetty";
@@ -44,6 +47,12 @@ public final class DemoApp implements Callable<Integer> {
 
     @Option(names = "--cli", description = "The hotswap launcher the tour runs (default: ${DEFAULT-VALUE}).")
     Path cli = Path.of("hotswap-cli/target/hotswap/bin/hotswap");
+
+    @Mixin
+    FleetOptions fleet = new FleetOptions();
+
+    @Spec
+    CommandSpec spec;
 
     private final PrintWriter out;
 
@@ -77,10 +86,12 @@ public final class DemoApp implements Callable<Integer> {
         }
         Demo demo;
         try {
-            demo = Demo.start(new Demo.Config(server, port, db, socket, mode, keep, backgroundWriter));
+            demo = Demo.start(new Demo.Config(server, port, db, socket, mode, keep, backgroundWriter,
+                    fleet.config(spec)));
         } catch (java.io.IOException e) {
-            // The engine's refusals (a dangling link, a database another process holds) say what to do.
-            System.err.println("ERROR: " + e.getMessage());
+            // The engine's refusals (a dangling link, a database another process holds) and the
+            // fleet's (wrong credentials, no such bucket) say what to do.
+            System.err.println(e.getMessage().startsWith("ERROR: ") ? e.getMessage() : "ERROR: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

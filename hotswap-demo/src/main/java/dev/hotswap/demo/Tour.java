@@ -68,7 +68,7 @@ final class Tour {
         // The tour tells its own story; the engine's INFO log would drown it.
         java.util.logging.Logger.getLogger("dev.hotswap").setLevel(java.util.logging.Level.WARNING);
         boolean ok = true;
-        try (Demo demo = Demo.start(new Demo.Config(server, 0, live, socket, GateMode.HOTSWAP, 1, false))) {
+        try (Demo demo = Demo.start(new Demo.Config(server, 0, live, socket, GateMode.HOTSWAP, 1, false, null))) {
             URI items = URI.create("http://127.0.0.1:" + demo.port() + "/items");
             out.printf("hotswap tour on %s: http://127.0.0.1:%d, live database %s (%d rows \"v1-...\")%n",
                     server, demo.port(), live, ROWS);

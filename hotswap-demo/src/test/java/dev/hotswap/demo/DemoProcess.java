@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,10 +54,18 @@ final class DemoProcess implements AutoCloseable {
      * with {@code options} added to its command line.
      */
     static DemoProcess start(String server, Path dir, String... options) throws IOException {
+        return start(server, dir, Map.of(), options);
+    }
+
+    /** Starts the demo as {@link #start(String, Path, String...)} does, with {@code environment} added to its own. */
+    static DemoProcess start(String server, Path dir, Map<String, String> environment, String... options)
+            throws IOException {
         Path db = dir.resolve("db/production.sqlite3");
         Path socket = dir.resolve("hotswap.sock");
-        Process process = new ProcessBuilder(command(server, db, socket, options)).directory(dir.toFile())
-                .redirectError(dir.resolve("demo.stderr").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command(server, db, socket, options)).directory(dir.toFile())
+                .redirectError(dir.resolve("demo.stderr").toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = stdout.readLine();
         Matcher listening = line == null ? null : LISTENING.matcher(line);
@@ -77,11 +86,19 @@ final class DemoProcess implements AutoCloseable {
      * without printing its listening line.
      */
     static Failure failToStart(String server, Path dir, String... options) throws IOException, InterruptedException {
+        return failToStart(server, dir, Map.of(), options);
+    }
+
+    /** {@link #failToStart(String, Path, String...)} with {@code environment} added to the demo's own. */
+    static Failure failToStart(String server, Path dir, Map<String, String> environment, String... options)
+            throws IOException, InterruptedException {
         Path stdout = dir.resolve("demo.stdout");
         Path stderr = dir.resolve("demo.stderr");
-        Process process = new ProcessBuilder(command(server, dir.resolve("db/production.sqlite3"),
+        ProcessBuilder builder = new ProcessBuilder(command(server, dir.resolve("db/production.sqlite3"),
                 dir.resolve("hotswap.sock"), options)).directory(dir.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the demo did not exit within 30 s; stdout: " + Files.readString(stdout));
@@ -112,6 +129,12 @@ final class DemoProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(CLI.toString(), args[0], "--socket", socket.toString()));
         command.addAll(List.of(args).subList(1, args.length));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    }
+
+    /** Stops the demo with SIGSTOP: it keeps its sockets and its fleet registration but does nothing. */
+    void freeze() throws IOException, InterruptedException {
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start();
+        assertTrue(stop.waitFor(10, TimeUnit.SECONDS) && stop.exitValue() == 0, "kill -STOP " + process.pid());
     }
 
     /** Kills the demo with SIGKILL, as a crash would: no shutdown hook runs. */
@@ -179,6 +202,17 @@ final class DemoProcess implements AutoCloseable {
         assertTrue(lines.get(0).startsWith("NAME "), ls.out());
         return lines.stream().skip(1).map(line -> line.split(" +", 11)).map(fields -> fields[1] + " " + fields[2])
                 .toList();
+    }
+
+    /**
+     * The generations {@code hotswap ls} lists, as {@code "<id> <state> <rollout>"} in its order
+     * ({@code -} for a generation no fleet rollout brought).
+     */
+    List<String> generationsAndRollouts() throws IOException, InterruptedException {
+        CliResult ls = cli("ls");
+        assertEquals(0, ls.exit(), ls.stderr());
+        return ls.out().lines().skip(1).map(line -> line.split(" +", 11))
+                .map(fields -> fields[1] + " " + fields[2] + " " + fields[9]).toList();
     }
 
     /** Stops the demo with SIGTERM: it must exit and remove its socket file. */

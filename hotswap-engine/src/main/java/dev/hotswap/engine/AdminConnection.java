@@ -10,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -20,6 +21,7 @@ import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.FileMode;
+import dev.hotswap.protocol.FleetOptions;
 import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameReader;
 import dev.hotswap.protocol.FrameType;
@@ -181,9 +183,13 @@ final class AdminConnection {
                 }
                 continue;
             }
+            if (FleetOptions.names().contains(option.getKey())) {
+                continue; // checked below
+            }
             if (!CP_FLAGS.contains(option.getKey())) {
-                exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option.getKey()
-                        + "' for cp (options: " + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ", " + CpOptions.SIZE + ")");
+                exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option.getKey() + "' for cp (options: "
+                        + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ", " + CpOptions.SIZE + ", " + FleetOptions.FLEET + ", "
+                        + FleetOptions.NODES + ", " + FleetOptions.MIN_NODES + ")");
                 return;
             }
             if (!"true".equals(option.getValue())) {
@@ -191,6 +197,13 @@ final class AdminConnection {
                         + option.getValue() + "'");
                 return;
             }
+        }
+        Optional<Rollouts.Nodes> fleet;
+        try {
+            fleet = FleetRequests.nodes(request, engine.rollouts());
+        } catch (FleetRequests.Misuse e) {
+            exit(Protocol.EXIT_USAGE, e.getMessage());
+            return;
         }
         ManagedDatabase source = match(args.get(0));
         ManagedDatabase destination = match(args.get(1));
@@ -201,7 +214,10 @@ final class AdminConnection {
                     + " (managed: " + engine.describe() + ")");
         } else if (destination != null) {
             push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)), size,
-                    deltaPageSize);
+                    deltaPageSize, fleet);
+        } else if (fleet.isPresent()) {
+            exit(Protocol.EXIT_USAGE, "ERROR: " + FleetOptions.FLEET + " applies to pushes and rollbacks, not to a"
+                    + " pull (the source is the managed database " + source.name() + ")");
         } else if (request.options().keySet().stream().anyMatch(CP_FLAGS::contains)) {
             exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet().stream()
                     .filter(CP_FLAGS::contains).toList()) + " applies to pushes only");
@@ -251,9 +267,11 @@ final class AdminConnection {
 
     /**
      * A push into {@code db}; {@code size} is the declared upload size, or -1; {@code deltaPageSize}
-     * the page size of the client's file when it offers a delta, or 0.
+     * the page size of the client's file when it offers a delta, or 0; {@code fleet} the nodes of a
+     * fleet rollout, which follows the checks here in place of the swap.
      */
-    private void push(ManagedDatabase db, PushOptions options, long size, int deltaPageSize) throws IOException {
+    private void push(ManagedDatabase db, PushOptions options, long size, int deltaPageSize,
+            Optional<Rollouts.Nodes> fleet) throws IOException {
         if (db.isClaimed()) {
             // Refused before READY, so that the client does not upload for nothing; the claim
             // itself is taken (and may still be refused) when the upload begins.
@@ -270,8 +288,14 @@ final class AdminConnection {
             }
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
             paced.atLeast(engine.minUploadRate(), idleTimeout); // a trickle must not hold the database
-            engine.push(db, receiver, options, progress());
-            exit(Protocol.EXIT_OK, "OK");
+            if (fleet.isPresent()) {
+                StagedGeneration staged = engine.stage(db, receiver, options, null, progress());
+                paced.unbounded(); // the upload is over; the rollout reads nothing more
+                exit(FleetRequests.push(engine.rollouts(), staged, fleet.get(), progress()));
+            } else {
+                engine.push(db, receiver, options, progress());
+                exit(Protocol.EXIT_OK, "OK");
+            }
         } catch (SwapRefusedException e) {
             exit(Protocol.EXIT_FAILED, e.getMessage());
             if (!data.isComplete()) {
@@ -329,10 +353,18 @@ final class AdminConnection {
             return;
         }
         for (String option : request.options().keySet()) {
-            if (!option.equals(ROLLBACK_TO)) {
-                exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option + "' for rollback (options: " + ROLLBACK_TO + ")");
+            if (!option.equals(ROLLBACK_TO) && !FleetOptions.names().contains(option)) {
+                exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option + "' for rollback (options: " + ROLLBACK_TO
+                        + ", " + FleetOptions.FLEET + ", " + FleetOptions.NODES + ", " + FleetOptions.MIN_NODES + ")");
                 return;
             }
+        }
+        Optional<Rollouts.Nodes> fleet;
+        try {
+            fleet = FleetRequests.nodes(request, engine.rollouts());
+        } catch (FleetRequests.Misuse e) {
+            exit(Protocol.EXIT_USAGE, e.getMessage());
+            return;
         }
         ManagedDatabase db = match(request.args().get(0));
         if (db == null) {
@@ -340,8 +372,19 @@ final class AdminConnection {
                     + engine.describe() + ")");
             return;
         }
-        OptionalLong to = OptionalLong.empty();
         String value = request.options().get(ROLLBACK_TO);
+        if (fleet.isPresent()) {
+            // Generation numbers differ from server to server: the fleet goes back to a rollout.
+            if (value != null && !value.matches("[A-Za-z0-9._-]{1,128}")) {
+                exit(Protocol.EXIT_USAGE, "ERROR: option " + ROLLBACK_TO + " of a fleet rollback takes a rollout id, not '"
+                        + value + "'");
+                return;
+            }
+            exit(FleetRequests.rollback(engine.rollouts(), db.name(), Optional.ofNullable(value), fleet.get(),
+                    progress()));
+            return;
+        }
+        OptionalLong to = OptionalLong.empty();
         if (value != null) {
             try {
                 to = OptionalLong.of(Long.parseLong(value));
@@ -419,6 +462,10 @@ final class AdminConnection {
     private void protocolError(ProtocolException e) {
         LOG.log(System.Logger.Level.WARNING, "admin connection from " + peer + ": protocol error: " + e.getMessage());
         exit(Protocol.EXIT_USAGE, "ERROR: protocol error: " + e.getMessage());
+    }
+
+    private void exit(Exit exit) {
+        exit(exit.code(), exit.message());
     }
 
     /** Sends EXIT, best effort: a client that left cannot be told. */

@@ -69,8 +69,11 @@ public final class Hotswap implements AutoCloseable {
         return thread;
     });
     private final DiskBudget diskBudget;
-    private State state = State.NEW;
+    /** Written under this object's lock; read without it, so that checks never wait for a start or close. */
+    private volatile State state = State.NEW;
     private AdminServer server;
+    private boolean rolloutsJoined;
+    private boolean rolloutsLeft;
 
     private Hotswap(Settings settings) {
         this.settings = settings;
@@ -90,13 +93,15 @@ public final class Hotswap implements AutoCloseable {
     /**
      * Checks that every managed path leads to a file, makes sure no live server answers on the admin
      * socket, takes each database's generation folder (its lock keeps a second engine away), deletes
-     * what a crash left there, opens the current generations, and binds the admin socket (unless
-     * disabled). A failure leaves nothing taken and, up to the folders' lock, nothing touched.
+     * what a crash left there, opens the current generations, joins the fleet if the engine has
+     * {@link Builder#rollouts rollouts} (a server that was away catches up before this returns), and
+     * binds the admin socket (unless disabled). A failure leaves nothing taken and, up to the folders'
+     * lock and what the fleet flipped, nothing touched.
      *
      * @return this
      * @throws IOException if a database path leads nowhere (missing, a dangling link), two names lead
-     *     to one file, another engine manages a database, or the socket cannot be bound (a live server
-     *     answers on it)
+     *     to one file, another engine manages a database, the fleet cannot be joined, or the socket
+     *     cannot be bound (a live server answers on it)
      * @throws IllegalStateException if started or closed before
      */
     public synchronized Hotswap start() throws IOException {
@@ -115,6 +120,20 @@ public final class Hotswap implements AutoCloseable {
         long period = Math.max(50, Math.min(1000, settings.pinWarning().toMillis() / 4));
         background.scheduleWithFixedDelay(this::warnAboutPinned, period, period, TimeUnit.MILLISECONDS);
         state = State.STARTED;
+        try {
+            // Started first, so that the fleet's catch-up can flip; the socket only once caught up.
+            if (settings.rollouts() != null) {
+                rolloutsJoined = true;
+                settings.rollouts().start(this);
+            }
+            if (settings.socketEnabled()) {
+                server = AdminServer.start(this, settings.socket(), settings.allowedUids(), settings.maxConnections(),
+                        settings.idleTimeout());
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
         LOG.log(System.Logger.Level.INFO, "hotswap started: {0}{1}", describe(),
                 settings.socketEnabled() ? ", socket " + settings.socket() : ", no socket");
         return this;
@@ -140,19 +159,16 @@ public final class Hotswap implements AutoCloseable {
             current.add(databases.get(i).open(locations.get(i), this::retire));
         }
         gate.flip(new View(current, this::release));
-        if (settings.socketEnabled()) {
-            server = AdminServer.start(this, settings.socket(), settings.allowedUids(), settings.maxConnections(),
-                    settings.idleTimeout());
-        }
     }
 
     /**
-     * Stops the admin socket (its file is removed), closes every generation's connections and releases
-     * the generation folders. Stop the web server first: requests still running lose their
-     * connections. Idempotent.
+     * Leaves the fleet (if the engine has {@link Builder#rollouts rollouts}), stops the admin socket
+     * (its file is removed), closes every generation's connections and releases the generation
+     * folders. Stop the web server first: requests still running lose their connections. Idempotent.
      */
     @Override
     public void close() {
+        leaveFleet();
         AdminServer stopping;
         synchronized (this) {
             if (state == State.CLOSED) {
@@ -182,6 +198,25 @@ public final class Hotswap implements AutoCloseable {
         }
         databases.forEach(ManagedDatabase::close);
         LOG.log(System.Logger.Level.INFO, "hotswap closed");
+    }
+
+    /**
+     * Closes the rollouts once, while the engine still takes calls: a flip the fleet makes right now
+     * lands, and a rollout this server coordinates aborts before its admin conversation is cut off.
+     */
+    private void leaveFleet() {
+        Rollouts rollouts = settings.rollouts();
+        synchronized (this) {
+            if (rollouts == null || !rolloutsJoined || rolloutsLeft) {
+                return;
+            }
+            rolloutsLeft = true;
+        }
+        try {
+            rollouts.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "leaving the fleet failed", e);
+        }
     }
 
     /** The one gate for all requests of the application. */
@@ -238,14 +273,18 @@ public final class Hotswap implements AutoCloseable {
             throws IOException, SwapRefusedException {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(options, "options");
-        if (rolloutId != null && !rolloutId.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw new IllegalArgumentException("rollout id '" + rolloutId + "' must be 1 to 128 letters, digits, '.', '_' or '-'");
-        }
+        StagedGeneration.checkRolloutId(rolloutId);
         ManagedDatabase db = managed(database);
         requireStarted();
+        return stage(db, receiver(db, content), options, rolloutId, Progress.NONE);
+    }
+
+    /** {@link #stage} of a file that arrives through {@code receiver}, telling the listeners of a refusal. */
+    StagedGeneration stage(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, String rolloutId,
+            Progress progress) throws IOException, SwapRefusedException {
         long start = System.nanoTime();
         try {
-            return Push.stage(this, db, receiver(db, content), options, rolloutId, Progress.NONE);
+            return Push.stage(this, db, receiver, options, rolloutId, progress);
         } catch (SwapRefusedException e) {
             tell(db, SwapOutcome.Operation.PUSH, SwapOutcome.Result.REFUSED, null, e.getMessage(), start);
             throw e;
@@ -500,6 +539,11 @@ public final class Hotswap implements AutoCloseable {
         return diskBudget;
     }
 
+    /** Where {@code --fleet} requests go, or null when this server is in no fleet. */
+    Rollouts rollouts() {
+        return settings.rollouts();
+    }
+
     long minUploadRate() {
         return settings.minUploadRate();
     }
@@ -509,7 +553,7 @@ public final class Hotswap implements AutoCloseable {
         return server == null ? 0 : server.conversations();
     }
 
-    synchronized boolean isStarted() {
+    boolean isStarted() {
         return state == State.STARTED;
     }
 
@@ -537,6 +581,7 @@ public final class Hotswap implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(30);
         private long diskReserve = DiskBudget.DEFAULT_RESERVE;
         private long minUploadRate = 16 << 10;
+        private Rollouts rollouts;
 
         private Builder() {
         }
@@ -706,6 +751,17 @@ public final class Hotswap implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this server part of a fleet (the {@code hotswap-fleet} module's {@code HotswapFleet}):
+         * it joins when the engine starts, takes the CLI's {@code --fleet} pushes and rollbacks, and
+         * leaves when the engine closes (see {@link Rollouts}). Default: none, and {@code --fleet}
+         * requests are refused.
+         */
+        public Builder rollouts(Rollouts rollouts) {
+            this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
+            return this;
+        }
+
         /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
         public Builder socketEnabled(boolean enabled) {
             this.socketEnabled = enabled;
@@ -730,7 +786,8 @@ public final class Hotswap implements AutoCloseable {
                         + " bytes, more than the " + Protocol.MAX_SOCKET_PATH + " a Unix socket allows");
             }
             return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
-                    idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate));
+                    idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate,
+                    rollouts));
         }
     }
 }

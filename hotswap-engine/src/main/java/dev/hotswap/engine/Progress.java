@@ -19,7 +19,10 @@ interface Progress {
         }
     };
 
-    /** The operation entered {@code phase}: {@code upload}, {@code integrity check}, {@code schema check}, {@code swap}, {@code snapshot}. */
+    /**
+     * The operation entered {@code phase}: {@code upload}, {@code integrity check}, {@code schema check},
+     * {@code swap}, {@code snapshot}, {@code rollout} (a fleet rollout waits for its nodes).
+     */
     void phase(String phase) throws IOException;
 
     /** One human-readable line for the operator. */

@@ -23,10 +23,11 @@ import java.util.Map;
  * @param listeners told after every push and rollback
  * @param diskReserve free bytes a push leaves on the database's volume
  * @param minUploadRate the slowest upload the admin socket accepts, bytes per second
+ * @param rollouts where {@code --fleet} requests go, or null when the server is in no fleet
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
-        Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate) {
+        Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);

@@ -2,6 +2,7 @@ package dev.hotswap.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A pushed file that passed every check and is durable under its permanent name, but is not current
@@ -21,7 +22,7 @@ import java.time.Duration;
 public final class StagedGeneration implements AutoCloseable {
     private final Hotswap engine;
     private final ManagedDatabase db;
-    private final GenerationRecord record;
+    private volatile GenerationRecord record;
     private final long bytes;
     private final Duration receive;
     private final Duration integrityCheck;
@@ -54,9 +55,39 @@ public final class StagedGeneration implements AutoCloseable {
         return record.file();
     }
 
-    /** The rollout id it was staged with, or null. */
+    /** The fleet rollout it belongs to, or null. */
     public String rolloutId() {
         return record.rolloutId();
+    }
+
+    /**
+     * Records the fleet rollout this generation belongs to, when it was staged before the rollout had
+     * an id: a {@code --fleet} push is checked on the server the CLI talks to first, and only then
+     * does that server claim the rollout. The id is written with the generation when it is activated
+     * ({@code hotswap ls} shows it).
+     *
+     * @param rolloutId letters, digits, {@code .}, {@code _} or {@code -}, at most 128
+     * @throws IllegalArgumentException for a malformed id
+     * @throws IllegalStateException if it was activated or discarded, or belongs to another rollout
+     */
+    public synchronized void assignRollout(String rolloutId) {
+        checkRolloutId(Objects.requireNonNull(rolloutId, "rolloutId"));
+        if (done) {
+            throw new IllegalStateException(this + " was activated or discarded already");
+        }
+        if (record.rolloutId() != null && !record.rolloutId().equals(rolloutId)) {
+            throw new IllegalStateException(this + " belongs to rollout " + record.rolloutId() + ", not " + rolloutId);
+        }
+        record = new GenerationRecord(record.id(), record.file(), record.since(), record.origin(), rolloutId);
+    }
+
+    /** Refuses a rollout id that is not 1 to 128 letters, digits, {@code .}, {@code _} or {@code -}. */
+    static String checkRolloutId(String rolloutId) {
+        if (rolloutId != null && !rolloutId.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new IllegalArgumentException("rollout id '" + rolloutId
+                    + "' must be 1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        return rolloutId;
     }
 
     /** The file's size in bytes. */

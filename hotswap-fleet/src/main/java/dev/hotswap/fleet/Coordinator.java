@@ -40,6 +40,36 @@ final class Coordinator {
     record Request(RolloutResult.Kind kind, LocalFile file, String target, Expected expected) {
     }
 
+    /**
+     * What the caller hears as the rollout goes: lines for the operator, and, on a server whose
+     * engine checked and staged the pushed file itself, the moment to hand that file to its own node.
+     * Called on the coordinating thread.
+     */
+    interface Listener {
+        /** Hears nothing. */
+        Listener NONE = new Listener() {
+        };
+
+        /** The rollout has its id and its manifest; a push's file is uploaded next. */
+        default void claimed(Manifest manifest) {
+        }
+
+        /**
+         * A push's file is in the store (a rollback has none); the rollout is announced next. A
+         * failure here aborts the rollout before any node sees it.
+         */
+        default void uploaded(Manifest manifest) throws IOException {
+        }
+
+        /** Nodes see the rollout from now on. */
+        default void announced(Manifest manifest) {
+        }
+
+        /** The decision is written; on a commit, the nodes flip next. */
+        default void decided(Manifest manifest, Decision decision) {
+        }
+    }
+
     Optional<Head> head() throws FleetException {
         String key = layout.head(database);
         Optional<byte[]> bytes = store.get(key);
@@ -58,7 +88,7 @@ final class Coordinator {
         return bytes.isEmpty() ? Optional.empty() : Optional.of(Decision.parse(key, bytes.get()));
     }
 
-    RolloutResult run(Request request, Optional<Head> head) throws IOException, InterruptedException {
+    RolloutResult run(Request request, Optional<Head> head, Listener listener) throws IOException, InterruptedException {
         if (head.isPresent()) {
             closeOrRefuse(head.get().latest());
         }
@@ -66,19 +96,33 @@ final class Coordinator {
         Manifest manifest = claim(request, head, expected);
         LOG.log(Level.INFO, "rollout {0} of {1} ({2}) started, expecting {3}", manifest.id(), database,
                 manifest.kind(), expected);
+        listener.claimed(manifest);
         String committed = head.map(Head::committed).orElse(null);
         String content = head.map(Head::content).orElse(null);
-        if (request.file() != null) {
-            try {
+        try {
+            if (request.file() != null) {
                 store.upload(layout.file(database, manifest.id()), request.file().path(), request.file().sha256());
-            } catch (IOException e) {
-                // Nodes never saw this rollout; close it so the next one need not wait for the deadline.
-                decide(manifest, Decision.abort(config.node(), "upload failed: " + Messages.bare(e.getMessage())));
-                store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
-                throw e;
             }
+            listener.uploaded(manifest);
+            store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+        } catch (IOException | RuntimeException e) {
+            // Nodes never saw this rollout, or saw it without a file: close it, so that the next one
+            // need not wait for the deadline and whatever was staged for it is dropped.
+            String why = request.file() != null ? "upload failed: " : "could not announce the rollout: ";
+            boolean interrupted = Thread.interrupted(); // a closing server still writes the abort
+            try {
+                decide(manifest, Decision.abort(config.node(), why + Messages.bare(e.getMessage())));
+                store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+            } catch (FleetException closing) {
+                e.addSuppressed(closing);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw e;
         }
-        store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+        listener.announced(manifest);
 
         Map<String, Answer> answers;
         try {
@@ -94,9 +138,17 @@ final class Coordinator {
             committed = manifest.id();
             content = manifest.content();
         }
-        store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
         LOG.log(Level.INFO, "rollout {0} of {1} {2}", manifest.id(), database,
                 decision.commit() ? "committed" : "aborted: " + decision.reason());
+        listener.decided(manifest, decision);
+        try {
+            store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
+        } catch (FleetException e) {
+            // The decision stands and the nodes that answered act on it (they read the decision, not
+            // the head); only nodes catching up see it later, when another rollout rewrites the head.
+            LOG.log(Level.WARNING, "rollout {0} of {1} is decided, but the head could not be updated: {2}",
+                    manifest.id(), database, e.getMessage());
+        }
         Map<String, FlipReport> flips = decision.commit() ? awaitFlips(manifest) : Map.of();
         return result(manifest, decision, answers, flips);
     }
@@ -263,7 +315,7 @@ final class Coordinator {
 
     private void sleepUntilNextPoll(Instant limit) throws InterruptedException {
         Duration left = Duration.between(Instant.now(), limit);
-        Duration poll = config.pollInterval();
+        Duration poll = config.rolloutPollInterval();
         Thread.sleep(Math.max(1, Math.min(poll.toMillis(), left.toMillis())));
     }
 

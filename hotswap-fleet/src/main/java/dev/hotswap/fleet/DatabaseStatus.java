@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param current the generation requests see now
  * @param kept older generations that can be rolled back to, newest first (the current one excluded)
  */
-public record DatabaseStatus(Generation current, List<Generation> kept) {
+record DatabaseStatus(Generation current, List<Generation> kept) {
 
     /** Rejects nulls; copies {@code kept}. */
     public DatabaseStatus {

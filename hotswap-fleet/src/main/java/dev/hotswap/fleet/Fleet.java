@@ -22,7 +22,8 @@ import java.util.Optional;
 public final class Fleet implements AutoCloseable {
     private final ObjectStore store;
 
-    private Fleet(ObjectStore store) {
+    /** A coordinator on {@code store}, which stays its caller's to close (a node's own store, say). */
+    Fleet(ObjectStore store) {
         this.store = store;
     }
 
@@ -55,11 +56,16 @@ public final class Fleet implements AutoCloseable {
      *     rollout after its deadline
      */
     public RolloutResult rollout(String database, Path file, Expected expected) throws IOException, InterruptedException {
+        return rollout(database, file, expected, Coordinator.Listener.NONE);
+    }
+
+    RolloutResult rollout(String database, Path file, Expected expected, Coordinator.Listener listener)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(expected, "expected");
         LocalFile local = LocalFile.inspect(Objects.requireNonNull(file, "file"));
         Coordinator coordinator = new Coordinator(store, database);
         return coordinator.run(new Coordinator.Request(RolloutResult.Kind.PUSH, local, null, expected),
-                coordinator.head());
+                coordinator.head(), listener);
     }
 
     /**
@@ -71,6 +77,11 @@ public final class Fleet implements AutoCloseable {
      *     or as for {@link #rollout}
      */
     public RolloutResult rollback(String database, Optional<String> to, Expected expected)
+            throws IOException, InterruptedException {
+        return rollback(database, to, expected, Coordinator.Listener.NONE);
+    }
+
+    RolloutResult rollback(String database, Optional<String> to, Expected expected, Coordinator.Listener listener)
             throws IOException, InterruptedException {
         Objects.requireNonNull(expected, "expected");
         Coordinator coordinator = new Coordinator(store, database);
@@ -98,7 +109,8 @@ public final class Fleet implements AutoCloseable {
             throw new FleetException(FleetException.Reason.NOT_FOUND, "the fleet already serves rollout " + target
                     + " of " + database);
         }
-        return coordinator.run(new Coordinator.Request(RolloutResult.Kind.ROLLBACK, null, target, expected), head);
+        return coordinator.run(new Coordinator.Request(RolloutResult.Kind.ROLLBACK, null, target, expected), head,
+                listener);
     }
 
     /** The registered nodes, sorted by name. */

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class FleetConfig {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /** How many times more often the parties of an undecided rollout look than an idle node. */
+    static final int ROLLOUT_POLLS_PER_INTERVAL = 4;
     /** S3's smallest part (but the last) of a multipart upload. */
     static final long MIN_PART_SIZE = 5L * 1024 * 1024;
 
@@ -140,6 +142,16 @@ public final class FleetConfig {
     /** Files larger than this are uploaded in parts of this size. */
     public long partSize() {
         return partSize;
+    }
+
+    /**
+     * How often the parties of an undecided rollout look: its coordinator for the answers and the
+     * flips, a node that answered ok for the decision. A quarter of the poll interval, so that the
+     * nodes flip within about a quarter interval of each other; it costs GETs only while a rollout
+     * is undecided (seconds), not while the fleet is idle.
+     */
+    Duration rolloutPollInterval() {
+        return pollInterval.dividedBy(ROLLOUT_POLLS_PER_INTERVAL);
     }
 
     /**

@@ -2,14 +2,16 @@ package dev.hotswap.fleet;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * current rollout (or says in {@link #health()} why it could not). Closing deregisters the node and
  * discards anything staged and undecided.
  */
-public final class FleetNode implements AutoCloseable {
+final class FleetNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FleetNode.class.getName());
 
     private final FleetConfig config;
@@ -47,11 +49,14 @@ public final class FleetNode implements AutoCloseable {
         this.store = store;
         this.followers = followers;
         this.layout = new Layout(config.prefix());
-        this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "hotswap-fleet-" + config.node());
             thread.setDaemon(true);
             return thread;
         });
+        // Closing drops the next round rather than waiting up to a poll interval for it.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.poller = executor;
     }
 
     /**
@@ -88,8 +93,7 @@ public final class FleetNode implements AutoCloseable {
         }
         FleetNode node = new FleetNode(config, store, List.copyOf(followers));
         node.round();
-        node.poller.scheduleWithFixedDelay(node::round, config.pollInterval().toNanos(),
-                config.pollInterval().toNanos(), TimeUnit.NANOSECONDS);
+        node.scheduleNextRound();
         LOG.log(Level.INFO, "fleet node {0} started on s3://{1}/{2}/ at {3}: {4}", config.node(), config.bucket(),
                 config.prefix(), config.storeName(), node.health().detail());
         return node;
@@ -114,6 +118,64 @@ public final class FleetNode implements AutoCloseable {
     /** This node's name. */
     public String name() {
         return config.node();
+    }
+
+    /** The node's connection to the store, which a coordinator on this server shares. */
+    ObjectStore store() {
+        return store;
+    }
+
+    /**
+     * Hands {@code staged}, which this server checked and staged for rollout {@code manifest} of
+     * {@code database}, to its own node: it answers ok, and flips or discards on the decision
+     * ({@link Follower#adopt}). Runs on the poll thread, between two rounds.
+     *
+     * @throws FleetException if the node cannot take it (still busy with another rollout, closed)
+     */
+    void adopt(String database, Manifest manifest, StagedFile staged) throws FleetException {
+        Follower follower = followers.stream().filter(f -> f.name().equals(database)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("this node serves no database " + database));
+        java.util.concurrent.Future<Void> adopted;
+        try {
+            adopted = poller.submit(() -> {
+                follower.adopt(manifest, staged);
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            throw new FleetException(FleetException.Reason.BUSY, "fleet node " + config.node() + " is closing");
+        }
+        try {
+            adopted.get();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new FleetException(FleetException.Reason.BUSY, "fleet node " + config.node() + " is closing");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof FleetException fleet) {
+                throw fleet;
+            }
+            throw new FleetException(FleetException.Reason.STORE, "fleet node " + config.node()
+                    + " could not take the staged file: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException(FleetException.Reason.BUSY, "interrupted while handing the staged file to"
+                    + " fleet node " + config.node(), e);
+        }
+    }
+
+    /**
+     * Schedules the next round: after a poll interval, or sooner while a database awaits the
+     * decision of a rollout it answered, so that the nodes flip close together after a commit.
+     */
+    private void scheduleNextRound() {
+        Duration delay = followers.stream().anyMatch(Follower::awaitsDecision) ? config.rolloutPollInterval()
+                : config.pollInterval();
+        try {
+            poller.schedule(() -> {
+                round();
+                scheduleNextRound();
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing: no next round
+        }
     }
 
     /** One poll round; never throws, so that the schedule goes on. */

@@ -54,6 +54,11 @@ final class Follower {
         return name;
     }
 
+    /** Whether this database answered a rollout that is not decided yet: it then looks more often. Poll thread only. */
+    boolean awaitsDecision() {
+        return pending != null;
+    }
+
     /** Names this node and database in log lines: {@code web-1/production}. */
     private String who() {
         return config.node() + "/" + name;
@@ -131,6 +136,33 @@ final class Follower {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: discarding the staged file of rollout {1} failed: {2}", who(),
                     dropped.manifest().id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Takes {@code staged} as this node's answer to rollout {@code manifest}, which this node
+     * coordinates: its engine checked the pushed file against the live database and staged it before
+     * the rollout had an id, so it answers ok without fetching the file, and flips or discards it on
+     * the decision like any other node. Called before the rollout is announced.
+     *
+     * @throws FleetException ({@code BUSY}) if this node still holds another rollout of the database;
+     *     it did not take {@code staged} then
+     */
+    void adopt(Manifest manifest, StagedFile staged) throws FleetException {
+        if (pending != null) {
+            throw new FleetException(FleetException.Reason.BUSY, "this node has not settled rollout "
+                    + pending.manifest().id() + " of " + name + " yet; try again in a moment");
+        }
+        seen = manifest.id();
+        pending = new Pending(manifest, staged.generation(), Flip.activating(staged), false);
+        LOG.log(Level.INFO, "{0}: rollout {1}: staged here by the coordinator, generation {2}", who(), manifest.id(),
+                staged.generation());
+        try {
+            writeAnswer(manifest.id(), Answer.ok(config.node(), staged.generation()));
+            pending = pending.answeredNow();
+        } catch (FleetException e) {
+            LOG.log(Level.WARNING, "{0}: rollout {1}: answering failed, next round tries again: {2}", who(),
+                    manifest.id(), e.getMessage());
         }
     }
 

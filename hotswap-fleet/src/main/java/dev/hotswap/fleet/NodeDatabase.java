@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * What the fleet needs of one database on a node: the seam between this module and whatever
- * manages the live file (the hotswap engine, through a thin adapter over its generations).
+ * What the fleet needs of one database on a node: the seam between the fleet's protocol
+ * ({@link Follower}) and what manages the live file, the hotswap engine's generations
+ * ({@link EngineDatabase}, its one implementation). Package-private: apps join a fleet with
+ * {@link HotswapFleet}; the seam keeps the protocol's demands on a database in one place.
  *
  * <p>Contract, which every implementation must keep because the fleet's "all or none" rests on it:
  * <ul>
@@ -23,7 +25,7 @@ import java.io.InputStream;
  *
  * <p>Calls come from one fleet thread per node, one at a time.
  */
-public interface NodeDatabase {
+interface NodeDatabase {
 
     /** The database's name, the same on every node ({@code production}); part of object keys. */
     String name();

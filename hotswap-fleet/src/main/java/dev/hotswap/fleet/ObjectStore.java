@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -287,6 +288,11 @@ final class ObjectStore implements AutoCloseable {
                     return new Outcome<>(null, status);
                 }
             }
+            throw StoreErrors.translate(config, operation, key, e);
+        } catch (AbortedException e) {
+            // The SDK stops a call when its thread is interrupted (a closing server), and may clear the
+            // flag: set it again, so that the caller's next wait ends at once too.
+            Thread.currentThread().interrupt();
             throw StoreErrors.translate(config, operation, key, e);
         } catch (SdkException e) {
             throw StoreErrors.translate(config, operation, key, e);

@@ -5,7 +5,7 @@ package dev.hotswap.fleet;
  * operator and starts with {@code "ERROR: "}; it may span several lines (a schema diff). The fleet
  * writes it, unchanged, as the node's answer, and the coordinator reports it under the node's name.
  */
-public final class StageRefusedException extends Exception {
+final class StageRefusedException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /**

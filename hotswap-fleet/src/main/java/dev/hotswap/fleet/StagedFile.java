@@ -6,7 +6,7 @@ import java.io.IOException;
  * A checked, durable generation that is not current yet: {@link #activate()} flips to it,
  * {@link #close()} without that discards it. Closing after a flip does nothing.
  */
-public interface StagedFile extends AutoCloseable {
+interface StagedFile extends AutoCloseable {
 
     /** The generation's number on this node. */
     long generation();

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Three real nodes, each with its own SQLite database, and rollouts through a real S3Proxy. */
+/**
+ * The fleet's protocol through its library entry point ({@link Fleet}, a coordinator that serves no
+ * database), with real nodes: hotswap engines, each with its own SQLite database, and a real S3Proxy.
+ */
 @Timeout(120)
 class FleetRolloutTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -41,8 +44,8 @@ class FleetRolloutTest {
         assertEquals(List.of("a", "b", "c"), result.nodes().stream().map(RolloutResult.NodeOutcome::node).toList());
         for (String node : List.of("a", "b", "c")) {
             assertEquals(List.of("v2"), fleet.served(node), node + " serves the new file");
-            assertEquals(Optional.of(result.rolloutId()),
-                    fleet.database(node).status().current().rolloutId(), node + "'s generation names the rollout");
+            assertEquals(Optional.of(result.rolloutId()), fleet.node(node).currentRollout(),
+                    node + "'s generation names the rollout");
             assertTrue(result.node(node).line().startsWith(node + ": flipped, pause "), result.node(node).line());
         }
         assertEquals(Optional.of(result.rolloutId()), fleet.coordinator().servedRollout(DATABASE));
@@ -63,7 +66,7 @@ class FleetRolloutTest {
         }
 
         for (String node : List.of("a", "b", "c")) {
-            assertEquals(3, fleet.database(node).flips(), node + " flipped once per rollout");
+            assertEquals(3, fleet.node(node).swaps(), node + " flipped once per rollout");
             assertEquals(List.of("v4"), fleet.served(node));
         }
     }
@@ -88,12 +91,12 @@ class FleetRolloutTest {
         for (String node : List.of("a", "b")) {
             assertTrue(List.of(RolloutResult.State.DISCARDED, RolloutResult.State.NO_ANSWER)
                     .contains(result.node(node).state()), () -> result.node(node).line());
-            SqliteNodeDatabase database = fleet.database(node);
-            await(WAIT, node + " to discard what it staged", () -> database.stagedFiles().isEmpty());
+            TestNode staged = fleet.node(node);
+            await(WAIT, node + " to discard what it staged", () -> staged.strayFiles().isEmpty());
         }
         for (String node : List.of("a", "b", "c")) {
             assertEquals(List.of("v1"), fleet.served(node), node + " still serves the old file");
-            assertEquals(1, fleet.database(node).status().current().id(), node + " did not flip");
+            assertEquals(0, fleet.node(node).swaps(), node + " did not flip");
         }
         assertEquals(Optional.empty(), fleet.coordinator().servedRollout(DATABASE));
     }
@@ -117,8 +120,8 @@ class FleetRolloutTest {
         assertEquals(RolloutResult.State.DISCARDED, result.node("a").state());
         assertEquals(RolloutResult.State.DISCARDED, result.node("b").state());
         for (String node : List.of("a", "b")) {
-            SqliteNodeDatabase database = fleet.database(node);
-            await(WAIT, node + " to discard what it staged", () -> database.stagedFiles().isEmpty());
+            TestNode staged = fleet.node(node);
+            await(WAIT, node + " to discard what it staged", () -> staged.strayFiles().isEmpty());
         }
         for (String node : List.of("a", "b", "c")) {
             assertEquals(List.of("v1"), fleet.served(node), node + " still serves the old file");
@@ -135,13 +138,13 @@ class FleetRolloutTest {
                 Expected.aliveNodes());
         assertTrue(result.everyNodeFlipped(), () -> "not every node flipped: " + result);
         assertEquals(List.of("a", "b"), result.nodes().stream().map(RolloutResult.NodeOutcome::node).toList());
-        assertEquals(List.of("v1"), fleet.served("c"), "c was down during the rollout");
+        assertEquals(List.of("v1"), TestDatabases.names(fleet.live("c")), "c was down during the rollout");
 
-        FleetNode c = fleet.restart("c");
+        TestNode c = fleet.restart("c");
 
-        assertEquals(List.of("v2"), fleet.served("c"), "c caught up during start");
-        assertEquals(new FleetHealth(true, "in sync"), c.health());
-        assertEquals(Optional.of(result.rolloutId()), fleet.database("c").status().current().rolloutId());
+        assertEquals(List.of("v2"), c.served(), "c caught up while its engine started");
+        assertEquals(new FleetHealth(true, "in sync"), c.fleet.health());
+        assertEquals(Optional.of(result.rolloutId()), c.currentRollout());
     }
 
     @Test
@@ -151,9 +154,9 @@ class FleetRolloutTest {
                 Expected.aliveNodes());
         assertTrue(result.everyNodeFlipped(), () -> "not every node flipped: " + result);
 
-        FleetNode late = fleet.add("late", ITEMS_WITH_PRICE, "v1");
+        TestNode late = fleet.add("late", ITEMS_WITH_PRICE, "v1");
 
-        FleetHealth health = late.health();
+        FleetHealth health = late.fleet.health();
         assertFalse(health.healthy());
         assertTrue(health.detail().startsWith("ERROR: cannot catch up to rollout " + result.rolloutId()
                 + " of production: schema mismatch\n"), health.detail());
@@ -176,7 +179,7 @@ class FleetRolloutTest {
         assertEquals(RolloutResult.Kind.ROLLBACK, back.kind());
         for (String node : List.of("a", "b", "c")) {
             assertEquals(List.of("v2"), fleet.served(node), node + " serves v2 again");
-            assertEquals(Optional.of(v2.rolloutId()), fleet.database(node).status().current().rolloutId());
+            assertEquals(Optional.of(v2.rolloutId()), fleet.node(node).currentRollout());
         }
         assertEquals(Optional.of(v2.rolloutId()), coordinator.servedRollout(DATABASE));
     }

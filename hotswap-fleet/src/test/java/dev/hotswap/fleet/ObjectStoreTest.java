@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
+import dev.hotswap.testkit.LocalS3;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +26,7 @@ class ObjectStoreTest {
 
     @Test
     void secondConditionalCreateOfAKeyFails() throws Exception {
-        try (ObjectStore store = new ObjectStore(s3.config("objects", "a").build())) {
+        try (ObjectStore store = new ObjectStore(TestFleet.config(s3, "objects", "a").build())) {
             assertTrue(store.supportsConditionalWrites());
             assertTrue(store.putIfAbsent("hotswap/x", bytes("one")));
             assertFalse(store.putIfAbsent("hotswap/x", bytes("two")));
@@ -34,7 +36,7 @@ class ObjectStoreTest {
 
     @Test
     void conditionalGetAnswersUnchangedWithoutABody() throws Exception {
-        try (ObjectStore store = new ObjectStore(s3.config("objects", "a").build())) {
+        try (ObjectStore store = new ObjectStore(TestFleet.config(s3, "objects", "a").build())) {
             store.put("hotswap/head", bytes("v1"));
             ObjectStore.Fetched first = store.getIfChanged("hotswap/head", null).orElseThrow();
             assertArrayEquals(bytes("v1"), first.bytes());

@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.hotswap.engine.Rollouts;
+
+import dev.hotswap.testkit.LocalS3;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,20 +62,22 @@ class StoreFailureTest {
     }
 
     @Test
-    void nodeWithWrongCredentialsDoesNotStart() throws Exception {
-        SqliteNodeDatabase database = fleet.database("b", ITEMS, "v1");
-        FleetConfig wrong = fleet.config("b").credentials(LocalS3.ACCESS_KEY, "not-the-secret").build();
+    void engineWithWrongCredentialsForItsFleetDoesNotStart() throws Exception {
+        Path live = fleet.prepare("b", ITEMS, "v1");
 
-        FleetException e = assertThrows(FleetException.class, () -> FleetNode.start(wrong, List.of(database)));
+        FleetException e = assertThrows(FleetException.class, () -> fleet.start("b", live,
+                config -> config.credentials(LocalS3.ACCESS_KEY, "not-the-secret")));
 
         assertEquals(FleetException.Reason.CREDENTIALS, e.reason());
-        assertEquals(List.of("v1"), TestDatabases.names(database.live()));
+        assertTrue(e.getMessage().endsWith("; check AWS_SECRET_ACCESS_KEY"), e.getMessage());
+        assertEquals(List.of("v1"), TestDatabases.names(live));
+        fleet.start("b", live, config -> config); // nothing was left taken: the same database starts right
     }
 
     @Test
     void missingBucketIsNamed() {
-        FleetException e = assertThrows(FleetException.class, () -> Fleet.connect(fleet.s3()
-                .config("no-such-bucket", "ci").build()));
+        FleetException e = assertThrows(FleetException.class,
+                () -> Fleet.connect(TestFleet.config(fleet.s3(), "no-such-bucket", "ci").build()));
 
         assertEquals(FleetException.Reason.NO_BUCKET, e.reason());
         assertEquals("ERROR: bucket \"no-such-bucket\" does not exist at " + fleet.s3().endpoint(), e.getMessage());
@@ -90,18 +96,23 @@ class StoreFailureTest {
     }
 
     @Test
-    void nodeStartsUnhealthyWhileTheStoreIsUnreachable() throws Exception {
-        SqliteNodeDatabase database = fleet.database("b", ITEMS, "v1");
+    void engineStartsUnhealthyWhileTheStoreIsUnreachableAndItsRolloutsFailClearly() throws Exception {
         URI closed = closedPort();
+        TestNode b = fleet.start("b", fleet.prepare("b", ITEMS, "v1"), config -> config.endpoint(closed)
+                .requestTimeout(Duration.ofSeconds(2)));
 
-        try (FleetNode node = FleetNode.start(fleet.config("b").endpoint(closed)
-                .requestTimeout(Duration.ofSeconds(2)).build(), List.of(database))) {
-            FleetHealth health = node.health();
-            assertFalse(health.healthy());
-            assertTrue(health.detail().startsWith("ERROR: cannot reach the store at " + closed + ": Connection refused"),
-                    health.detail());
-        }
-        assertEquals(List.of("v1"), TestDatabases.names(database.live()));
+        FleetHealth health = b.fleet.health();
+        assertFalse(health.healthy());
+        assertTrue(health.detail().startsWith("ERROR: cannot reach the store at " + closed + ": Connection refused"),
+                health.detail());
+
+        Rollouts.Result result = b.push(fleet.file("v2.sqlite3", ITEMS, "v2"), Rollouts.Nodes.alive(), line -> { });
+        assertFalse(result.everyNodeFlipped());
+        assertTrue(result.summary().startsWith("ERROR: cannot reach the store at " + closed + ": Connection refused"),
+                result.summary());
+        assertEquals(List.of("v1"), b.served());
+        assertEquals(List.of(), b.strayFiles(), "what the engine staged for the rollout is gone");
+        assertEquals(0, b.swaps());
     }
 
     @Test

@@ -12,17 +12,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Real SQLite files for the tests (and the fleet benchmark), written and read through sqlite-jdbc. */
-public final class TestDatabases {
+/** Real SQLite files for the tests, written and read through sqlite-jdbc. */
+final class TestDatabases {
     /** The schema of the test databases. */
-    public static final String ITEMS = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)";
+    static final String ITEMS = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)";
     static final String ITEMS_WITH_PRICE = "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price REAL)";
 
     private TestDatabases() {
     }
 
     /** A new database at {@code file} with {@code schema} and one row per name. */
-    public static Path create(Path file, String schema, String... names) throws IOException {
+    static Path create(Path file, String schema, String... names) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (Connection connection = open(file); Statement statement = connection.createStatement()) {
             statement.execute(schema);
@@ -53,17 +53,24 @@ public final class TestDatabases {
         return file;
     }
 
-    /** The item names, in id order: what a request would read. */
-    public static List<String> names(Path file) throws IOException {
-        try (Connection connection = open(file); Statement statement = connection.createStatement();
+    /** The first three item names of {@code file}, in id order. */
+    static List<String> names(Path file) throws IOException {
+        try (Connection connection = open(file)) {
+            return names(connection);
+        } catch (SQLException e) {
+            throw new IOException("reading " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first three item names, in id order: what a request would read. */
+    static List<String> names(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT name FROM items ORDER BY id LIMIT 3")) {
             List<String> names = new ArrayList<>();
             while (rows.next()) {
                 names.add(rows.getString(1));
             }
             return names;
-        } catch (SQLException e) {
-            throw new IOException("reading " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -13,25 +13,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import dev.hotswap.testkit.LocalS3;
+
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fleet for one test, as a JUnit extension ({@code @RegisterExtension final TestFleet fleet = new
- * TestFleet();}): a fresh bucket on the shared S3Proxy and a temp folder; nodes, each with its own
- * real SQLite database ({@code production}) in its own folder, joined through the real fleet module.
- * After each test every node is closed and the folder deleted.
+ * TestFleet();}): a fresh bucket on the shared S3Proxy and a temp folder; nodes, each a real hotswap
+ * engine with its own SQLite database ({@code production}) in its own folder, joined through
+ * {@link HotswapFleet} as an app joins. After each test every node is closed and the folder deleted.
  */
 final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     static final String DATABASE = "production";
+    /** Earlier generations each node keeps: enough for the rollback tests to go back several rollouts. */
+    static final int KEEP = 3;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     private LocalS3 s3;
     private Path dir;
     private String bucket;
-    private final Map<String, SqliteNodeDatabase> databases = new LinkedHashMap<>();
-    private final Map<String, FleetNode> nodes = new LinkedHashMap<>();
+    private final Map<String, TestNode> nodes = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     @Override
@@ -70,54 +73,63 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
 
     /** A configuration for {@code node} on this fleet's bucket. */
     FleetConfig.Builder config(String node) {
-        return s3.config(bucket, node);
+        return config(s3, bucket, node);
+    }
+
+    /** A configuration for node {@code node} on {@code bucket} of {@code s3}, with test-sized intervals. */
+    static FleetConfig.Builder config(LocalS3 s3, String bucket, String node) {
+        return FleetConfig.builder(bucket, node)
+                .endpoint(s3.endpoint())
+                .credentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)
+                .pollInterval(Duration.ofMillis(100))
+                .heartbeatInterval(Duration.ofSeconds(2))
+                .answerDeadline(Duration.ofSeconds(30))
+                .flipTimeout(Duration.ofSeconds(10))
+                .requestTimeout(Duration.ofSeconds(10));
     }
 
     /** Creates node {@code node} whose live database has {@code schema} and the row {@code row}, and starts it. */
-    FleetNode add(String node, String schema, String row) throws IOException {
+    TestNode add(String node, String schema, String row) throws IOException {
         return add(node, schema, row, UnaryOperator.identity());
     }
 
-    FleetNode add(String node, String schema, String row, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
-        databases.put(node, database(node, schema, row));
-        return start(node, tweak);
+    TestNode add(String node, String schema, String row, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
+        return start(node, prepare(node, schema, row), tweak);
     }
 
-    /** The database node {@code node} would serve, with {@code schema} and the row {@code row}; not started. */
-    SqliteNodeDatabase database(String node, String schema, String row) throws IOException {
-        Path initial = TestDatabases.create(dir.resolve(node + "-initial.sqlite3"), schema, row);
-        return SqliteNodeDatabase.create(DATABASE, dir.resolve(node).resolve("db").resolve("production.sqlite3"),
-                initial);
+    /** The live path node {@code node} serves, holding {@code schema} and the row {@code row}; not started. */
+    Path prepare(String node, String schema, String row) throws IOException {
+        return TestDatabases.create(live(node), schema, row);
+    }
+
+    Path live(String node) {
+        return dir.resolve(node).resolve("db").resolve("production.sqlite3");
     }
 
     /** Starts node {@code node} again on the database it left on disk, as a restarted server would. */
-    FleetNode restart(String node) throws IOException {
-        databases.put(node, SqliteNodeDatabase.open(DATABASE, databases.get(node).live()));
-        return start(node, UnaryOperator.identity());
+    TestNode restart(String node) throws IOException {
+        return start(node, live(node), UnaryOperator.identity());
     }
 
-    private FleetNode start(String node, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
-        FleetNode started = FleetNode.start(tweak.apply(config(node)).build(), List.of(databases.get(node)));
+    /** Starts an engine on {@code live} joined to this fleet as node {@code node}, with {@code tweak} on its config. */
+    TestNode start(String node, Path live, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
+        TestNode started = TestNode.start(node, live, tweak.apply(config(node)).build(), KEEP);
         nodes.put(node, started);
         return started;
     }
 
-    /** Stops node {@code node} cleanly (it deregisters). */
+    /** Stops node {@code node} cleanly: it leaves the fleet (deregisters), then its engine closes. */
     void stop(String node) {
         nodes.remove(node).close();
     }
 
-    FleetNode node(String node) {
+    TestNode node(String node) {
         return nodes.get(node);
-    }
-
-    SqliteNodeDatabase database(String node) {
-        return databases.get(node);
     }
 
     /** What requests on {@code node} read now. */
     List<String> served(String node) throws IOException {
-        return TestDatabases.names(databases.get(node).live());
+        return nodes.get(node).served();
     }
 
     /** A new database file to roll out. */
@@ -158,7 +170,7 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     }
 
     private void close() throws IOException {
-        for (FleetNode node : nodes.values()) {
+        for (TestNode node : nodes.values()) {
             node.close();
         }
         for (AutoCloseable resource : resources) {

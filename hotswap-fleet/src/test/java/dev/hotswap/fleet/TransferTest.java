@@ -44,7 +44,7 @@ class TransferTest {
             assertTrue(object.etag().endsWith("-" + parts + "\""), object.etag());
         }
         for (String node : List.of("a", "b")) {
-            assertEquals(-1, Files.mismatch(large, fleet.database(node).live()), node + " serves the very file");
+            assertEquals(-1, Files.mismatch(large, fleet.live(node)), node + " serves the very file");
         }
     }
 
@@ -74,7 +74,7 @@ class TransferTest {
                     + wrongDigest + ", got "), answer.message());
         }
         assertEquals(List.of("v1"), fleet.served("a"));
-        assertEquals(List.of(), fleet.database("a").stagedFiles());
-        assertEquals(Optional.empty(), fleet.database("a").status().current().rolloutId());
+        assertEquals(List.of(), fleet.node("a").strayFiles());
+        assertEquals(Optional.empty(), fleet.node("a").currentRollout());
     }
 }

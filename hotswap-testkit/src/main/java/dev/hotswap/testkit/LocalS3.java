@@ -1,4 +1,4 @@
-package dev.hotswap.fleet;
+package dev.hotswap.testkit;
 
 import java.net.URI;
 import java.time.Duration;
@@ -13,12 +13,14 @@ import org.gaul.s3proxy.blobstore.BlobStore;
  * A real S3-compatible server on loopback for the tests: S3Proxy over its in-memory store, with
  * AWS signature checking on, started on a free port. One server serves every test class in the JVM
  * ({@link #shared()}: starting S3Proxy costs seconds); each test class works in a bucket of its own.
+ * The fleet's tests and the demo's fleet end-to-end tests run on it; it needs
+ * {@code org.gaul:s3proxy} on the test class path (an optional dependency of this module).
  */
-final class LocalS3 implements AutoCloseable {
+public final class LocalS3 implements AutoCloseable {
     private static LocalS3 shared;
 
     /** The JVM's one server, started on first use and stopped when the JVM exits. */
-    static synchronized LocalS3 shared() throws Exception {
+    public static synchronized LocalS3 shared() throws Exception {
         if (shared == null) {
             LocalS3 started = start();
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-s3proxy"));
@@ -27,8 +29,10 @@ final class LocalS3 implements AutoCloseable {
         return shared;
     }
 
-    static final String ACCESS_KEY = "hotswap-test";
-    static final String SECRET_KEY = "hotswap-test-secret";
+    /** The access key the store accepts. */
+    public static final String ACCESS_KEY = "hotswap-test";
+    /** Its secret. */
+    public static final String SECRET_KEY = "hotswap-test-secret";
 
     private final S3Proxy proxy;
     private final BlobStore blobStore;
@@ -40,7 +44,8 @@ final class LocalS3 implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static LocalS3 start() throws Exception {
+    /** A server of its own (most tests share {@link #shared()}). */
+    public static LocalS3 start() throws Exception {
         BlobStore blobStore = BlobStores.create("transient-nio2", new Properties());
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobStore)
@@ -59,27 +64,17 @@ final class LocalS3 implements AutoCloseable {
         return new LocalS3(proxy, blobStore, URI.create("http://127.0.0.1:" + proxy.getPort()));
     }
 
-    URI endpoint() {
+    /** Where the store listens: {@code http://127.0.0.1:PORT}. */
+    public URI endpoint() {
         return endpoint;
     }
 
     /** Creates {@code bucket} in the store directly (the fleet never creates buckets). */
-    void createBucket(String bucket) {
+    public void createBucket(String bucket) {
         blobStore.createContainer(bucket);
     }
 
-    /** A configuration for node {@code node} on {@code bucket}, with test-sized intervals. */
-    FleetConfig.Builder config(String bucket, String node) {
-        return FleetConfig.builder(bucket, node)
-                .endpoint(endpoint)
-                .credentials(ACCESS_KEY, SECRET_KEY)
-                .pollInterval(Duration.ofMillis(100))
-                .heartbeatInterval(Duration.ofSeconds(2))
-                .answerDeadline(Duration.ofSeconds(30))
-                .flipTimeout(Duration.ofSeconds(10))
-                .requestTimeout(Duration.ofSeconds(10));
-    }
-
+    /** Stops the server. */
     @Override
     public void close() {
         try {
