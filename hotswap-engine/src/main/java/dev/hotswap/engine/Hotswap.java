@@ -13,10 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -62,12 +58,8 @@ public final class Hotswap implements AutoCloseable {
     private final List<ManagedDatabase> databases = new ArrayList<>();
     private final Map<String, ManagedDatabase> byName = new HashMap<>();
     private final SwapGate gate = new SwapGate();
-    private final Object flipLock = new Object();
-    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "hotswap-retire");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Views views;
+    private final SwapListeners listeners;
     private final DiskBudget diskBudget;
     /** Written under this object's lock; read without it, so that checks never wait for a start or close. */
     private volatile State state = State.NEW;
@@ -78,6 +70,8 @@ public final class Hotswap implements AutoCloseable {
     private Hotswap(Settings settings) {
         this.settings = settings;
         this.diskBudget = new DiskBudget(settings.diskReserve());
+        this.views = new Views(gate, databases, settings.pinWarning());
+        this.listeners = new SwapListeners(settings.listeners());
         settings.databases().forEach((name, path) -> {
             ManagedDatabase db = new ManagedDatabase(name, databases.size(), path, settings, gate);
             databases.add(db);
@@ -114,11 +108,9 @@ public final class Hotswap implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             state = State.CLOSED;
             databases.forEach(ManagedDatabase::close);
-            background.shutdownNow();
+            views.abandon();
             throw e;
         }
-        long period = Math.max(50, Math.min(1000, settings.pinWarning().toMillis() / 4));
-        background.scheduleWithFixedDelay(this::warnAboutPinned, period, period, TimeUnit.MILLISECONDS);
         state = State.STARTED;
         try {
             // Started first, so that the fleet's catch-up can flip; the socket only once caught up.
@@ -156,9 +148,9 @@ public final class Hotswap implements AutoCloseable {
         }
         List<Generation> current = new ArrayList<>();
         for (int i = 0; i < databases.size(); i++) {
-            current.add(databases.get(i).open(locations.get(i), this::retire));
+            current.add(databases.get(i).open(locations.get(i), views::retire));
         }
-        gate.flip(new View(current, this::release));
+        views.open(current);
     }
 
     /**
@@ -179,23 +171,14 @@ public final class Hotswap implements AutoCloseable {
             stopping = server;
             server = null;
             if (!started) {
-                background.shutdownNow();
+                views.abandon();
                 return;
             }
         }
         if (stopping != null) {
             stopping.close();
         }
-        // Retirements already queued finish (their pools close, SQLite checkpoints); the periodic
-        // pin watch stops. Then whatever is still open closes here.
-        background.shutdown();
-        try {
-            if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "generations still retiring after 10 s; closing the rest now");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        views.close(); // retirements already queued finish; whatever is still open closes here
         databases.forEach(ManagedDatabase::close);
         LOG.log(System.Logger.Level.INFO, "hotswap closed");
     }
@@ -286,10 +269,10 @@ public final class Hotswap implements AutoCloseable {
         try {
             return Push.stage(this, db, receiver, options, rolloutId, progress);
         } catch (SwapRefusedException e) {
-            tell(db, SwapOutcome.Operation.PUSH, SwapOutcome.Result.REFUSED, null, e.getMessage(), start);
+            listeners.refused(db.name(), SwapOutcome.Operation.PUSH, start, e);
             throw e;
         } catch (IOException | RuntimeException e) {
-            tell(db, SwapOutcome.Operation.PUSH, SwapOutcome.Result.FAILED, null, "ERROR: " + e.getMessage(), start);
+            listeners.failed(db.name(), SwapOutcome.Operation.PUSH, start, e);
             throw e;
         }
     }
@@ -309,7 +292,8 @@ public final class Hotswap implements AutoCloseable {
         }
         requireStarted();
         long start = System.nanoTime();
-        return observed(staged.db(), SwapOutcome.Operation.PUSH, start, () -> activate(staged, Progress.NONE));
+        return listeners.observed(staged.db().name(), SwapOutcome.Operation.PUSH, start,
+                () -> activate(staged, Progress.NONE));
     }
 
     /**
@@ -376,7 +360,7 @@ public final class Hotswap implements AutoCloseable {
     SwapReport push(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
             throws IOException, SwapRefusedException {
         long start = System.nanoTime();
-        return observed(db, SwapOutcome.Operation.PUSH, start, () -> {
+        return listeners.observed(db.name(), SwapOutcome.Operation.PUSH, start, () -> {
             try (StagedGeneration staged = Push.stage(this, db, receiver, options, null, progress)) {
                 return activate(staged, progress);
             }
@@ -391,12 +375,12 @@ public final class Hotswap implements AutoCloseable {
     SwapReport rollback(ManagedDatabase db, OptionalLong generation, Progress progress)
             throws IOException, SwapRefusedException {
         long start = System.nanoTime();
-        return observed(db, SwapOutcome.Operation.ROLLBACK, start, () -> {
+        return listeners.observed(db.name(), SwapOutcome.Operation.ROLLBACK, start, () -> {
             if (!db.tryClaim()) {
                 throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
             }
             try {
-                Generation target = db.rollbackTarget(generation, this::retire);
+                Generation target = db.rollbackTarget(generation, views::retire);
                 GenerationRecord record = db.record(target.id());
                 long bytes = Files.size(record.file());
                 return Swap.run(this, db, target, record, bytes, Duration.ZERO, Duration.ZERO, Duration.ZERO, progress);
@@ -410,110 +394,26 @@ public final class Hotswap implements AutoCloseable {
         staged.beginActivation();
         ManagedDatabase db = staged.db();
         GenerationRecord record = staged.record();
-        Generation next = db.openGeneration(record.id(), record.file(), this::retire);
+        Generation next = db.openGeneration(record.id(), record.file(), views::retire);
         SwapReport report = Swap.run(this, db, next, record, staged.bytes(), staged.receive(), staged.integrityCheck(),
                 staged.schemaCheck(), progress);
         staged.activated();
         return report;
     }
 
-    /** Runs a push or rollback and tells the listeners how it ended. */
-    private SwapReport observed(ManagedDatabase db, SwapOutcome.Operation operation, long start, Action action)
-            throws IOException, SwapRefusedException {
-        SwapReport report;
-        try {
-            report = action.run();
-        } catch (SwapRefusedException e) {
-            tell(db, operation, SwapOutcome.Result.REFUSED, null, e.getMessage(), start);
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            tell(db, operation, SwapOutcome.Result.FAILED, null, "ERROR: " + e.getMessage(), start);
-            throw e;
-        }
-        tell(db, operation, SwapOutcome.Result.SWAPPED, report, null, start);
-        return report;
-    }
-
-    /** A push or rollback, as {@link #observed} runs it. */
-    @FunctionalInterface
-    private interface Action {
-        SwapReport run() throws IOException, SwapRefusedException;
-    }
-
-    private void tell(ManagedDatabase db, SwapOutcome.Operation operation, SwapOutcome.Result result,
-            SwapReport report, String message, long start) {
-        SwapOutcome outcome = new SwapOutcome(db.name(), operation, result, report, message, Push.since(start));
-        for (SwapListener listener : settings.listeners()) {
-            try {
-                listener.afterSwap(outcome);
-            } catch (RuntimeException | LinkageError | AssertionError e) {
-                LOG.log(System.Logger.Level.ERROR, db.name() + ": swap listener " + listener + " failed", e);
-            }
-        }
-    }
-
     /**
-     * Makes {@code next} the generation of {@code db} that new requests get, in a new view of every
-     * database; {@code next}'s hold goes to that view.
+     * Makes {@code next} the generation of {@code db} that new requests get; {@code next}'s hold goes
+     * to the new view.
      *
      * @return the nanoseconds of the flip itself
      */
     long flip(ManagedDatabase db, Generation next) {
-        synchronized (flipLock) {
-            List<Generation> generations = new ArrayList<>(gate.current().generations());
-            for (int i = 0; i < generations.size(); i++) {
-                if (i != db.index() && !generations.get(i).tryHold()) {
-                    throw new IllegalStateException(generations.get(i) + " retired while current");
-                }
-            }
-            generations.set(db.index(), next);
-            return gate.flip(new View(generations, this::release));
-        }
-    }
-
-    /** A view no request pins any more: its generations lose its hold. */
-    private void release(View view) {
-        gate.released(view);
-        view.generations().forEach(Generation::release);
-    }
-
-    /** A generation's last hold went: its pool closes on the background thread, never on a request's. */
-    private void retire(Generation generation) {
-        ManagedDatabase db = databases.get(generation.index());
-        try {
-            background.execute(() -> db.retired(generation));
-        } catch (RejectedExecutionException e) {
-            generation.pool().close(); // the engine is closing
-        }
+        return views.flip(db, next);
     }
 
     /** Requests pinned to {@code generation} now. */
     long requests(Generation generation) {
-        long sum = 0;
-        for (View view : gate.liveViews()) {
-            if (view.generation(generation.index()) == generation) {
-                sum += view.pinned();
-            }
-        }
-        return sum;
-    }
-
-    /** Logs superseded generations still held longer than the pin warning allows, once per period each. */
-    private void warnAboutPinned() {
-        long now = System.nanoTime();
-        long limit = settings.pinWarning().toNanos();
-        for (ManagedDatabase db : databases) {
-            Generation current = db.current();
-            for (Generation generation : db.openGenerations()) {
-                if (generation == current || !generation.supersededFor(now, limit) || !generation.warnDue(now, limit)) {
-                    continue;
-                }
-                LOG.log(System.Logger.Level.WARNING, "{0}: generation {1} is still held by {2} request(s) and {3}"
-                        + " connection(s) {4} after it was superseded; it stays open until they finish",
-                        db.name(), generation.id(), requests(generation), generation.connectionsOut(),
-                        Push.format(Duration.ofNanos(now - generation.supersededNanos())));
-            }
-        }
+        return views.requests(generation);
     }
 
     ManagedDatabase managed(String database) {

@@ -154,7 +154,7 @@ class PinningTest {
     void aGenerationPinnedPastThePinWarningIsLoggedWithItsRequests() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 1);
         List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger(Hotswap.class.getName());
+        Logger logger = Logger.getLogger(Views.class.getName());
         Handler handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
