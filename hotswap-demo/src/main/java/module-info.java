@@ -1,6 +1,6 @@
 /**
  * The hotswap demo: a small items API ({@code GET /health}, {@code GET /items},
- * {@code POST /items}) on Jetty 12 or Undertow, reading and writing SQLite through the engine's
+ * {@code POST /items}) on Jetty 12, Undertow or Tomcat 11, reading and writing SQLite through the engine's
  * DataSource behind the adapter's request gate, as a real host app would.
  *
  * <p>Entry point: {@link dev.hotswap.demo.DemoApp}, launched by {@code bin/hotswap-demo}:
@@ -13,8 +13,10 @@ module dev.hotswap.demo {
     requires dev.hotswap.engine;
     requires dev.hotswap.jetty;
     requires dev.hotswap.undertow;
+    requires dev.hotswap.servlet;
     requires org.eclipse.jetty.server;
     requires undertow.core;
+    requires org.apache.tomcat.embed.core;
     requires info.picocli;
     requires java.net.http;
     requires java.logging;

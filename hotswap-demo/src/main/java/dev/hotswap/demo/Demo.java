@@ -31,6 +31,7 @@ final class Demo implements AutoCloseable {
             DemoServer server = switch (serverKind) {
                 case "jetty" -> new JettyDemo(hotswap, items, port, gate);
                 case "undertow" -> new UndertowDemo(hotswap, items, port, gate);
+                case "tomcat" -> new TomcatDemo(hotswap, items, port, gate);
                 default -> throw new IllegalArgumentException("unknown server " + serverKind);
             };
             return new Demo(hotswap, server);

@@ -29,8 +29,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The whole system as users run it: the demo app in its own JVM on Jetty or Undertow, and the
+ * The whole system as users run it: the demo app in its own JVM on Jetty, Undertow or Tomcat, and the
  * jlink-built {@code hotswap} launcher pushing and pulling through the admin socket.
+ *
+ * <p>Every test runs on Jetty and Undertow. Those where the server takes part (swaps under
+ * requests, writes, a crash and restart, the baseline gates) run on Tomcat too; refusals and
+ * stdin/stdout transfers are the engine's and the CLI's alone, and would only repeat there.
  */
 @Timeout(120)
 class DemoEndToEndIT {
@@ -52,7 +56,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
+    @ValueSource(strings = {"jetty", "undertow", "tomcat"})
     void pullsToFileWhileTheAppWrites(String server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             assertEquals(201, demo.post("/items", "durian").statusCode());
@@ -63,7 +67,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
+    @ValueSource(strings = {"jetty", "undertow", "tomcat"})
     void pushesFromFile(String server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             Path next = database("next.sqlite3", List.of("kiwi", "lime"));
@@ -136,7 +140,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
+    @ValueSource(strings = {"jetty", "undertow", "tomcat"})
     void pushesSeveralTimesInARow(String server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             for (int i = 0; i < 3; i++) {
@@ -148,7 +152,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
+    @ValueSource(strings = {"jetty", "undertow", "tomcat"})
     void servesEveryRequestAcrossRepeatedSwapsUnderLoad(String server) throws Exception {
         List<String> a = IntStream.range(0, 100).mapToObj(i -> "a" + i).toList();
         List<String> b = IntStream.range(0, 100).mapToObj(i -> "b" + i).toList();
@@ -193,7 +197,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
+    @ValueSource(strings = {"jetty", "undertow", "tomcat"})
     void serverKilledMidUploadLeavesTheLiveFileAndTheNextStartCleansUp(String server) throws Exception {
         byte[] big = rows(20_000);
         byte[] before;
@@ -230,7 +234,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @CsvSource({"jetty,mutex", "jetty,off", "undertow,mutex", "undertow,off"})
+    @CsvSource({"jetty,mutex", "jetty,off", "undertow,mutex", "undertow,off", "tomcat,mutex", "tomcat,off"})
     void baselineGatesServeTheSameApi(String server, String gate) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir, "--gate", gate)) {
             assertEquals("ok", demo.get("/health").body());
