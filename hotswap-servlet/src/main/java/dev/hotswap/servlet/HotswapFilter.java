@@ -59,8 +59,7 @@ public final class HotswapFilter implements Filter {
             passage = Passage.enter(gate);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ((HttpServletResponse) response).sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                    "interrupted while waiting for a database swap");
+            refuse((HttpServletResponse) response);
             return;
         }
         request.setAttribute(PASSAGE, passage);
@@ -69,6 +68,16 @@ public final class HotswapFilter implements Filter {
         } finally {
             handOver(passage, request);
         }
+    }
+
+    /**
+     * Answers 503 without {@code sendError}: an error page would be dispatched through this filter
+     * again, and wait for the very swap this request gave up on.
+     */
+    private static void refuse(HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write("interrupted while waiting for a database swap\n");
     }
 
     private static void passThrough(Passage passage, ServletRequest request, ServletResponse response,

@@ -24,55 +24,21 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HotswapFilterTest {
     private static final int CLIENTS = 8;
     private static final int SWAPS = 20;
-    private static final int REQUEST_CAP = 5_000;
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void readersSeeExactlyTheOldOrTheNewDatasetAcrossSwaps(@TempDir Path dir) throws Exception {
         try (TomcatFixture server = TomcatFixture.start(dir, TomcatFixture.PATIENT_DRAIN, false)) {
-            Hammer readers = Hammer.start(CLIENTS, REQUEST_CAP, (client, sequence) -> {
-                HttpResponse<String> response = server.get("/items");
-                if (response.statusCode() != 200) {
-                    return "status " + response.statusCode() + ": " + response.body();
-                }
-                String body = response.body();
-                return body.equals(server.oldData.text()) || body.equals(server.newData.text())
-                        ? null : "neither dataset: " + body;
-            });
-            readers.awaitEveryClient();
-            for (int i = 0; i < SWAPS; i++) {
-                Dataset next = i % 2 == 0 ? server.newData : server.oldData;
-                server.swapTo(next);
-                assertEquals(next.text(), server.items(), "right after swap " + (i + 1));
-            }
-            Hammer.Tally tally = readers.stop();
-
-            assertEquals(0, tally.failureCount(), () -> tally.failures().toString());
-            assertTrue(tally.requests() >= CLIENTS, "requests: " + tally.requests());
-            server.awaitGateEmpty();
+            server.assertReadersSeeOneDatasetAcrossSwaps(CLIENTS, SWAPS);
         }
     }
 
-    /** WAL, as a web application with writers runs SQLite (see the Jetty adapter's test for why). */
+    /** WAL, as a web application with writers runs SQLite (see the test kit for why). */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void writersNeverFailAcrossSwaps(@TempDir Path dir) throws Exception {
         try (TomcatFixture server = TomcatFixture.start(dir, TomcatFixture.PATIENT_DRAIN, true)) {
-            Hammer writers = Hammer.start(CLIENTS, REQUEST_CAP, (client, sequence) -> {
-                String note = "c" + client + "-" + sequence;
-                HttpResponse<String> response = server.post("/items?note=" + note);
-                return response.statusCode() == 201 && response.body().equals(note)
-                        ? null : "status " + response.statusCode() + ": " + response.body();
-            });
-            writers.awaitEveryClient();
-            for (int i = 0; i < SWAPS; i++) {
-                server.swapTo(i % 2 == 0 ? server.newData : server.oldData);
-            }
-            Hammer.Tally tally = writers.stop();
-
-            assertEquals(0, tally.failureCount(), () -> tally.failures().toString());
-            assertTrue(tally.requests() >= CLIENTS, "requests: " + tally.requests());
-            server.awaitGateEmpty();
+            server.assertWritersNeverFailAcrossSwaps(CLIENTS, SWAPS);
         }
     }
 
@@ -163,6 +129,26 @@ class HotswapFilterTest {
             server.awaitGateEmpty();
             server.swapTo(server.newData);
             assertEquals(server.newData.text(), server.items());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void requestInterruptedWhileASwapDrainsIsAnswered503WithoutEntering(@TempDir Path dir) throws Exception {
+        try (TomcatFixture server = TomcatFixture.start(dir, TomcatFixture.PATIENT_DRAIN, false)) {
+            CompletableFuture<HttpResponse<String>> async = server.getAsync("/async");
+            server.app.awaitAsync();
+            CompletableFuture<Void> swap = CompletableFuture.runAsync(() -> swapQuietly(server, server.newData));
+            server.awaitGateClosed();
+
+            assertEquals(503, server.get("/interrupted").statusCode());
+            assertTrue(server.interrupting.leftInterrupted.get(), "the interrupt flag is restored");
+
+            server.app.completeAsync();
+            assertEquals(server.oldData.text(), async.get().body());
+            swap.get();
+            assertEquals(server.newData.text(), server.items());
+            server.awaitGateEmpty();
         }
     }
 

@@ -22,6 +22,7 @@ import javax.sql.DataSource;
  * <ul>
  * <li>{@code GET /items}: every item name of the live database ({@link Dataset#readItems});
  * <li>{@code POST /items?note=...}: inserts a row into {@code writes}, answers 201;
+ * <li>{@code /interrupted}: as {@code /items} (the fixture interrupts its thread before the gate);
  * <li>{@code /async}: starts an asynchronous cycle and leaves it pending until the test calls
  *     {@link #completeAsync()};
  * <li>{@code /async-dispatch}: starts an asynchronous cycle, dispatches it from another thread, starts
@@ -60,7 +61,7 @@ final class TestApp extends HttpServlet {
         // An include keeps the including request's path; the included one is an attribute.
         Object included = request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
         switch (String.valueOf(included != null ? included : request.getPathInfo())) {
-            case "/items" -> {
+            case "/items", "/interrupted" -> {
                 if (request.getMethod().equals("POST")) {
                     String note = request.getParameter("note");
                     Dataset.insertWrite(dataSource.get(), note);

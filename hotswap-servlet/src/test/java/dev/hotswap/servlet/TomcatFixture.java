@@ -2,8 +2,17 @@ package dev.hotswap.servlet;
 
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.testkit.LiveServer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
@@ -20,11 +29,13 @@ import org.apache.tomcat.util.descriptor.web.ErrorPage;
 final class TomcatFixture extends LiveServer {
     final TestApp app;
     final Tomcat tomcat;
+    final InterruptingFilter interrupting;
 
-    private TomcatFixture(Engine engine, TestApp app, Tomcat tomcat) {
+    private TomcatFixture(Engine engine, TestApp app, Tomcat tomcat, InterruptingFilter interrupting) {
         super(engine, tomcat.getConnector().getLocalPort());
         this.app = app;
         this.tomcat = tomcat;
+        this.interrupting = interrupting;
     }
 
     /** Starts a server whose engine gives up a swap when requests do not drain within {@code drainTimeout}. */
@@ -34,6 +45,10 @@ final class TomcatFixture extends LiveServer {
         TestApp app = new TestApp(() -> hotswap.dataSource(DATABASE), hotswap.gate());
         Tomcat tomcat = localTomcat(dir);
         Context context = tomcat.addContext("", null);
+        // Tomcat reports servlet exceptions, which these tests provoke by the hundred, at SEVERE to
+        // the application's logger, whose level it has just set itself (to INFO): override it. It
+        // keeps the logger referenced, so the setting stays.
+        Logger.getLogger("org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/]").setLevel(Level.OFF);
         Wrapper servlet = Tomcat.addServlet(context, "app", app);
         servlet.setAsyncSupported(true);
         context.addServletMapping("/*", "app");
@@ -43,10 +58,13 @@ final class TomcatFixture extends LiveServer {
             page.setLocation("/error-page");
             context.addErrorPage(page);
         }
-        context.addServletContainerInitializer(
-                (classes, servletContext) -> HotswapServletContext.install(servletContext, hotswap), null);
+        InterruptingFilter interrupting = new InterruptingFilter();
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            servletContext.addFilter("interrupting", interrupting).addMappingForUrlPatterns(null, false, "/interrupted");
+            HotswapServletContext.install(servletContext, hotswap);
+        }, null);
         tomcat.start();
-        return new TomcatFixture(engine, app, tomcat);
+        return new TomcatFixture(engine, app, tomcat, interrupting);
     }
 
     /** A Tomcat with its base directory in {@code dir} and one connector on 127.0.0.1, port 0. */
@@ -58,6 +76,27 @@ final class TomcatFixture extends LiveServer {
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         return tomcat;
+    }
+
+    /**
+     * Sits in front of the gate and interrupts the thread of {@code /interrupted} requests, as a
+     * container shutting down would; records whether the thread was still interrupted after the
+     * gate had handled the request.
+     */
+    static final class InterruptingFilter implements Filter {
+        /** Whether the thread was still interrupted when the gate returned; completed once. */
+        final CompletableFuture<Boolean> leftInterrupted = new CompletableFuture<>();
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            Thread.currentThread().interrupt();
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                leftInterrupted.complete(Thread.interrupted());
+            }
+        }
     }
 
     @Override

@@ -27,6 +27,8 @@ public abstract class LiveServer implements AutoCloseable {
     /** Long enough that only a deliberately held request makes a swap give up. */
     public static final Duration PATIENT_DRAIN = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Requests per client at most in the swap tests: they stop when the swaps are done. */
+    private static final int REQUEST_CAP = 5_000;
 
     /** The dataset the live database starts as. */
     public final Dataset oldData;
@@ -114,6 +116,65 @@ public abstract class LiveServer implements AutoCloseable {
             throw new AssertionError("GET /items answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /**
+     * Readers send {@code GET /items} from {@code clients} threads while {@code swaps} swaps alternate
+     * the datasets. Passes if every answer was 200 with exactly one dataset, the new one right after
+     * each swap, every client was answered, and the gate ends empty; throws {@link AssertionError}
+     * otherwise.
+     */
+    public void assertReadersSeeOneDatasetAcrossSwaps(int clients, int swaps) throws Exception {
+        Hammer readers = Hammer.start(clients, REQUEST_CAP, (client, sequence) -> {
+            HttpResponse<String> response = get("/items");
+            if (response.statusCode() != 200) {
+                return "status " + response.statusCode() + ": " + response.body();
+            }
+            String body = response.body();
+            return body.equals(oldData.text()) || body.equals(newData.text()) ? null : "neither dataset: " + body;
+        });
+        readers.awaitEveryClient();
+        for (int i = 0; i < swaps; i++) {
+            Dataset next = i % 2 == 0 ? newData : oldData;
+            swapTo(next);
+            String now = items();
+            if (!now.equals(next.text())) {
+                throw new AssertionError("right after swap " + (i + 1) + ": expected " + next.text() + ", was " + now);
+            }
+        }
+        assertClean(readers.stop(), clients);
+    }
+
+    /**
+     * Writers send {@code POST /items?note=...} from {@code clients} threads while {@code swaps}
+     * swaps alternate the datasets. Passes if every write answered 201 with its note, every client
+     * was answered, and the gate ends empty; throws {@link AssertionError} otherwise. Use WAL
+     * datasets: in rollback-journal mode continuous writers hold off the engine's read of the live
+     * schema, which slows every swap down.
+     */
+    public void assertWritersNeverFailAcrossSwaps(int clients, int swaps) throws Exception {
+        Hammer writers = Hammer.start(clients, REQUEST_CAP, (client, sequence) -> {
+            String note = "c" + client + "-" + sequence;
+            HttpResponse<String> response = post("/items?note=" + note);
+            return response.statusCode() == 201 && response.body().equals(note)
+                    ? null : "status " + response.statusCode() + ": " + response.body();
+        });
+        writers.awaitEveryClient();
+        for (int i = 0; i < swaps; i++) {
+            swapTo(i % 2 == 0 ? newData : oldData);
+        }
+        assertClean(writers.stop(), clients);
+    }
+
+    private void assertClean(Hammer.Tally tally, int clients) throws InterruptedException {
+        if (tally.failureCount() != 0) {
+            throw new AssertionError(tally.failureCount() + " of " + tally.requests() + " requests failed: "
+                    + tally.failures());
+        }
+        if (tally.requests() < clients) {
+            throw new AssertionError("requests: " + tally.requests() + ", fewer than the " + clients + " clients");
+        }
+        awaitGateEmpty();
     }
 
     /**
