@@ -53,13 +53,9 @@ class HotswapServletContextTest {
         context.addServletContainerInitializer(
                 (classes, servletContext) -> HotswapServletContext.install(servletContext, hotswap), null);
 
-        tomcat.start();
-        try {
-            assertEquals(200, get(tomcat, "/items").statusCode(), "the application serves its database");
-        } finally {
-            tomcat.stop();
-            tomcat.destroy();
-        }
+        whileRunning(tomcat, () -> {
+                assertEquals(200, get(tomcat, "/items").statusCode(), "the application serves its database");
+        });
 
         assertEquals(List.of("before_start connector, socket bound", "before_stop connector, socket gone"), events);
         assertThrows(IllegalStateException.class,
@@ -87,16 +83,12 @@ class HotswapServletContextTest {
         context.addServletContainerInitializer(
                 (classes, servletContext) -> HotswapServletContext.install(servletContext, hotswap), null);
 
-        tomcat.start();
-        try {
-            HttpResponse<String> response = get(tomcat, "/items");
-            assertEquals(200, response.statusCode());
-            assertEquals("1", response.headers().firstValue("X-In-Flight").orElseThrow(),
-                    "the declared filter runs inside the gate");
-        } finally {
-            tomcat.stop();
-            tomcat.destroy();
-        }
+        whileRunning(tomcat, () -> {
+                HttpResponse<String> response = get(tomcat, "/items");
+                assertEquals(200, response.statusCode());
+                assertEquals("1", response.headers().firstValue("X-In-Flight").orElseThrow(),
+                        "the declared filter runs inside the gate");
+        });
     }
 
     @Test
@@ -111,15 +103,11 @@ class HotswapServletContextTest {
                     () -> HotswapServletContext.install(servletContext, hotswap)));
         }, null);
 
-        tomcat.start();
-        try {
-            assertEquals("a filter named hotswap is already registered in the web application ''; install hotswap once",
-                    refused.get().getMessage());
-            assertEquals(200, get(tomcat, "/items").statusCode(), "the first installation stands");
-        } finally {
-            tomcat.stop();
-            tomcat.destroy();
-        }
+        whileRunning(tomcat, () -> {
+                assertEquals("a filter named hotswap is already registered in the web application ''; install hotswap once",
+                        refused.get().getMessage());
+                assertEquals(200, get(tomcat, "/items").statusCode(), "the first installation stands");
+        });
     }
 
     @Test
@@ -131,10 +119,22 @@ class HotswapServletContextTest {
         context.addServletContainerInitializer(
                 (classes, servletContext) -> HotswapServletContext.install(servletContext, hotswap), null);
 
+        whileRunning(tomcat, () -> {
+                assertFalse(context.getState().isAvailable(), "context state " + context.getState());
+                assertEquals(404, get(tomcat, "/items").statusCode(), "no application answers");
+        });
+    }
+
+    /** What a test does to a running server. */
+    private interface ServerCheck {
+        void run() throws Exception;
+    }
+
+    /** Starts {@code tomcat}, runs {@code check}, and stops and destroys it whatever happened. */
+    private static void whileRunning(Tomcat tomcat, ServerCheck check) throws Exception {
         tomcat.start();
         try {
-            assertFalse(context.getState().isAvailable(), "context state " + context.getState());
-            assertEquals(404, get(tomcat, "/items").statusCode(), "no application answers");
+            check.run();
         } finally {
             tomcat.stop();
             tomcat.destroy();

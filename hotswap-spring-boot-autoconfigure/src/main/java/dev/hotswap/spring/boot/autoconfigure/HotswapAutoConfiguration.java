@@ -66,8 +66,9 @@ public final class HotswapAutoConfiguration {
     static class ServletFilterConfiguration {
 
         /**
-         * First in the chain, so that every other filter (security, sessions in JDBC, ...) runs
-         * inside the gate.
+         * First in the chain ({@link Ordered#HIGHEST_PRECEDENCE}), so that every other filter
+         * (security, sessions in JDBC, ...) runs inside the gate. Boot's character-encoding filter
+         * has the same order and may run before it: it does not touch the database.
          */
         @Bean
         @ConditionalOnMissingFilterBean(HotswapFilter.class)
