@@ -42,7 +42,9 @@ final class TomcatDemo implements DemoServer {
 
     TomcatDemo(Hotswap hotswap, Items items, int port, GateMode gate) throws IOException, LifecycleException {
         TOMCAT_LOG.setLevel(Level.WARNING);
-        baseDir = Files.createTempDirectory("hotswap-demo-tomcat");
+        // Tomcat's scratch directory, under the working directory's tmp/ beside the default socket
+        // rather than in /tmp: what a kill -9 leaves behind stays with the app.
+        baseDir = Files.createTempDirectory(Files.createDirectories(Path.of("tmp")), "tomcat");
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector();
