@@ -1,7 +1,7 @@
 /**
  * The hotswap demo: a small items API ({@code GET /health}, {@code GET /items},
- * {@code POST /items}) on Jetty 12 or Undertow, reading and writing SQLite through the engine's
- * DataSource behind the adapter's request gate, as a real host app would; with
+ * {@code POST /items}) on Jetty 12, Undertow or Tomcat 11, reading and writing SQLite through the
+ * engine's DataSource behind the adapter's request gate, as a real host app would; with
  * {@code --background-writer}, also a scheduled job writing through the same DataSource outside any
  * request.
  *
@@ -15,8 +15,10 @@ module dev.hotswap.demo {
     requires dev.hotswap.engine;
     requires dev.hotswap.jetty;
     requires dev.hotswap.undertow;
+    requires dev.hotswap.servlet;
     requires org.eclipse.jetty.server;
     requires undertow.core;
+    requires org.apache.tomcat.embed.core;
     requires info.picocli;
     requires java.net.http;
     requires java.logging;

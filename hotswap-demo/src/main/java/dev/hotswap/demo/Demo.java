@@ -60,6 +60,7 @@ final class Demo implements AutoCloseable {
             server = switch (config.server()) {
                 case "jetty" -> new JettyDemo(hotswap, items, config.port(), config.gate());
                 case "undertow" -> new UndertowDemo(hotswap, items, config.port(), config.gate());
+                case "tomcat" -> new TomcatDemo(hotswap, items, config.port(), config.gate());
                 default -> throw new IllegalArgumentException("unknown server " + config.server());
             };
             BackgroundWriter writer = config.backgroundWriter() ? BackgroundWriter.start(items) : null;

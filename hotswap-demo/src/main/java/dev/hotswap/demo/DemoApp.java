@@ -2,19 +2,20 @@ package dev.hotswap.demo;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hotswap-demo}: a small items API on Jetty or Undertow whose database hotswap can replace. */
+/** {@code hotswap-demo}: a small items API on Jetty, Undertow or Tomcat whose database hotswap can replace. */
 @Command(name = "hotswap-demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves GET /health, GET /items and POST /items from a SQLite database that",
             "`hotswap cp` can replace, and `hotswap rollback` restore, while requests flow.",
             "--tour shows the whole thing end to end."})
 public final class DemoApp implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "jetty|undertow", description = "HTTP server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "jetty|undertow|tomcat", description = "HTTP server (default: ${DEFAULT-VALUE}).")
     String server = "jetty";
 
     @Option(names = "--port", description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -60,8 +61,9 @@ public final class DemoApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!server.equals("jetty") && !server.equals("undertow")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--server must be jetty or undertow, not " + server);
+        if (!List.of("jetty", "undertow", "tomcat").contains(server)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--server must be jetty, undertow or tomcat, not " + server);
         }
         GateMode mode;
         try {

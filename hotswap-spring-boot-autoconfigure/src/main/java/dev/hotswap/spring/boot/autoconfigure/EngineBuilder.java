@@ -1,0 +1,71 @@
+package dev.hotswap.spring.boot.autoconfigure;
+
+import dev.hotswap.engine.Hotswap;
+import java.util.Map;
+
+/**
+ * Turns {@link HotswapProperties} into a {@link Hotswap.Builder}; every refusal names the property
+ * at fault. The one place that knows the builder's knobs (porting seam for the engine's generations,
+ * issue #9: {@code keep}, {@code pinWarning} and {@code pool} arrive, {@code drainTimeout} goes).
+ */
+final class EngineBuilder {
+    private EngineBuilder() {
+    }
+
+    /**
+     * A builder configured from {@code properties}.
+     *
+     * @throws IllegalStateException if no database is configured, or a property is invalid
+     */
+    static Hotswap.Builder from(HotswapProperties properties) {
+        Map<String, HotswapProperties.Database> databases = properties.getDatabases();
+        if (databases.isEmpty()) {
+            throw new IllegalStateException("hotswap: no database configured; set hotswap.databases.<name>.path"
+                    + " (or hotswap.enabled=false)");
+        }
+        Hotswap.Builder builder = Hotswap.builder();
+        databases.forEach((name, database) -> {
+            String property = "hotswap.databases." + name + ".path";
+            if (database.getPath() == null) {
+                throw new IllegalStateException(property + " is not set");
+            }
+            set(property, () -> builder.database(name, database.getPath()));
+        });
+        if (properties.getSocket() != null) {
+            set("hotswap.socket", () -> builder.socket(properties.getSocket()));
+        }
+        builder.socketEnabled(properties.isSocketEnabled());
+        if (!properties.getAllowedUids().isEmpty()) {
+            long[] uids = properties.getAllowedUids().stream().mapToLong(Long::longValue).toArray();
+            set("hotswap.allowed-uids", () -> builder.allowedUids(uids));
+        }
+        if (properties.getMaxConnections() != null) {
+            set("hotswap.max-connections", () -> builder.maxConnections(properties.getMaxConnections()));
+        }
+        if (properties.getIdleTimeout() != null) {
+            set("hotswap.idle-timeout", () -> builder.idleTimeout(properties.getIdleTimeout()));
+        }
+        if (properties.getPoolSize() != null) {
+            set("hotswap.pool-size", () -> builder.poolSize(properties.getPoolSize()));
+        }
+        requireGenerations("hotswap.keep", properties.getKeep());
+        requireGenerations("hotswap.pin-warning", properties.getPinWarning());
+        return builder;
+    }
+
+    /** Refuses a setting this engine cannot honour yet, rather than ignore it silently. */
+    private static void requireGenerations(String property, Object value) {
+        if (value != null) {
+            throw new IllegalStateException(property + "=" + value + " needs an engine with generations,"
+                    + " which this version of hotswap does not have yet; remove the property");
+        }
+    }
+
+    private static void set(String property, Runnable setting) {
+        try {
+            setting.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(property + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.hotswap.spring.boot.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The engine's configuration under {@code hotswap.*}. Only {@code hotswap.databases} is required:
+ * <pre>
+ * hotswap.databases.production.path=db/production.sqlite3
+ * hotswap.socket=tmp/sockets/hotswap.sock
+ * </pre>
+ * Knobs left unset keep the engine's defaults (see {@code dev.hotswap.engine.Hotswap.Builder}).
+ */
+@ConfigurationProperties("hotswap")
+public final class HotswapProperties {
+    /** Whether to run the hotswap engine at all. */
+    private boolean enabled = true;
+
+    /**
+     * The managed SQLite databases by name; the CLI names a database by this name or by its path.
+     * Each becomes a DataSource bean named after it: production gives productionDataSource.
+     */
+    private final Map<String, Database> databases = new LinkedHashMap<>();
+
+    /**
+     * The database whose DataSource bean is primary, when several are managed (a single one is
+     * primary anyway). None is primary when the application defines a DataSource bean of its own.
+     */
+    private String primary;
+
+    /** The admin socket's path (engine default: tmp/sockets/hotswap.sock in the working directory). */
+    private Path socket;
+
+    /** Whether to serve the admin socket; false leaves only the in-process API. */
+    private boolean socketEnabled = true;
+
+    /** Peer uids allowed on the admin socket besides the server's own. */
+    private final List<Long> allowedUids = new ArrayList<>();
+
+    /** Admin connections served at once, 1 to 64 (engine default: 4). */
+    private Integer maxConnections;
+
+    /** How long an admin connection may stay silent before it is closed (engine default: 30 s). */
+    private Duration idleTimeout;
+
+    /** Physical connections per engine-owned DataSource, 1 to 256 (engine default: 8). */
+    private Integer poolSize;
+
+    /** Previous generations of each database kept for rollback (needs the engine's generations). */
+    private Integer keep;
+
+    /**
+     * How long a request may hold an old generation before the engine warns (needs the engine's
+     * generations).
+     */
+    private Duration pinWarning;
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Map<String, Database> getDatabases() {
+        return databases;
+    }
+
+    public String getPrimary() {
+        return primary;
+    }
+
+    public void setPrimary(String primary) {
+        this.primary = primary;
+    }
+
+    public Path getSocket() {
+        return socket;
+    }
+
+    public void setSocket(Path socket) {
+        this.socket = socket;
+    }
+
+    public boolean isSocketEnabled() {
+        return socketEnabled;
+    }
+
+    public void setSocketEnabled(boolean socketEnabled) {
+        this.socketEnabled = socketEnabled;
+    }
+
+    public List<Long> getAllowedUids() {
+        return allowedUids;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public Integer getPoolSize() {
+        return poolSize;
+    }
+
+    public void setPoolSize(Integer poolSize) {
+        this.poolSize = poolSize;
+    }
+
+    public Integer getKeep() {
+        return keep;
+    }
+
+    public void setKeep(Integer keep) {
+        this.keep = keep;
+    }
+
+    public Duration getPinWarning() {
+        return pinWarning;
+    }
+
+    public void setPinWarning(Duration pinWarning) {
+        this.pinWarning = pinWarning;
+    }
+
+    /** One managed database. */
+    public static final class Database {
+        /** The live SQLite file; it must exist when the application starts. */
+        private Path path;
+
+        public Path getPath() {
+            return path;
+        }
+
+        public void setPath(Path path) {
+            this.path = path;
+        }
+    }
+}
