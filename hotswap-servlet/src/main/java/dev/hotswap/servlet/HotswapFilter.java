@@ -1,5 +1,6 @@
 package dev.hotswap.servlet;
 
+import dev.hotswap.engine.Pin;
 import dev.hotswap.engine.SwapGate;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -7,34 +8,34 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
 
 /**
- * Passes every request through the engine's {@link SwapGate}: enters it before the rest of the
- * chain runs and leaves it when the request is over. While a swap holds the gate closed, new
- * requests wait here and then run on the new database.
+ * Passes every request through the engine's {@link SwapGate}: pins it to the generations current
+ * when it arrives ({@link SwapGate#enter()}, which never waits) and releases the pin when the request
+ * is over, so that it sees one generation of each database however long it runs and whichever swaps
+ * land meanwhile.
  *
  * <p>When is a request over? When the chain returns, unless the request went asynchronous
  * ({@code startAsync}): then when its asynchronous cycle completes, fails or times out, as an
  * {@link jakarta.servlet.AsyncListener} hears it, possibly on another thread. An asynchronous
- * dispatch that starts another cycle is followed into it. The gate is left exactly once per
+ * dispatch that starts another cycle is followed into it. The pin is released exactly once per
  * request on every path, including a chain that throws (the container then answers 500).
  *
- * <p>Dispatches inside a request that holds the gate (forward, include, asynchronous dispatch) pass
- * straight through, so that no request enters twice (see {@link SwapGate} for why that matters). An
- * error dispatch that comes after the request left (an error page for an exception or
- * {@code sendError}) enters anew, so that error pages that read the database run inside the gate
- * too. Map the filter to every dispatcher type; {@link HotswapServletContext} does.
+ * <p>Threads: the filter binds the pin to the container thread that runs the chain, and to every
+ * thread the container continues the request on: asynchronous dispatches, {@code ReadListener} and
+ * {@code WriteListener} callbacks, and tasks given to {@code AsyncContext.start} (it passes the chain
+ * a request and response that wrap those). Work the application moves to threads of its own takes
+ * the pin along: {@code HotswapFilter.pin(request).run(() -> ...)}, or {@link SwapGate#pinned()} on
+ * the request's thread.
  *
- * <p>After an asynchronous timeout or error the gate is left when the container reports it, as
- * the response then ends: work the application still runs on its own threads past that point runs
- * outside the gate, and may find its connection closed by a swap.
- *
- * <p>A request interrupted while it waits for a swap to end is answered 503 and never entered.
- * Register the filter with asynchronous support ({@code setAsyncSupported(true)}), or the
- * container refuses {@code startAsync} behind it.
+ * <p>Dispatches inside a request that holds its pin (forward, include, asynchronous dispatch) pass
+ * through without entering again. An error dispatch after the request's pin was released (an error
+ * page for an exception or {@code sendError}) enters anew. Map the filter to every dispatcher type,
+ * with asynchronous support; {@link HotswapServletContext} does.
  */
 public final class HotswapFilter implements Filter {
     /** The request attribute holding the request's passage through the gate. */
@@ -47,51 +48,48 @@ public final class HotswapFilter implements Filter {
         this.gate = Objects.requireNonNull(gate, "gate");
     }
 
+    /**
+     * The pin of {@code request}, for work the application continues the request with on threads of
+     * its own: {@code HotswapFilter.pin(request).run(() -> ...)}.
+     *
+     * @throws IllegalStateException if the request did not pass a {@code HotswapFilter}, or is over
+     */
+    public static Pin pin(ServletRequest request) {
+        if (request.getAttribute(PASSAGE) instanceof Passage passage && !passage.hasLeft()) {
+            return passage.pin();
+        }
+        throw new IllegalStateException("the request holds no hotswap pin: it did not pass a HotswapFilter,"
+                + " or it is over");
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getAttribute(PASSAGE) instanceof Passage current && !current.isLeft()) {
+        if (request.getAttribute(PASSAGE) instanceof Passage current && !current.hasLeft()) {
             passThrough(current, request, response, chain);
             return;
         }
-        Passage passage;
-        try {
-            passage = Passage.enter(gate);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            refuse((HttpServletResponse) response);
-            return;
-        }
+        Passage passage = Passage.enter(gate);
         request.setAttribute(PASSAGE, passage);
         try {
-            chain.doFilter(request, response);
+            wrapped(passage, request, response, chain);
         } finally {
             handOver(passage, request);
         }
     }
 
     /**
-     * Answers 503 without {@code sendError}: an error page would be dispatched through this filter
-     * again, and wait for the very swap this request gave up on.
+     * A dispatch of a request that holds its pin. A forward or include runs on the request's own
+     * thread, where the pin is bound; an asynchronous dispatch runs on another container thread, so
+     * it runs with the pin bound there.
      */
-    private static void refuse(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setContentType("text/plain;charset=utf-8");
-        response.getWriter().write("interrupted while waiting for a database swap\n");
-    }
-
     private static void passThrough(Passage passage, ServletRequest request, ServletResponse response,
             FilterChain chain) throws IOException, ServletException {
         if (request.getDispatcherType() != DispatcherType.ASYNC) {
             chain.doFilter(request, response);
             return;
         }
-        Passage.Binding binding = passage.attach();
-        try {
-            chain.doFilter(request, response);
-        } finally {
-            binding.close();
-        }
+        passage.run(() -> wrapped(passage, request, response, chain));
     }
 
     /**
@@ -110,6 +108,20 @@ public final class HotswapFilter implements Filter {
             passage.detach();
         } catch (IllegalStateException cycleOver) {
             passage.leave();
+        }
+    }
+
+    /**
+     * Runs the chain with a request and response whose read and write listeners and
+     * {@code AsyncContext.start} tasks run with the request's pin (HTTP requests only).
+     */
+    private static void wrapped(Passage passage, ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request instanceof HttpServletRequest httpRequest && response instanceof HttpServletResponse httpResponse) {
+            PinnedResponse pinnedResponse = new PinnedResponse(httpResponse, passage);
+            chain.doFilter(new PinnedRequest(httpRequest, pinnedResponse, passage), pinnedResponse);
+        } else {
+            chain.doFilter(request, response);
         }
     }
 

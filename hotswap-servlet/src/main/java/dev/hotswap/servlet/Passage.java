@@ -1,70 +1,77 @@
 package dev.hotswap.servlet;
 
+import dev.hotswap.engine.Pin;
 import dev.hotswap.engine.SwapGate;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import java.util.concurrent.atomic.AtomicBoolean;
+import jakarta.servlet.ServletException;
+import java.io.IOException;
 
 /**
- * One request's passage through the gate: entered once, left exactly once, on whichever path ends
- * the request first. As an {@link AsyncListener} it follows the request's asynchronous cycles and
- * leaves when one completes, fails or times out.
- *
- * <p>This is the only class of the module that calls the engine's gate (porting seam for the
- * engine's generations, issue #9: {@code enter} then returns a pin bound to the calling thread, and
- * {@link #leave}, {@link #detach} and {@link #attach} become {@code pin.leave()},
- * {@code pin.unbind()} and {@code pin.bind()}).
+ * One request's passage through the gate: the request's {@link Pin}, taken once when the request
+ * enters and released exactly once, on whichever path ends the request first. As an
+ * {@link AsyncListener} it follows the request's asynchronous cycles and leaves when one completes,
+ * fails or times out. It runs the work the container continues the request with on other threads
+ * (an asynchronous dispatch, a read or write listener, {@code AsyncContext.start}) with the pin
+ * bound there.
  */
 final class Passage implements AsyncListener {
-    /** The calling thread's hold on a passage, released by {@link #close()}. */
-    interface Binding extends AutoCloseable {
-        @Override
-        void close();
+    /** Work of the request that may throw what a filter chain throws. */
+    @FunctionalInterface
+    interface Work {
+        void run() throws IOException, ServletException;
     }
 
-    private static final Binding NOTHING_BOUND = () -> { };
+    private final Pin pin;
 
-    private final SwapGate gate;
-    private final AtomicBoolean left = new AtomicBoolean();
-
-    private Passage(SwapGate gate) {
-        this.gate = gate;
+    private Passage(Pin pin) {
+        this.pin = pin;
     }
 
-    /**
-     * Passes the gate, waiting while a swap holds it closed.
-     *
-     * @throws InterruptedException if interrupted while waiting; the gate was then not entered
-     */
-    static Passage enter(SwapGate gate) throws InterruptedException {
-        gate.enter();
-        return new Passage(gate);
+    /** Pins the request to the current generations, bound to the calling thread. Never waits. */
+    static Passage enter(SwapGate gate) {
+        return new Passage(gate.enter());
     }
 
-    /** Leaves the gate, the first time only; any thread. */
+    Pin pin() {
+        return pin;
+    }
+
+    /** Releases the pin, the first time only; any thread. */
     void leave() {
-        if (left.compareAndSet(false, true)) {
-            gate.leave();
+        pin.leave();
+    }
+
+    boolean hasLeft() {
+        return pin.hasLeft();
+    }
+
+    /** The request goes on elsewhere (asynchronously): the calling container thread lets go of the pin. */
+    void detach() {
+        pin.unbind();
+    }
+
+    /** Runs {@code work} on the calling thread with the request's pin bound, then restores the thread's. */
+    void run(Work work) throws IOException, ServletException {
+        try {
+            pin.call(() -> {
+                work.run();
+                return null;
+            });
+        } catch (IOException | ServletException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ServletException(e); // Work throws nothing else; call() only declares Exception
         }
     }
 
-    boolean isLeft() {
-        return left.get();
-    }
-
-    /**
-     * The request goes on elsewhere (asynchronously): release the calling container thread from it
-     * without leaving. Nothing to do until the engine binds passages to threads.
-     */
-    void detach() {
-    }
-
-    /**
-     * Continues the request on the calling thread (an asynchronous dispatch) until the returned
-     * binding is closed. Nothing to bind until the engine binds passages to threads.
-     */
-    Binding attach() {
-        return NOTHING_BOUND;
+    /** Runs a read or write listener's callback with the request's pin bound, as {@link #run} does. */
+    void runListener(Work callback) throws IOException {
+        try {
+            run(callback);
+        } catch (ServletException e) {
+            throw new IOException(e); // listener callbacks throw IOException only
+        }
     }
 
     @Override
@@ -93,6 +100,6 @@ final class Passage implements AsyncListener {
 
     @Override
     public String toString() {
-        return "Passage[left=" + left.get() + "]";
+        return "Passage[left=" + pin.hasLeft() + "]";
     }
 }

@@ -1,8 +1,10 @@
 /**
- * Jakarta Servlet 6 request gate and lifecycle for the hotswap engine: every request passes the
- * engine's {@link dev.hotswap.engine.SwapGate} in a {@link dev.hotswap.servlet.HotswapFilter},
- * asynchronous requests until their asynchronous cycle ends, and the engine starts and stops with
- * the web application. For Tomcat 11, Jetty 12 (ee10) and Undertow's servlet mode.
+ * Jakarta Servlet 6 request gate and lifecycle for the hotswap engine: a
+ * {@link dev.hotswap.servlet.HotswapFilter} pins every request to the generations current when it
+ * arrives ({@link dev.hotswap.engine.SwapGate#enter()}, which never waits) until it is over,
+ * asynchronous requests until their asynchronous cycle ends, on every thread the container continues
+ * them on; and the engine starts and stops with the web application. For Tomcat 11, Jetty 12 (ee10)
+ * and Undertow's servlet mode.
  *
  * <p>Entry point: {@link dev.hotswap.servlet.HotswapServletContext#install}, from a
  * {@code ServletContainerInitializer}; with embedded Tomcat:

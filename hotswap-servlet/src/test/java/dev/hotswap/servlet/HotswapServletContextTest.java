@@ -9,6 +9,7 @@ import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.testkit.Dataset;
 import dev.hotswap.testkit.LiveServer;
+import dev.hotswap.testkit.TestRoutes;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
@@ -42,7 +43,7 @@ class HotswapServletContextTest {
     void engineStartsBeforeTheConnectorAcceptsAndClosesBeforeItStops(@TempDir Path dir) throws Exception {
         Path socket = dir.resolve("hotswap.sock");
         Hotswap hotswap = engine(dir, socket);
-        Tomcat tomcat = TomcatFixture.localTomcat(dir);
+        Tomcat tomcat = TomcatServer.local(dir.resolve("tomcat"));
         Context context = application(tomcat, hotswap);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         tomcat.getConnector().addLifecycleListener(event -> {
@@ -66,7 +67,7 @@ class HotswapServletContextTest {
     @Test
     void filterRunsBeforeTheApplicationsDeclaredFilters(@TempDir Path dir) throws Exception {
         Hotswap hotswap = engine(dir, null);
-        Tomcat tomcat = TomcatFixture.localTomcat(dir);
+        Tomcat tomcat = TomcatServer.local(dir.resolve("tomcat"));
         Context context = application(tomcat, hotswap);
         Filter reportsInFlight = (request, response, chain) -> {
             ((HttpServletResponse) response).setHeader("X-In-Flight", Long.toString(hotswap.gate().inFlight()));
@@ -94,7 +95,7 @@ class HotswapServletContextTest {
     @Test
     void installRefusesASecondHotswapFilter(@TempDir Path dir) throws Exception {
         Hotswap hotswap = engine(dir, null);
-        Tomcat tomcat = TomcatFixture.localTomcat(dir);
+        Tomcat tomcat = TomcatServer.local(dir.resolve("tomcat"));
         Context context = application(tomcat, hotswap);
         CompletableFuture<IllegalStateException> refused = new CompletableFuture<>();
         context.addServletContainerInitializer((classes, servletContext) -> {
@@ -114,7 +115,7 @@ class HotswapServletContextTest {
     void applicationDoesNotStartWhenTheEngineCannotStart(@TempDir Path dir) throws Exception {
         Hotswap hotswap = engine(dir, null);
         Files.delete(dir.resolve("live.sqlite3"));
-        Tomcat tomcat = TomcatFixture.localTomcat(dir);
+        Tomcat tomcat = TomcatServer.local(dir.resolve("tomcat"));
         Context context = application(tomcat, hotswap);
         context.addServletContainerInitializer(
                 (classes, servletContext) -> HotswapServletContext.install(servletContext, hotswap), null);
@@ -152,7 +153,8 @@ class HotswapServletContextTest {
     /** The root web application: {@link TestApp} on {@code /*}. */
     private static Context application(Tomcat tomcat, Hotswap hotswap) {
         Context context = tomcat.addContext("", null);
-        Tomcat.addServlet(context, "app", new TestApp(() -> hotswap.dataSource(LiveServer.DATABASE), hotswap.gate()))
+        Tomcat.addServlet(context, "app",
+                new ServletTestApp(new TestRoutes(hotswap.dataSource(LiveServer.DATABASE)), hotswap.gate()))
                 .setAsyncSupported(true);
         context.addServletMapping("/*", "app");
         return context;
