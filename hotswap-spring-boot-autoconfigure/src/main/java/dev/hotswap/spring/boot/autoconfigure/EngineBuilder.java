@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Turns {@link HotswapProperties} into a {@link Hotswap.Builder}; every refusal names the property
- * at fault. The one place that knows the builder's knobs (porting seam for the engine's generations,
- * issue #9: {@code keep}, {@code pinWarning} and {@code pool} arrive, {@code drainTimeout} goes).
+ * at fault. The one place that knows the builder's knobs; properties left unset keep the engine's
+ * defaults.
  */
 final class EngineBuilder {
     private EngineBuilder() {
@@ -48,17 +48,19 @@ final class EngineBuilder {
         if (properties.getPoolSize() != null) {
             set("hotswap.pool-size", () -> builder.poolSize(properties.getPoolSize()));
         }
-        requireGenerations("hotswap.keep", properties.getKeep());
-        requireGenerations("hotswap.pin-warning", properties.getPinWarning());
-        return builder;
-    }
-
-    /** Refuses a setting this engine cannot honour yet, rather than ignore it silently. */
-    private static void requireGenerations(String property, Object value) {
-        if (value != null) {
-            throw new IllegalStateException(property + "=" + value + " needs an engine with generations,"
-                    + " which this version of hotswap does not have yet; remove the property");
+        if (properties.getKeep() != null) {
+            set("hotswap.keep", () -> builder.keep(properties.getKeep()));
         }
+        if (properties.getPinWarning() != null) {
+            set("hotswap.pin-warning", () -> builder.pinWarning(properties.getPinWarning()));
+        }
+        if (properties.getDiskReserve() != null) {
+            set("hotswap.disk-reserve", () -> builder.diskReserve(properties.getDiskReserve().toBytes()));
+        }
+        if (properties.getMinUploadRate() != null) {
+            set("hotswap.min-upload-rate", () -> builder.minUploadRate(properties.getMinUploadRate().toBytes()));
+        }
+        return builder;
     }
 
     private static void set(String property, Runnable setting) {

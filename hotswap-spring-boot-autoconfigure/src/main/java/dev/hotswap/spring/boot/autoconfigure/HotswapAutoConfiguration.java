@@ -1,6 +1,8 @@
 package dev.hotswap.spring.boot.autoconfigure;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.PoolFactory;
 import dev.hotswap.engine.SwapListener;
 import dev.hotswap.servlet.HotswapFilter;
 import dev.hotswap.servlet.HotswapServletContext;
@@ -16,11 +18,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 /**
  * Runs the hotswap engine in a Spring Boot application, from the {@code hotswap.*} properties
@@ -28,8 +32,12 @@ import org.springframework.core.Ordered;
  * <ul>
  * <li>the engine, a {@link Hotswap} bean started when it is created (so that the application's
  *     own start-up can use the databases) and closed with the context, after the web server has
- *     stopped; {@link SwapListener} beans and {@link HotswapBuilderCustomizer} beans are applied to
- *     its builder. An application that defines its own {@code Hotswap} bean keeps it;
+ *     stopped; {@link SwapListener} beans, a {@link PoolFactory} bean and
+ *     {@link HotswapBuilderCustomizer} beans are applied to its builder. An application that defines
+ *     its own {@code Hotswap} bean keeps it;
+ * <li>with HikariCP on the class path, a HikariCP pool per generation ({@link HikariPools}),
+ *     configured from Boot's {@code spring.datasource.hikari.*}, unless the application defines a
+ *     {@code PoolFactory} of its own;
  * <li>one {@code DataSource} bean per managed database, named {@code <name>DataSource}, primary
  *     when it is the only database or the one {@code hotswap.primary} names, so that
  *     {@code JdbcTemplate}, Spring Data JDBC and JPA use it (this configuration runs before Boot's
@@ -52,11 +60,24 @@ public final class HotswapAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     Hotswap hotswap(HotswapProperties properties, ObjectProvider<SwapListener> listeners,
-            ObjectProvider<HotswapBuilderCustomizer> customizers) throws IOException {
+            ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers) throws IOException {
         Hotswap.Builder builder = EngineBuilder.from(properties);
         listeners.orderedStream().forEach(builder::listener);
+        pools.ifAvailable(builder::pool);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build().start();
+    }
+
+    /** HikariCP per generation, when it is on the class path and the application has no pool factory of its own. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HikariDataSource.class)
+    static class HikariPoolConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PoolFactory hotswapHikariPools(Environment environment, HotswapProperties properties) {
+            return new HikariPools(Binder.get(environment), properties.getPoolSize());
+        }
     }
 
     /** The request filter, in a servlet web application. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The engine's configuration under {@code hotswap.*}. Only {@code hotswap.databases} is required:
@@ -48,17 +49,33 @@ public final class HotswapProperties {
     /** How long an admin connection may stay silent before it is closed (engine default: 30 s). */
     private Duration idleTimeout;
 
-    /** Physical connections per engine-owned DataSource, 1 to 256 (engine default: 8). */
+    /**
+     * Connections per generation of each database, 1 to 256: the engine's own pool (default 8), or,
+     * with HikariCP on the class path, Hikari's maximum pool size unless
+     * spring.datasource.hikari.maximum-pool-size sets it.
+     */
     private Integer poolSize;
 
-    /** Previous generations of each database kept for rollback (needs the engine's generations). */
+    /** Earlier generations of each database kept for 'hotswap rollback', 0 to 1000 (engine default: 1). */
     private Integer keep;
 
     /**
-     * How long a request may hold an old generation before the engine warns (needs the engine's
-     * generations).
+     * How long a superseded generation may stay held by requests or connections before the engine
+     * logs a warning naming them, 100 ms to 1 day (engine default: 60 s).
      */
     private Duration pinWarning;
+
+    /**
+     * Free space a push leaves on the database's volume for the application's own writes (engine
+     * default: 64 MB); 0 lets a push use the volume up.
+     */
+    private DataSize diskReserve;
+
+    /**
+     * The slowest upload the admin socket accepts, per second, averaged over each idle timeout
+     * (engine default: 16 KB).
+     */
+    private DataSize minUploadRate;
 
     public boolean isEnabled() {
         return enabled;
@@ -138,6 +155,22 @@ public final class HotswapProperties {
 
     public void setPinWarning(Duration pinWarning) {
         this.pinWarning = pinWarning;
+    }
+
+    public DataSize getDiskReserve() {
+        return diskReserve;
+    }
+
+    public void setDiskReserve(DataSize diskReserve) {
+        this.diskReserve = diskReserve;
+    }
+
+    public DataSize getMinUploadRate() {
+        return minUploadRate;
+    }
+
+    public void setMinUploadRate(DataSize minUploadRate) {
+        this.minUploadRate = minUploadRate;
     }
 
     /** One managed database. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.unit.DataSize;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -59,7 +61,11 @@ class HotswapAutoConfigurationTest {
                 "hotswap.allowed-uids=1000,1001",
                 "hotswap.max-connections=2",
                 "hotswap.idle-timeout=5s",
-                "hotswap.pool-size=3").run(context -> {
+                "hotswap.pool-size=3",
+                "hotswap.keep=4",
+                "hotswap.pin-warning=2m",
+                "hotswap.disk-reserve=10MB",
+                "hotswap.min-upload-rate=1KB").run(context -> {
                     assertThat(context).hasNotFailed();
                     HotswapProperties properties = context.getBean(HotswapProperties.class);
                     assertThat(properties.getDatabases()).containsOnlyKeys("production", "staging");
@@ -71,6 +77,10 @@ class HotswapAutoConfigurationTest {
                     assertThat(properties.getMaxConnections()).isEqualTo(2);
                     assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(properties.getPoolSize()).isEqualTo(3);
+                    assertThat(properties.getKeep()).isEqualTo(4);
+                    assertThat(properties.getPinWarning()).isEqualTo(Duration.ofMinutes(2));
+                    assertThat(properties.getDiskReserve()).isEqualTo(DataSize.ofMegabytes(10));
+                    assertThat(properties.getMinUploadRate()).isEqualTo(DataSize.ofKilobytes(1));
                     assertThat(Files.exists(dir.resolve("hotswap.sock"))).as("no socket when disabled").isFalse();
                 });
     }
@@ -151,22 +161,37 @@ class HotswapAutoConfigurationTest {
     }
 
     @Test
-    void refusesKeepUntilTheEngineHasGenerations() {
+    void keepReachesTheEngineRollbackGoesAsFarBackAsItSays() {
         runner.withPropertyValues(
                 "hotswap.databases.production.path=" + production.file(),
-                "hotswap.keep=3").run(context -> assertThat(context).getFailure().hasRootCauseMessage(
-                        "hotswap.keep=3 needs an engine with generations, which this version of hotswap"
-                                + " does not have yet; remove the property"));
+                "hotswap.keep=2").run(context -> {
+                    Hotswap hotswap = context.getBean(Hotswap.class);
+                    push(hotswap, staging.file());
+                    push(hotswap, staging.file());
+                    assertThat(hotswap.status().get(0).kept()).hasSize(2);
+                    hotswap.rollback("production", OptionalLong.of(1));
+                    assertThat(names(context.getBean(JdbcTemplate.class))).isEqualTo(production.text());
+                });
     }
 
     @Test
-    void isOffWhenDisabled() {
+    void refusalsOfTheGenerationsKnobsNameTheirProperty() {
+        runner.withPropertyValues(
+                "hotswap.databases.production.path=" + production.file(),
+                "hotswap.pin-warning=10ms").run(context -> assertThat(context).getFailure()
+                        .hasMessageContaining("hotswap.pin-warning: pin warning PT0.01S is outside 100 ms..1 day"));
+    }
+
+    @Test
+    void isOffWhenDisabledAndBootsOwnDataSourceServes() {
         runner.withPropertyValues(
                 "hotswap.enabled=false",
-                "hotswap.databases.production.path=" + production.file()).run(context -> {
+                "hotswap.databases.production.path=" + production.file(),
+                "spring.datasource.url=jdbc:sqlite:" + staging.file()).run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).doesNotHaveBean(Hotswap.class);
                     assertThat(context).doesNotHaveBean("productionDataSource");
+                    assertThat(names(context.getBean(JdbcTemplate.class))).isEqualTo(staging.text());
                 });
     }
 
@@ -204,18 +229,12 @@ class HotswapAutoConfigurationTest {
     void appliesSwapListenerAndCustomizerBeans() {
         List<String> heard = new CopyOnWriteArrayList<>();
         runner.withPropertyValues("hotswap.databases.production.path=" + production.file())
-                .withBean(SwapListener.class, () -> new SwapListener() {
-                    @Override
-                    public void afterSwap(String database, Path path) {
-                        heard.add("listener: swapped " + database);
-                    }
-                })
+                .withBean(SwapListener.class, () -> outcome -> heard.add("listener: " + outcome.result() + " "
+                        + outcome.database()))
                 .withBean(HotswapBuilderCustomizer.class, () -> builder -> heard.add("customizer: called"))
                 .run(context -> {
-                    try (InputStream next = Files.newInputStream(staging.file())) {
-                        context.getBean(Hotswap.class).push("production", next, PushOptions.defaults());
-                    }
-                    assertThat(heard).containsExactly("customizer: called", "listener: swapped production");
+                    push(context.getBean(Hotswap.class), staging.file());
+                    assertThat(heard).containsExactly("customizer: called", "listener: SWAPPED production");
                     assertThat(names(context.getBean(JdbcTemplate.class))).isEqualTo(staging.text());
                 });
     }
@@ -229,8 +248,15 @@ class HotswapAutoConfigurationTest {
         }
         for (String property : List.of("hotswap.enabled", "hotswap.databases", "hotswap.primary", "hotswap.socket",
                 "hotswap.socket-enabled", "hotswap.allowed-uids", "hotswap.max-connections", "hotswap.idle-timeout",
-                "hotswap.pool-size", "hotswap.keep", "hotswap.pin-warning")) {
+                "hotswap.pool-size", "hotswap.keep", "hotswap.pin-warning", "hotswap.disk-reserve",
+                "hotswap.min-upload-rate")) {
             assertThat(metadata).contains("\"name\": \"" + property + "\"");
+        }
+    }
+
+    private static void push(Hotswap hotswap, Path file) throws Exception {
+        try (InputStream next = Files.newInputStream(file)) {
+            hotswap.push("production", next, PushOptions.defaults());
         }
     }
 
