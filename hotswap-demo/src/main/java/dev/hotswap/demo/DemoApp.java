@@ -9,13 +9,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hotswap-demo}: a small items API on Jetty, Undertow or Tomcat whose database hotswap can replace. */
+/** {@code hotswap-demo}: a small items API on Jetty, Undertow, Tomcat or Spring Boot whose database hotswap can replace. */
 @Command(name = "hotswap-demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves GET /health, GET /items and POST /items from a SQLite database that",
             "`hotswap cp` can replace, and `hotswap rollback` restore, while requests flow.",
             "--tour shows the whole thing end to end."})
 public final class DemoApp implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "jetty|undertow|tomcat", description = "HTTP server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "jetty|undertow|tomcat|spring",
+            description = {"HTTP server (default: ${DEFAULT-VALUE}); spring is a Spring Boot application",
+                "on Tomcat that uses nothing but the hotswap starter and a @RestController."})
     String server = "jetty";
 
     @Option(names = "--port", description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -61,9 +63,9 @@ public final class DemoApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("jetty", "undertow", "tomcat").contains(server)) {
+        if (!List.of("jetty", "undertow", "tomcat", "spring").contains(server)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--server must be jetty, undertow or tomcat, not " + server);
+                    "--server must be jetty, undertow, tomcat or spring, not " + server);
         }
         GateMode mode;
         try {

@@ -3,21 +3,16 @@ package dev.hotswap.demo;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.servlet.HotswapServletContext;
 import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Comparator;
-import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -64,7 +59,7 @@ final class TomcatDemo implements DemoServer {
             // The engine is started and closed by Demo, so only the filter goes in.
             case HOTSWAP -> context.addServletContainerInitializer(
                     (classes, servletContext) -> HotswapServletContext.addFilter(servletContext, hotswap.gate()), null);
-            case MUTEX -> addFilter(context, "mutex", new Mutex());
+            case MUTEX -> addFilter(context, "mutex", new ServletMutex());
             case OFF -> { }
         }
         try {
@@ -144,30 +139,6 @@ final class TomcatDemo implements DemoServer {
             response.setStatus(status);
             response.setContentType(type + "; charset=utf-8");
             response.getWriter().write(body);
-        }
-    }
-
-    /**
-     * The Ruby original's gate: one request at a time. Releasing when the chain returns is right here
-     * only because no demo route goes asynchronous.
-     */
-    private static final class Mutex implements Filter {
-        private final Semaphore lock = new Semaphore(1);
-
-        @Override
-        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-                throws IOException, ServletException {
-            try {
-                lock.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the mutex");
-            }
-            try {
-                chain.doFilter(request, response);
-            } finally {
-                lock.release();
-            }
         }
     }
 }
