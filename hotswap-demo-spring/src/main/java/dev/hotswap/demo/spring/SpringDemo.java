@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -23,6 +26,12 @@ import org.springframework.core.ResolvableType;
  * application context.
  */
 public final class SpringDemo implements AutoCloseable {
+    /**
+     * Spring's and Tomcat's INFO lines at start and stop; the demo's output is its listening line,
+     * and the engine's log. Held here so that the setting is not collected with the loggers.
+     */
+    private static final List<Logger> QUIET = List.of(Logger.getLogger("org.springframework"), Logger.getLogger("org.apache"));
+
     private final ConfigurableApplicationContext context;
 
     private SpringDemo(ConfigurableApplicationContext context) {
@@ -55,6 +64,10 @@ public final class SpringDemo implements AutoCloseable {
      * @throws IOException if the engine cannot start (a dangling link, another engine on the file)
      */
     public static SpringDemo start(Settings settings) throws IOException {
+        // Logging is the host's (java.util.logging, as the other demos have it), not Boot's to reset:
+        // the tour, for one, turns the engine's INFO lines off before it starts the demo.
+        System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+        QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
         SpringApplication application = new SpringApplication(DemoApplication.class);
         // hotswap-demo stops the server, its background job and then the engine, in that order.
         application.setRegisterShutdownHook(false);
