@@ -1,7 +1,8 @@
 /**
  * The hotswap demo: a small items API ({@code GET /health}, {@code GET /items},
- * {@code POST /items}) on Jetty 12 or Undertow, reading and writing SQLite through the engine's
- * DataSource behind the adapter's request gate, as a real host app would; with
+ * {@code POST /items}) on Jetty 12, Undertow, Tomcat 11 or Spring Boot 4 (hotswap-demo-spring),
+ * reading and writing SQLite through the engine's DataSource behind the adapter's request gate, as a
+ * real host app would; with
  * {@code --background-writer}, also a scheduled job writing through the same DataSource outside any
  * request.
  *
@@ -17,8 +18,11 @@ module dev.hotswap.demo {
     requires dev.hotswap.fleet;
     requires dev.hotswap.jetty;
     requires dev.hotswap.undertow;
+    requires dev.hotswap.servlet;
+    requires dev.hotswap.demo.spring;
     requires org.eclipse.jetty.server;
     requires undertow.core;
+    requires org.apache.tomcat.embed.core;
     requires info.picocli;
     requires java.net.http;
     requires java.logging;

@@ -1,8 +1,10 @@
 package dev.hotswap.demo;
 
+import dev.hotswap.demo.spring.SpringDemo;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.fleet.FleetConfig;
 import dev.hotswap.fleet.HotswapFleet;
+import jakarta.servlet.Filter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,11 +23,13 @@ final class Demo implements AutoCloseable {
     private final Hotswap hotswap;
     private final DemoServer server;
     private final BackgroundWriter writer;
+    /** What closes the engine: the engine itself, or the Spring application that made it. */
+    private final AutoCloseable engine;
 
     /**
      * How to run the demo.
      *
-     * @param server {@code jetty} or {@code undertow}
+     * @param server {@code jetty}, {@code undertow}, {@code tomcat} or {@code spring}
      * @param port the HTTP port on 127.0.0.1, 0 for any free one
      * @param db the live path of the database
      * @param socket the admin socket
@@ -38,10 +42,11 @@ final class Demo implements AutoCloseable {
             FleetConfig fleet) {
     }
 
-    private Demo(Hotswap hotswap, DemoServer server, BackgroundWriter writer) {
+    private Demo(Hotswap hotswap, DemoServer server, BackgroundWriter writer, AutoCloseable engine) {
         this.hotswap = hotswap;
         this.server = server;
         this.writer = writer;
+        this.engine = engine;
     }
 
     /**
@@ -57,6 +62,9 @@ final class Demo implements AutoCloseable {
             create(config.db(), List.of("apple", "banana", "cherry"));
         }
         String name = databaseName(config.db());
+        if (config.server().equals("spring")) {
+            return startSpring(config, name);
+        }
         Hotswap.Builder engine = Hotswap.builder().database(name, config.db()).socket(config.socket())
                 .keep(config.keep());
         if (config.fleet() != null) {
@@ -71,15 +79,50 @@ final class Demo implements AutoCloseable {
             server = switch (config.server()) {
                 case "jetty" -> new JettyDemo(hotswap, items, config.port(), config.gate());
                 case "undertow" -> new UndertowDemo(hotswap, items, config.port(), config.gate());
+                case "tomcat" -> new TomcatDemo(hotswap, items, config.port(), config.gate());
                 default -> throw new IllegalArgumentException("unknown server " + config.server());
             };
             BackgroundWriter writer = config.backgroundWriter() ? BackgroundWriter.start(items) : null;
-            return new Demo(hotswap, server, writer);
+            return new Demo(hotswap, server, writer, hotswap);
         } catch (Exception e) {
             if (server != null) {
                 server.close();
             }
             hotswap.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The Spring Boot application, whose engine the hotswap starter makes from the same settings; the
+     * baselines swap the starter's filter for theirs.
+     */
+    private static Demo startSpring(Config config, String name) throws Exception {
+        Filter baseline = switch (config.gate()) {
+            case HOTSWAP -> null;
+            case MUTEX -> new ServletMutex();
+            case OFF -> (request, response, chain) -> chain.doFilter(request, response);
+        };
+        SpringDemo spring = SpringDemo.start(new SpringDemo.Settings(config.port(), name, config.db(), config.socket(),
+                config.keep(), baseline));
+        try {
+            Hotswap hotswap = spring.hotswap();
+            DemoServer server = new DemoServer() {
+                @Override
+                public int port() {
+                    return spring.port();
+                }
+
+                @Override
+                public void close() {
+                    spring.stopServing();
+                }
+            };
+            BackgroundWriter writer = config.backgroundWriter()
+                    ? BackgroundWriter.start(new Items(hotswap.dataSource(name))) : null;
+            return new Demo(hotswap, server, writer, spring);
+        } catch (RuntimeException e) {
+            spring.close();
             throw e;
         }
     }
@@ -137,7 +180,13 @@ final class Demo implements AutoCloseable {
                     writer.close();
                 }
             } finally {
-                hotswap.close();
+                try {
+                    engine.close();
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException("closing the engine", e);
+                }
             }
         }
     }

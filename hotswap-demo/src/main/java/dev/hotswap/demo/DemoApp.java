@@ -2,6 +2,7 @@ package dev.hotswap.demo;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -11,13 +12,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hotswap-demo}: a small items API on Jetty or Undertow whose database hotswap can replace. */
+/** {@code hotswap-demo}: a small items API on Jetty, Undertow, Tomcat or Spring Boot whose database hotswap can replace. */
 @Command(name = "hotswap-demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves GET /health, GET /items and POST /items from a SQLite database that",
             "`hotswap cp` can replace, and `hotswap rollback` restore, while requests flow.",
             "--tour shows the whole thing end to end; --fleet-* joins several demos into a fleet."})
 public final class DemoApp implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "jetty|undertow", description = "HTTP server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "jetty|undertow|tomcat|spring",
+            description = {"HTTP server (default: ${DEFAULT-VALUE}); spring is a Spring Boot application",
+                "on Tomcat that uses nothing but the hotswap starter and a @RestController."})
     String server = "jetty";
 
     @Option(names = "--port", description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -69,8 +72,9 @@ public final class DemoApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!server.equals("jetty") && !server.equals("undertow")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--server must be jetty or undertow, not " + server);
+        if (!List.of("jetty", "undertow", "tomcat", "spring").contains(server)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--server must be jetty, undertow, tomcat or spring, not " + server);
         }
         GateMode mode;
         try {
@@ -83,6 +87,11 @@ public final class DemoApp implements Callable<Integer> {
         }
         if (tour) {
             return new Tour(server, cli, out).run();
+        }
+        if (server.equals("spring") && fleet.config(spec) != null) {
+            // The starter makes that engine; an app adds rollouts with a HotswapBuilderCustomizer bean.
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--fleet-* works with --server jetty, undertow or tomcat, not spring");
         }
         Demo demo;
         try {

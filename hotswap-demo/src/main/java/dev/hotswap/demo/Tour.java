@@ -27,6 +27,11 @@ import java.util.stream.IntStream;
 final class Tour {
     private static final int ROWS = 200;
     private static final int READERS = 4;
+    /**
+     * Held here: java.util.logging keeps loggers weakly, and one collected forgets its level (Spring
+     * Boot's start allocates enough to collect it before the engine logs).
+     */
+    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("dev.hotswap");
 
     private final String server;
     private final Path cli;
@@ -66,7 +71,7 @@ final class Tour {
         }
 
         // The tour tells its own story; the engine's INFO log would drown it.
-        java.util.logging.Logger.getLogger("dev.hotswap").setLevel(java.util.logging.Level.WARNING);
+        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean ok = true;
         try (Demo demo = Demo.start(new Demo.Config(server, 0, live, socket, GateMode.HOTSWAP, 1, false, null))) {
             URI items = URI.create("http://127.0.0.1:" + demo.port() + "/items");

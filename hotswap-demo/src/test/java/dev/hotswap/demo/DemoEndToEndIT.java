@@ -21,15 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The whole system as users run it: the demo app in its own JVM on Jetty or Undertow, and the
- * jlink-built {@code hotswap} launcher pushing and pulling through the admin socket. Generations,
+ * The whole system as users run it: the demo app in its own JVM on each {@link Server} (Jetty,
+ * Undertow, Tomcat, Spring Boot), and the jlink-built {@code hotswap} launcher pushing and pulling
+ * through the admin socket. Generations,
  * rollback and restarts: {@link GenerationsEndToEndIT}.
  */
 @Timeout(120)
@@ -39,8 +42,8 @@ class DemoEndToEndIT {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void pullsToStdout(String server) throws Exception {
+    @EnumSource(Server.class)
+    void pullsToStdout(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             var pulled = demo.cli("cp", demo.db.toString(), "-");
             assertEquals(0, pulled.exit(), pulled.stderr());
@@ -51,8 +54,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void pullsToFileWhileTheAppWrites(String server) throws Exception {
+    @EnumSource(Server.class)
+    void pullsToFileWhileTheAppWrites(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             assertEquals(201, demo.post("/items", "durian").statusCode());
             var pulled = demo.cli("cp", "production", "backup.sqlite3");
@@ -62,8 +65,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void pushesFromFile(String server) throws Exception {
+    @EnumSource(Server.class)
+    void pushesFromFile(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             Path next = database("next.sqlite3", List.of("kiwi", "lime"));
             demo.cli("cp", next.toString(), demo.db.toString()).assertOk();
@@ -72,8 +75,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void pushesAndPullsOnlyTheChangedPagesByDelta(String server) throws Exception {
+    @EnumSource(Server.class)
+    void pushesAndPullsOnlyTheChangedPagesByDelta(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             sql(demo.db, "INSERT INTO items(name) SELECT 'row ' || i FROM (WITH RECURSIVE n(i) AS"
                     + " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n)");
@@ -102,8 +105,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void pushesFromStdin(String server) throws Exception {
+    @EnumSource(Server.class)
+    void pushesFromStdin(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] next = Files.readAllBytes(database("next.sqlite3", List.of("mango")));
             demo.cli(next, "cp", "-", "db/production.sqlite3").assertOk();
@@ -112,8 +115,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void refusesSchemaMismatchAndKeepsTheLiveData(String server) throws Exception {
+    @EnumSource(Server.class)
+    void refusesSchemaMismatchAndKeepsTheLiveData(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             Path other = dir.resolve("other.sqlite3");
             sql(other, "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price REAL)");
@@ -130,8 +133,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void refusesGarbage(String server) throws Exception {
+    @EnumSource(Server.class)
+    void refusesGarbage(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] garbage = new byte[100_000];
             new Random(7).nextBytes(garbage);
@@ -140,8 +143,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void refusesTruncatedUpload(String server) throws Exception {
+    @EnumSource(Server.class)
+    void refusesTruncatedUpload(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] whole = rows(5000);
             assertRefusedAndUntouched(demo, Arrays.copyOf(whole, whole.length / 2));
@@ -149,8 +152,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void refusesCorruptPage(String server) throws Exception {
+    @EnumSource(Server.class)
+    void refusesCorruptPage(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] bytes = rows(5000);
             int pageSize = ((bytes[16] & 0xff) << 8) | (bytes[17] & 0xff);
@@ -165,8 +168,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void pushesSeveralTimesInARow(String server) throws Exception {
+    @EnumSource(Server.class)
+    void pushesSeveralTimesInARow(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             for (int i = 0; i < 3; i++) {
                 Path next = database("next-" + i + ".sqlite3", List.of("push " + i));
@@ -177,8 +180,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void servesEveryRequestAcrossRepeatedSwapsUnderLoad(String server) throws Exception {
+    @EnumSource(Server.class)
+    void servesEveryRequestAcrossRepeatedSwapsUnderLoad(Server server) throws Exception {
         List<String> a = IntStream.range(0, 100).mapToObj(i -> "a" + i).toList();
         List<String> b = IntStream.range(0, 100).mapToObj(i -> "b" + i).toList();
         Path fileA = database("a.sqlite3", a);
@@ -222,8 +225,8 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void serverKilledMidUploadLeavesTheLiveFileAndTheNextStartCleansUp(String server) throws Exception {
+    @EnumSource(Server.class)
+    void serverKilledMidUploadLeavesTheLiveFileAndTheNextStartCleansUp(Server server) throws Exception {
         byte[] big = rows(20_000);
         byte[] before;
         Process push;
@@ -259,14 +262,20 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @CsvSource({"jetty,mutex", "jetty,off", "undertow,mutex", "undertow,off"})
-    void baselineGatesServeTheSameApi(String server, String gate) throws Exception {
+    @MethodSource("baselines")
+    void baselineGatesServeTheSameApi(Server server, String gate) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir, "--gate", gate)) {
             assertEquals("ok", demo.get("/health").body());
             assertEquals(201, demo.post("/items", "durian").statusCode());
             assertEquals("[\"apple\",\"banana\",\"cherry\",\"durian\"]", demo.get("/items").body());
             assertEquals(404, demo.get("/nothing").statusCode());
         }
+    }
+
+    /** Every server with each baseline gate. */
+    static Stream<Arguments> baselines() {
+        return Stream.of(Server.values()).flatMap(server -> Stream.of(Arguments.of(server, "mutex"),
+                Arguments.of(server, "off")));
     }
 
     /** The engine's temp files for the demo's live path (adopted at start, so its folder is beside it). */

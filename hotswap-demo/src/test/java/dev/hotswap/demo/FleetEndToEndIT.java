@@ -56,7 +56,7 @@ class FleetEndToEndIT {
     }
 
     /** Starts the demo as fleet node {@code node} in its own folder (created with the seed rows if new). */
-    private DemoProcess server(String server, String node, String... options) throws IOException {
+    private DemoProcess server(Server server, String node, String... options) throws IOException {
         Files.createDirectories(dir.resolve(node));
         List<String> command = new ArrayList<>(List.of("--fleet-endpoint", s3.endpoint().toString(),
                 "--fleet-bucket", bucket, "--fleet-node", node, "--fleet-poll-ms", "200"));
@@ -74,8 +74,8 @@ class FleetEndToEndIT {
         Path v2 = database("v2.sqlite3", List.of("v2"));
         Path v3 = database("v3.sqlite3", List.of("v3"));
         Path v4 = database("v4.sqlite3", List.of("v4"));
-        try (DemoProcess a = server("jetty", "a"); DemoProcess b = server("jetty", "b");
-                DemoProcess c = server("jetty", "c")) {
+        try (DemoProcess a = server(Server.JETTY, "a"); DemoProcess b = server(Server.JETTY, "b");
+                DemoProcess c = server(Server.JETTY, "c")) {
             List<DemoProcess> servers = List.of(a, b, c);
             // One reader per server while the rollouts run: no request may fail.
             Hammer readers = Hammer.start(servers.size(), Integer.MAX_VALUE, (client, sequence) -> {
@@ -120,7 +120,7 @@ class FleetEndToEndIT {
             assertTrue(without.stderr().endsWith("\nrollout 000004 of production committed: 2 of 2 nodes flipped\n"),
                     without::stderr);
 
-            try (DemoProcess restarted = server("jetty", "c")) {
+            try (DemoProcess restarted = server(Server.JETTY, "c")) {
                 assertEquals(List.of("v4"), restarted.items(), "c caught up before it served its first request");
                 assertEquals("4 current 000004", restarted.generationsAndRollouts().get(0));
                 assertTrue(restarted.stderr().contains("catching up"), "c says it caught up");
@@ -136,9 +136,9 @@ class FleetEndToEndIT {
         Files.createDirectories(dir.resolve("c/db"));
         Files.move(other, dir.resolve("c/db/production.sqlite3"));
         Path v2 = database("v2.sqlite3", List.of("v2"));
-        try (DemoProcess a = server("undertow", "a", "--fleet-deadline-s", "6");
-                DemoProcess b = server("undertow", "b")) {
-            try (DemoProcess c = server("undertow", "c")) {
+        try (DemoProcess a = server(Server.UNDERTOW, "a", "--fleet-deadline-s", "6");
+                DemoProcess b = server(Server.UNDERTOW, "b")) {
+            try (DemoProcess c = server(Server.UNDERTOW, "c")) {
                 DemoProcess.CliResult refused = a.cli("cp", v2.toString(), "production", "--fleet");
 
                 assertEquals(1, refused.exit(), refused::stderr);
@@ -183,7 +183,7 @@ class FleetEndToEndIT {
         Files.createDirectories(dir.resolve("wrong"));
         Map<String, String> wrong = Map.of("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", "wrong",
                 "AWS_REGION", "us-east-1");
-        DemoProcess.Failure refused = DemoProcess.failToStart("jetty", dir.resolve("wrong"), wrong, "--fleet-endpoint",
+        DemoProcess.Failure refused = DemoProcess.failToStart(Server.JETTY, dir.resolve("wrong"), wrong, "--fleet-endpoint",
                 s3.endpoint().toString(), "--fleet-bucket", bucket, "--fleet-node", "wrong");
         assertEquals(1, refused.exit(), refused.stderr());
         assertTrue(refused.stderr().contains("\nERROR: the store at " + s3.endpoint() + " refused the signature of"
@@ -196,7 +196,7 @@ class FleetEndToEndIT {
             closed = "http://127.0.0.1:" + socket.getLocalPort();
         }
         Files.createDirectories(dir.resolve("alone"));
-        try (DemoProcess alone = DemoProcess.start("jetty", dir.resolve("alone"), AWS, "--fleet-endpoint", closed,
+        try (DemoProcess alone = DemoProcess.start(Server.JETTY, dir.resolve("alone"), AWS, "--fleet-endpoint", closed,
                 "--fleet-bucket", bucket, "--fleet-node", "alone")) {
             DemoProcess.CliResult push = alone.cli("cp", database("v2.sqlite3", List.of("v2")).toString(), "production",
                     "--fleet");

@@ -18,11 +18,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Generations as users meet them, end to end: the demo app in its own JVM and the jlink CLI. Rollback
@@ -35,8 +38,8 @@ class GenerationsEndToEndIT {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void rollbackAndToMoveBetweenTheGenerationsThatLsLists(String server) throws Exception {
+    @EnumSource(Server.class)
+    void rollbackAndToMoveBetweenTheGenerationsThatLsLists(Server server) throws Exception {
         Path a = database("a.sqlite3", List.of("kiwi"));
         Path b = database("b.sqlite3", List.of("lime", "mango"));
         try (DemoProcess demo = DemoProcess.start(server, dir, "--keep", "2")) {
@@ -71,8 +74,8 @@ class GenerationsEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "undertow"})
-    void pushesLandWhileTheAppsOwnJobWritesAndTheAppStaysHealthy(String server) throws Exception {
+    @EnumSource(Server.class)
+    void pushesLandWhileTheAppsOwnJobWritesAndTheAppStaysHealthy(Server server) throws Exception {
         List<String> rowsA = prefixed("a", 2000);
         List<String> rowsB = prefixed("b", 2000);
         Path fileA = database("a.sqlite3", rowsA);
@@ -102,10 +105,9 @@ class GenerationsEndToEndIT {
                 () -> demo.stopOutput() + "\n" + log);
     }
 
-    // The layout on disk is the engine's, the same under either server: each layout test runs on one.
     @ParameterizedTest
-    @ValueSource(strings = "jetty")
-    void aRegularFileIsAdoptedAtStartAndTheGenerationsSurviveARestart(String server) throws Exception {
+    @EnumSource(Server.class)
+    void aRegularFileIsAdoptedAtStartAndTheGenerationsSurviveARestart(Server server) throws Exception {
         Path live = database("db/production.sqlite3", List.of("original"));
         Object inode = fileKey(live);
         Path next = database("next.sqlite3", List.of("pushed"));
@@ -126,8 +128,8 @@ class GenerationsEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = "undertow")
-    void anOperatorsLinkIsServedWhereItLiesAndItsFileIsNeverMovedOrDeleted(String server) throws Exception {
+    @EnumSource(Server.class)
+    void anOperatorsLinkIsServedWhereItLiesAndItsFileIsNeverMovedOrDeleted(Server server) throws Exception {
         Path volume = database("volume/data.sqlite3", List.of("on the volume"));
         Object inode = fileKey(volume);
         Path live = Files.createDirectories(dir.resolve("db")).resolve("production.sqlite3");
@@ -160,8 +162,8 @@ class GenerationsEndToEndIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = "jetty")
-    void aDanglingLinkIsAClearErrorAtStartAndNothingIsCreated(String server) throws Exception {
+    @EnumSource(Server.class)
+    void aDanglingLinkIsAClearErrorAtStartAndNothingIsCreated(Server server) throws Exception {
         Path live = Files.createDirectories(dir.resolve("db")).resolve("production.sqlite3");
         Path missing = dir.resolve("volume/missing.sqlite3");
         Files.createSymbolicLink(live, missing);
@@ -191,9 +193,8 @@ class GenerationsEndToEndIT {
      * Once the swap has reported ({@code swap N ms}), the new generation must be the one.
      */
     @ParameterizedTest
-    @CsvSource({"jetty,received", "undertow,integrity check", "jetty,schema check",
-        "undertow,Swapping database...", "jetty,'swap '"})
-    void aKillDuringAPushLeavesACompleteGenerationAndTheNextStartCleansUp(String server, String step)
+    @MethodSource("killPoints")
+    void aKillDuringAPushLeavesACompleteGenerationAndTheNextStartCleansUp(Server server, String step)
             throws Exception {
         List<String> pushed = DemoFiles.rows(60_000);
         Path next = database("next.sqlite3", pushed);
@@ -228,6 +229,17 @@ class GenerationsEndToEndIT {
             }
         }
         assertEquals("ok", DemoFiles.integrity(current));
+    }
+
+    /**
+     * Each step of a push the kill lands after, on the servers in turn: where a kill lands is the
+     * engine's and the CLI's, whichever server runs the app, so each step runs once and every server
+     * takes a kill.
+     */
+    static Stream<Arguments> killPoints() {
+        List<String> steps = List.of("received", "integrity check", "schema check", "Swapping database...", "swap ");
+        Server[] servers = Server.values();
+        return IntStream.range(0, steps.size()).mapToObj(i -> Arguments.of(servers[i % servers.length], steps.get(i)));
     }
 
     /** Reads the CLI's merged output until a line starts with {@code prefix}; fails if the CLI ends first. */

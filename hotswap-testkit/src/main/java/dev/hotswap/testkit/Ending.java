@@ -11,12 +11,12 @@ public enum Ending {
     RESPONDS_THEN_THROWS("/respond-then-throw"),
     /**
      * The handler fails the request instead of answering (Jetty: fails its callback; Undertow: a
-     * task it dispatched throws).
+     * task it dispatched throws; Servlet: {@code sendError(500)}).
      */
     FAILS("/fail"),
     /**
-     * The handler neither answers nor keeps the request (Jetty: returns {@code false}; Undertow:
-     * returns without dispatching), so that the server ends it.
+     * The handler neither answers nor keeps the request (Jetty: returns {@code false}; Undertow and
+     * Servlet: return without a word), so that the server ends it.
      */
     DECLINES("/decline");
 

@@ -1,0 +1,106 @@
+package dev.hotswap.spring.boot.autoconfigure;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.PoolFactory;
+import dev.hotswap.engine.SwapListener;
+import dev.hotswap.servlet.HotswapFilter;
+import dev.hotswap.servlet.HotswapServletContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import java.io.IOException;
+import java.util.EnumSet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+
+/**
+ * Runs the hotswap engine in a Spring Boot application, from the {@code hotswap.*} properties
+ * ({@link HotswapProperties}):
+ * <ul>
+ * <li>the engine, a {@link Hotswap} bean started when it is created (so that the application's
+ *     own start-up can use the databases) and closed with the context, after the web server has
+ *     stopped; {@link SwapListener} beans, a {@link PoolFactory} bean and
+ *     {@link HotswapBuilderCustomizer} beans are applied to its builder. An application that defines
+ *     its own {@code Hotswap} bean keeps it;
+ * <li>with HikariCP on the class path, a HikariCP pool per generation ({@link HikariPools}),
+ *     configured from Boot's {@code spring.datasource.hikari.*}, unless the application defines a
+ *     {@code PoolFactory} of its own;
+ * <li>one {@code DataSource} bean per managed database, named {@code <name>DataSource}, primary
+ *     when it is the only database or the one {@code hotswap.primary} names, so that
+ *     {@code JdbcTemplate}, Spring Data JDBC and JPA use it (this configuration runs before Boot's
+ *     {@code DataSourceAutoConfiguration}, which then backs off). A bean of the same name defined by
+ *     the application wins, and none of ours is primary when the application defines a
+ *     {@code DataSource} of its own;
+ * <li>in a servlet web application, the {@link HotswapFilter} first in the filter chain, on every
+ *     dispatcher type, with asynchronous support; unless the application registers one itself.
+ * </ul>
+ * {@code hotswap.enabled=false} turns it all off.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnClass(Hotswap.class)
+@ConditionalOnBooleanProperty(name = "hotswap.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HotswapProperties.class)
+@Import(DataSourceRegistrar.class)
+public final class HotswapAutoConfiguration {
+
+    /** The engine, started; closed with the context. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Hotswap hotswap(HotswapProperties properties, ObjectProvider<SwapListener> listeners,
+            ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers) throws IOException {
+        Hotswap.Builder builder = EngineBuilder.from(properties);
+        listeners.orderedStream().forEach(builder::listener);
+        pools.ifAvailable(builder::pool);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build().start();
+    }
+
+    /** HikariCP per generation, when it is on the class path and the application has no pool factory of its own. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HikariDataSource.class)
+    static class HikariPoolConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PoolFactory hotswapHikariPools(Environment environment, HotswapProperties properties) {
+            return new HikariPools(Binder.get(environment), properties.getPoolSize());
+        }
+    }
+
+    /** The request filter, in a servlet web application. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass({Filter.class, HotswapFilter.class, FilterRegistrationBean.class})
+    static class ServletFilterConfiguration {
+
+        /**
+         * First in the chain ({@link Ordered#HIGHEST_PRECEDENCE}), so that every other filter
+         * (security, sessions in JDBC, ...) runs inside the gate. Boot's character-encoding filter
+         * has the same order and may run before it: it does not touch the database.
+         */
+        @Bean
+        @ConditionalOnMissingFilterBean(HotswapFilter.class)
+        FilterRegistrationBean<HotswapFilter> hotswapFilter(Hotswap hotswap) {
+            FilterRegistrationBean<HotswapFilter> registration = new FilterRegistrationBean<>(new HotswapFilter(hotswap.gate()));
+            registration.setName(HotswapServletContext.FILTER_NAME);
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            registration.setAsyncSupported(true);
+            registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
+    }
+}
