@@ -71,6 +71,9 @@ final class AdminConnection {
     void run() {
         try (socket) {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
+            // A pull's snapshot streams out in 1 MiB writes; the default buffer (about 200 KiB) makes
+            // each one several round trips between the two processes.
+            socket.setSendBufferSize(Protocol.SOCKET_BUFFER);
             paced = new PacedInputStream(socket.getInputStream());
             watched = new WatchedOutputStream(socket.getOutputStream());
             // A small buffer: data frame payloads larger than it go straight into the reader's buffer.

@@ -21,6 +21,12 @@ public final class Protocol {
     public static final int DATA_CHUNK = 256 << 10;
 
     /**
+     * The send buffer either side asks for (Linux caps it at {@code net.core.wmem_max}, 4 MiB by
+     * default): several data frames in flight, so a transfer is not a wake-up per frame.
+     */
+    public static final int SOCKET_BUFFER = 4 << 20;
+
+    /**
      * Where the admin socket is when the app configures none and the client is told of none: this
      * path under the working directory (of the app, and of the client run from the app's directory).
      */
