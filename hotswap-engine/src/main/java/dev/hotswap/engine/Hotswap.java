@@ -411,6 +411,14 @@ public final class Hotswap implements AutoCloseable {
         return views.flip(db, next);
     }
 
+    /**
+     * Deletes the generations of {@code db} beyond the keep count on the background thread: unlinking
+     * a large file takes a while, and the push that made it surplus need not wait for that.
+     */
+    void prune(ManagedDatabase db) {
+        views.prune(db);
+    }
+
     /** Requests pinned to {@code generation} now. */
     long requests(Generation generation) {
         return views.requests(generation);

@@ -77,7 +77,7 @@ final class Swap {
             Duration swap = Push.since(start);
             long releasedAt = previous.awaitRetired(RELEASE_WAIT);
             Duration released = releasedAt < 0 ? null : Duration.ofNanos(Math.max(0, releasedAt - flippedAt));
-            db.prune();
+            engine.prune(db);
             SwapReport report = new SwapReport(db.name(), previous.id(), next.id(), bytes, receive, integrityCheck,
                     schemaCheck, swap, pauseMicros, released);
             db.recordReport(report);

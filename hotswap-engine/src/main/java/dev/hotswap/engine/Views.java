@@ -70,6 +70,15 @@ final class Views {
         }
     }
 
+    /** Applies the keep policy of {@code db} on the background thread, after retirements queued before. */
+    void prune(ManagedDatabase db) {
+        try {
+            background.execute(db::prune);
+        } catch (RejectedExecutionException e) {
+            db.prune(); // the engine is closing
+        }
+    }
+
     /** Requests pinned to {@code generation} now. */
     long requests(Generation generation) {
         long sum = 0;
