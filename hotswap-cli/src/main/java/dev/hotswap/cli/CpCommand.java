@@ -124,7 +124,7 @@ final class CpCommand implements Callable<Integer> {
             throws CommandFailure {
         DeltaOffer offer = full || connection.version() < 2 ? DeltaOffer.NONE : DeltaOffer.of(from, to);
         if (offer.pageSize() > 0) {
-            options.put(DeltaOffer.OPTION, Integer.toString(offer.pageSize()));
+            options.put(CpOptions.DELTA, Integer.toString(offer.pageSize()));
         }
         connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
         Ready ready = connection.awaitReady(reporter);

@@ -2,7 +2,7 @@ package dev.hotswap.cli;
 
 /**
  * Whether {@code cp} offers a delta, decided before the server says which way the copy goes: the
- * request's {@code delta} option carries the page size of SRC when SRC is a local database (a
+ * request's {@link dev.hotswap.protocol.CpOptions#DELTA} option carries the page size of SRC when SRC is a local database (a
  * push, probably; its hashing starts at once), else that of DST when DST is one (a pull into an
  * old copy). {@code -} on either side, {@code --full} and a version 1 server mean no offer.
  *
@@ -11,8 +11,6 @@ package dev.hotswap.cli;
  * @param pullBase DST as a delta pull's old copy, or {@code null} if it is no local database
  */
 record DeltaOffer(int pageSize, DeltaPush push, LocalDatabase pullBase) {
-    /** The option of {@code cp} in protocol version 2. */
-    static final String OPTION = "delta";
     /** No delta: the whole file either way. */
     static final DeltaOffer NONE = new DeltaOffer(0, null, null);
 

@@ -2,26 +2,16 @@ package dev.hotswap.engine;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.Set;
 
 import dev.hotswap.protocol.CorruptStreamException;
-import dev.hotswap.protocol.CpOptions;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.FileMode;
-import dev.hotswap.protocol.FleetOptions;
 import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameReader;
 import dev.hotswap.protocol.FrameType;
@@ -39,16 +29,12 @@ import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
  * One admin conversation, server side of {@code docs/protocol.md}: handshake, one request ({@code cp},
- * {@code ls} or {@code version}), its answer, and {@code EXIT}.
+ * {@code ls}, {@code rollback} or {@code version}), its answer, and {@code EXIT}. The requests are
+ * checked by {@link CopyRequest} and {@link RollbackRequest}; this class runs them and maps how they
+ * end to the client's exit code.
  */
 final class AdminConnection {
     private static final System.Logger LOG = System.getLogger(AdminConnection.class.getName());
-    private static final String SKIP_INTEGRITY = CpOptions.SKIP_INTEGRITY_CHECK;
-    private static final String SKIP_SCHEMA = CpOptions.SKIP_SCHEMA_CHECK;
-    private static final Set<String> CP_FLAGS = Set.of(SKIP_INTEGRITY, SKIP_SCHEMA);
-    private static final String ROLLBACK_TO = Protocol.OPTION_TO;
-    /** Version 2: the client offers a delta; the value is its file's page size (push) or its copy's (pull). */
-    private static final String DELTA = "delta";
 
     private final Hotswap engine;
     private final AFUNIXSocket socket;
@@ -161,120 +147,23 @@ final class AdminConnection {
     }
 
     private void cp(Request request) throws IOException {
-        List<String> args = request.args();
-        if (args.size() != 2) {
-            exit(Protocol.EXIT_USAGE, "ERROR: cp takes 2 arguments (source and destination), got " + args.size());
-            return;
-        }
-        long size = -1;
-        int deltaPageSize = 0;
-        for (Map.Entry<String, String> option : request.options().entrySet()) {
-            if (option.getKey().equals(CpOptions.SIZE)) {
-                size = CpOptions.parseSize(option.getValue());
-                if (size < 0) {
-                    exit(Protocol.EXIT_USAGE, "ERROR: option size takes a byte count, not '" + option.getValue() + "'");
-                    return;
-                }
-                continue;
-            }
-            if (option.getKey().equals(DELTA) && version >= 2) {
-                deltaPageSize = pageSize(option.getValue());
-                if (deltaPageSize == 0) {
-                    exit(Protocol.EXIT_USAGE, "ERROR: option delta takes a page size (a power of two, 512 to 65536), not '"
-                            + option.getValue() + "'");
-                    return;
-                }
-                continue;
-            }
-            if (FleetOptions.names().contains(option.getKey())) {
-                continue; // checked below
-            }
-            if (!CP_FLAGS.contains(option.getKey())) {
-                exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option.getKey() + "' for cp (options: "
-                        + SKIP_INTEGRITY + ", " + SKIP_SCHEMA + ", " + CpOptions.SIZE + ", " + FleetOptions.FLEET + ", "
-                        + FleetOptions.NODES + ", " + FleetOptions.MIN_NODES + ")");
-                return;
-            }
-            if (!"true".equals(option.getValue())) {
-                exit(Protocol.EXIT_USAGE, "ERROR: option " + option.getKey() + " takes the value true, not '"
-                        + option.getValue() + "'");
-                return;
-            }
-        }
-        Optional<Rollouts.Nodes> fleet;
+        CopyRequest cp;
         try {
-            fleet = FleetRequests.nodes(request, engine.rollouts());
-        } catch (FleetRequests.Misuse e) {
+            cp = CopyRequest.check(request, version, engine);
+        } catch (RequestMisuse e) {
             exit(Protocol.EXIT_USAGE, e.getMessage());
             return;
         }
-        ManagedDatabase source = match(args.get(0));
-        ManagedDatabase destination = match(args.get(1));
-        if (source == null && destination == null) {
-            exit(Protocol.EXIT_USAGE, "ERROR: neither path is a managed database (managed: " + engine.describe() + ")");
-        } else if (source != null && destination != null) {
-            exit(Protocol.EXIT_USAGE, "ERROR: both paths are managed databases; one side must be a file or -"
-                    + " (managed: " + engine.describe() + ")");
-        } else if (destination != null) {
-            push(destination, new PushOptions(request.flag(SKIP_INTEGRITY), request.flag(SKIP_SCHEMA)), size,
-                    deltaPageSize, fleet);
-        } else if (fleet.isPresent()) {
-            exit(Protocol.EXIT_USAGE, "ERROR: " + FleetOptions.FLEET + " applies to pushes and rollbacks, not to a"
-                    + " pull (the source is the managed database " + source.name() + ")");
-        } else if (request.options().keySet().stream().anyMatch(CP_FLAGS::contains)) {
-            exit(Protocol.EXIT_USAGE, "ERROR: " + String.join(", ", request.options().keySet().stream()
-                    .filter(CP_FLAGS::contains).toList()) + " applies to pushes only");
+        if (cp.isPush()) {
+            push(cp);
         } else {
-            pull(source, deltaPageSize != 0);
+            pull(cp.source(), cp.deltaPageSize() != 0);
         }
     }
 
-    /**
-     * The managed database {@code argument} names, by name or by absolute path (the configured path,
-     * the same path through its directory's real path, or the current generation's file). Client
-     * paths are only compared, never opened.
-     */
-    private ManagedDatabase match(String argument) {
-        Path path = null;
-        if (argument.startsWith("/")) {
-            try {
-                path = Path.of(argument).normalize();
-            } catch (InvalidPathException e) {
-                return null;
-            }
-        }
-        for (ManagedDatabase db : engine.databases()) {
-            if (argument.equals(db.name()) || db.path().equals(path)) {
-                return db;
-            }
-        }
-        if (path != null) {
-            for (ManagedDatabase db : engine.databases()) {
-                if (db.isNamedBy(path)) {
-                    return db;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** A page size given as an option value, or 0 if it is none. */
-    private static int pageSize(String value) {
-        try {
-            int size = Integer.parseInt(value);
-            return size >= 512 && size <= 65536 && Integer.bitCount(size) == 1 ? size : 0;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * A push into {@code db}; {@code size} is the declared upload size, or -1; {@code deltaPageSize}
-     * the page size of the client's file when it offers a delta, or 0; {@code fleet} the nodes of a
-     * fleet rollout, which follows the checks here in place of the swap.
-     */
-    private void push(ManagedDatabase db, PushOptions options, long size, int deltaPageSize,
-            Optional<Rollouts.Nodes> fleet) throws IOException {
+    /** A push; a fleet rollout follows the checks here in place of the swap. */
+    private void push(CopyRequest cp) throws IOException {
+        ManagedDatabase db = cp.destination();
         if (db.isClaimed()) {
             // Refused before READY, so that the client does not upload for nothing; the claim
             // itself is taken (and may still be refused) when the upload begins.
@@ -282,21 +171,21 @@ final class AdminConnection {
             return;
         }
         DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
-        CandidateReceiver receiver = deltaPageSize == 0
+        CandidateReceiver receiver = cp.deltaPageSize() == 0
                 ? new StreamReceiver(engine.diskBudget().guard(db.folder().path(), data))
-                : new DeltaPushReceiver(db, in, out, deltaPageSize);
+                : new DeltaPushReceiver(db, in, out, cp.deltaPageSize());
         try {
-            if (size >= 0) {
-                engine.diskBudget().requireRoom(db.folder().path(), size); // before READY: nothing is sent in vain
+            if (cp.size() >= 0) {
+                engine.diskBudget().requireRoom(db.folder().path(), cp.size()); // before READY: nothing is sent in vain
             }
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
             paced.atLeast(engine.minUploadRate(), idleTimeout); // a trickle must not hold the database
-            if (fleet.isPresent()) {
-                StagedGeneration staged = engine.stage(db, receiver, options, null, progress());
+            if (cp.fleet().isPresent()) {
+                StagedGeneration staged = engine.stage(db, receiver, cp.options(), null, progress());
                 paced.unbounded(); // the upload is over; the rollout reads nothing more
-                exit(FleetRequests.push(engine.rollouts(), staged, fleet.get(), progress()));
+                exit(FleetRequests.push(engine.rollouts(), staged, cp.fleet().get(), progress()));
             } else {
-                engine.push(db, receiver, options, progress());
+                engine.push(db, receiver, cp.options(), progress());
                 exit(Protocol.EXIT_OK, "OK");
             }
         } catch (SwapRefusedException e) {
@@ -351,53 +240,21 @@ final class AdminConnection {
 
     /** {@code rollback NAME|PATH [to=GEN]}: makes an earlier generation current, reporting like a push. */
     private void rollback(Request request) throws IOException {
-        if (request.args().size() != 1) {
-            exit(Protocol.EXIT_USAGE, "ERROR: rollback takes 1 argument (the database), got " + request.args().size());
-            return;
-        }
-        for (String option : request.options().keySet()) {
-            if (!option.equals(ROLLBACK_TO) && !FleetOptions.names().contains(option)) {
-                exit(Protocol.EXIT_USAGE, "ERROR: unknown option '" + option + "' for rollback (options: " + ROLLBACK_TO
-                        + ", " + FleetOptions.FLEET + ", " + FleetOptions.NODES + ", " + FleetOptions.MIN_NODES + ")");
-                return;
-            }
-        }
-        Optional<Rollouts.Nodes> fleet;
+        RollbackRequest rollback;
         try {
-            fleet = FleetRequests.nodes(request, engine.rollouts());
-        } catch (FleetRequests.Misuse e) {
+            rollback = RollbackRequest.check(request, engine);
+        } catch (RequestMisuse e) {
             exit(Protocol.EXIT_USAGE, e.getMessage());
             return;
         }
-        ManagedDatabase db = match(request.args().get(0));
-        if (db == null) {
-            exit(Protocol.EXIT_USAGE, "ERROR: " + request.args().get(0) + " is not a managed database (managed: "
-                    + engine.describe() + ")");
-            return;
-        }
-        String value = request.options().get(ROLLBACK_TO);
-        if (fleet.isPresent()) {
-            // Generation numbers differ from server to server: the fleet goes back to a rollout.
-            if (value != null && !value.matches("[A-Za-z0-9._-]{1,128}")) {
-                exit(Protocol.EXIT_USAGE, "ERROR: option " + ROLLBACK_TO + " of a fleet rollback takes a rollout id, not '"
-                        + value + "'");
-                return;
-            }
-            exit(FleetRequests.rollback(engine.rollouts(), db.name(), Optional.ofNullable(value), fleet.get(),
+        ManagedDatabase db = rollback.db();
+        if (rollback.fleet().isPresent()) {
+            exit(FleetRequests.rollback(engine.rollouts(), db.name(), rollback.rollout(), rollback.fleet().get(),
                     progress()));
             return;
         }
-        OptionalLong to = OptionalLong.empty();
-        if (value != null) {
-            try {
-                to = OptionalLong.of(Long.parseLong(value));
-            } catch (NumberFormatException e) {
-                exit(Protocol.EXIT_USAGE, "ERROR: option " + ROLLBACK_TO + " takes a generation number, not '" + value + "'");
-                return;
-            }
-        }
         try {
-            engine.rollback(db, to, progress());
+            engine.rollback(db, rollback.to(), progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
             exit(Protocol.EXIT_FAILED, e.getMessage());

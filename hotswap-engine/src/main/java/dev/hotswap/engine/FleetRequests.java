@@ -24,46 +24,37 @@ final class FleetRequests {
     private FleetRequests() {
     }
 
-    /** A request that cannot be served as it is: the {@code EXIT 2} message. */
-    static final class Misuse extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Misuse(String message) {
-            super("ERROR: " + message);
-        }
-    }
-
     /**
      * The nodes a fleet request expects, or empty for a request to this server alone.
      *
      * @param rollouts the engine's rollouts, or null if it is in no fleet
-     * @throws Misuse for a bad or misplaced fleet option, or a fleet request to a server in no fleet
+     * @throws RequestMisuse for a bad or misplaced fleet option, or a fleet request to a server in no fleet
      */
-    static Optional<Rollouts.Nodes> nodes(Request request, Rollouts rollouts) throws Misuse {
+    static Optional<Rollouts.Nodes> nodes(Request request, Rollouts rollouts) throws RequestMisuse {
         String fleet = request.options().get(FleetOptions.FLEET);
         String named = request.options().get(FleetOptions.NODES);
         String atLeast = request.options().get(FleetOptions.MIN_NODES);
         if (fleet == null) {
             if (named != null || atLeast != null) {
-                throw new Misuse("option " + (named != null ? FleetOptions.NODES : FleetOptions.MIN_NODES)
+                throw new RequestMisuse("option " + (named != null ? FleetOptions.NODES : FleetOptions.MIN_NODES)
                         + " applies to fleet rollouts only (option " + FleetOptions.FLEET + ")");
             }
             return Optional.empty();
         }
         if (!fleet.equals("true")) {
-            throw new Misuse("option " + FleetOptions.FLEET + " takes the value true, not '" + fleet + "'");
+            throw new RequestMisuse("option " + FleetOptions.FLEET + " takes the value true, not '" + fleet + "'");
         }
         if (named != null && atLeast != null) {
-            throw new Misuse("options " + FleetOptions.NODES + " and " + FleetOptions.MIN_NODES
+            throw new RequestMisuse("options " + FleetOptions.NODES + " and " + FleetOptions.MIN_NODES
                     + " exclude each other: name the nodes, or ask for a number of alive ones");
         }
         for (String skip : new String[] {CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK}) {
             if (request.options().containsKey(skip)) {
-                throw new Misuse(skip + " does not apply to fleet rollouts: every node runs every check");
+                throw new RequestMisuse(skip + " does not apply to fleet rollouts: every node runs every check");
             }
         }
         if (rollouts == null) {
-            throw new Misuse("this server is in no fleet (its engine has no rollouts configured); run the command"
+            throw new RequestMisuse("this server is in no fleet (its engine has no rollouts configured); run the command"
                     + " without --fleet, or on a server of the fleet");
         }
         try {
@@ -73,7 +64,7 @@ final class FleetRequests {
             return Optional.of(atLeast != null ? Rollouts.Nodes.atLeast(FleetOptions.parseMinNodes(atLeast))
                     : Rollouts.Nodes.alive());
         } catch (IllegalArgumentException e) {
-            throw new Misuse(e.getMessage());
+            throw new RequestMisuse(e.getMessage());
         }
     }
 

@@ -12,6 +12,11 @@ public final class CpOptions {
      * client cannot tell a push from a pull before {@code READY}.
      */
     public static final String SIZE = "size";
+    /**
+     * Protocol 2: the client offers a delta; the value is the page size of its file (a push) or of
+     * the copy it already holds (a pull). See {@code docs/protocol.md}, "Delta transfers (version 2)".
+     */
+    public static final String DELTA = "delta";
 
     private CpOptions() {
     }
