@@ -4,7 +4,6 @@ import dev.hotswap.protocol.FileMode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -33,6 +32,7 @@ final class FileDestination implements PullDestination {
     private Path temp;
     private FileChannel channel;
     private OutputStream out;
+    private SyncBehindOutputStream syncBehind;
     private State state = State.WRITING;
 
     /** Where the destination stands: being written (or not yet opened), replaced, or given up. */
@@ -81,7 +81,8 @@ final class FileDestination implements PullDestination {
         } else {
             channel.truncate(0).position(0); // a delta pull's copy, now replaced by the whole snapshot
         }
-        out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        syncBehind = new SyncBehindOutputStream(channel);
+        out = new BufferedOutputStream(syncBehind, 1 << 16);
         return out;
     }
 
@@ -108,6 +109,7 @@ final class FileDestination implements PullDestination {
         }
         if (out != null) {
             out.flush();
+            syncBehind.awaitSync();
         }
         channel.force(true);
         // Renamed while still open and locked, so that no other pull's clean-up takes it for a dead one's.
