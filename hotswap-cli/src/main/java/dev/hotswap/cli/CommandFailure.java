@@ -1,12 +1,19 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.CorruptStreamException;
 import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.Protocol;
+import dev.hotswap.protocol.ProtocolException;
+import dev.hotswap.protocol.TransferAbortedException;
+import dev.hotswap.protocol.TruncatedStreamException;
+import dev.hotswap.protocol.VersionMismatchException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.Objects;
 
 /**
  * The command could not do what it was asked: its exit code and the message for stderr. Messages
@@ -52,6 +59,42 @@ final class CommandFailure extends Exception {
                 ? "the server failed the operation (exit code " + exit.code() + ") without saying why"
                 : exit.message().stripTrailing();
         return new CommandFailure(code, message);
+    }
+
+    /**
+     * The failure to report for an I/O error of a conversation after its handshake: the server's
+     * own {@code EXIT} where it sent one, else what went wrong with the stream.
+     */
+    static CommandFailure of(IOException e) {
+        if (e instanceof TransferAbortedException aborted && aborted.frame() != null
+                && aborted.frame().type() == FrameType.EXIT) {
+            try {
+                Exit exit = Exit.from(aborted.frame());
+                if (exit.code() != Protocol.EXIT_OK) {
+                    return of(exit);
+                }
+                return failed("protocol error: the server sent EXIT 0 in the middle of a transfer");
+            } catch (ProtocolException malformed) {
+                return failed("protocol error: " + malformed.getMessage());
+            }
+        }
+        if (e instanceof TransferAbortedException) {
+            return failed("the server aborted the transfer: " + e.getMessage());
+        }
+        if (e instanceof VersionMismatchException) {
+            return unreachable(e.getMessage());
+        }
+        if (e instanceof TruncatedStreamException) {
+            return failed("the server closed the connection unexpectedly: " + e.getMessage());
+        }
+        if (e instanceof CorruptStreamException) {
+            return failed("the data from the server is corrupt: " + e.getMessage());
+        }
+        if (e instanceof ProtocolException) {
+            return failed("protocol error: " + e.getMessage());
+        }
+        return failed("lost the connection to the server: "
+                + Objects.requireNonNullElse(e.getMessage(), e.toString()));
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.hotswap.cli;
 
-import dev.hotswap.protocol.CorruptStreamException;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.Frame;
@@ -17,13 +16,10 @@ import dev.hotswap.protocol.TruncatedStreamException;
 import dev.hotswap.protocol.VersionMismatchException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,8 +53,8 @@ final class Connection implements AutoCloseable {
         this.socket = socket;
         this.channel = channel;
         // A small buffer: data frame payloads larger than it go straight into the reader's buffer.
-        this.reader = new FrameReader(new BufferedInputStream(new In(channel), 8192));
-        this.writer = new FrameWriter(new Out(channel));
+        this.reader = new FrameReader(new BufferedInputStream(new ChannelStreams.In(channel), 8192));
+        this.writer = new FrameWriter(new ChannelStreams.Out(channel));
     }
 
     /**
@@ -228,7 +224,7 @@ final class Connection implements AutoCloseable {
         try {
             writer.send(request.toFrame());
         } catch (IOException e) {
-            throw failure(e);
+            throw CommandFailure.of(e);
         }
     }
 
@@ -252,7 +248,7 @@ final class Connection implements AutoCloseable {
             }
             return Ready.from(frame);
         } catch (IOException e) {
-            throw failure(e);
+            throw CommandFailure.of(e);
         }
     }
 
@@ -268,7 +264,7 @@ final class Connection implements AutoCloseable {
             }
             return Exit.from(frame);
         } catch (IOException e) {
-            throw failure(e);
+            throw CommandFailure.of(e);
         }
     }
 
@@ -283,7 +279,7 @@ final class Connection implements AutoCloseable {
             text = new DataFrameInputStream(reader, FrameType.DATA_OUT, frame -> relay(frame, reporter))
                     .readAllBytes();
         } catch (IOException e) {
-            throw failure(e);
+            throw CommandFailure.of(e);
         }
         Exit exit = awaitExit(reporter);
         if (exit.code() != Protocol.EXIT_OK) {
@@ -322,39 +318,6 @@ final class Connection implements AutoCloseable {
         return false;
     }
 
-    /** The failure to report for an I/O error after the handshake. */
-    static CommandFailure failure(IOException e) {
-        if (e instanceof TransferAbortedException aborted && aborted.frame() != null
-                && aborted.frame().type() == FrameType.EXIT) {
-            try {
-                Exit exit = Exit.from(aborted.frame());
-                if (exit.code() != Protocol.EXIT_OK) {
-                    return CommandFailure.of(exit);
-                }
-                return CommandFailure.failed("protocol error: the server sent EXIT 0 in the middle of a transfer");
-            } catch (ProtocolException malformed) {
-                return CommandFailure.failed("protocol error: " + malformed.getMessage());
-            }
-        }
-        if (e instanceof TransferAbortedException) {
-            return CommandFailure.failed("the server aborted the transfer: " + e.getMessage());
-        }
-        if (e instanceof VersionMismatchException) {
-            return CommandFailure.unreachable(e.getMessage());
-        }
-        if (e instanceof TruncatedStreamException) {
-            return CommandFailure.failed("the server closed the connection unexpectedly: " + e.getMessage());
-        }
-        if (e instanceof CorruptStreamException) {
-            return CommandFailure.failed("the data from the server is corrupt: " + e.getMessage());
-        }
-        if (e instanceof ProtocolException) {
-            return CommandFailure.failed("protocol error: " + e.getMessage());
-        }
-        return CommandFailure.failed("lost the connection to the server: "
-                + Objects.requireNonNullElse(e.getMessage(), e.toString()));
-    }
-
     /**
      * Stops sending: a thread blocked writing to a server that no longer reads is released, and
      * the server sees the end of the stream.
@@ -378,53 +341,6 @@ final class Connection implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             // closing a Unix socket cannot fail in a way we could act on
-        }
-    }
-
-    /** Reads a blocking socket channel without taking its blocking lock. */
-    private static final class In extends InputStream {
-        private final SocketChannel channel;
-
-        In(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, bytes.length);
-            if (length == 0) {
-                return 0;
-            }
-            return channel.read(ByteBuffer.wrap(bytes, offset, length));
-        }
-    }
-
-    /** Writes a blocking socket channel without taking its blocking lock. */
-    private static final class Out extends OutputStream {
-        private final SocketChannel channel;
-
-        Out(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, bytes.length);
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
         }
     }
 }

@@ -42,7 +42,7 @@ final class DeltaPull {
         try {
             new DeltaBase(connection.reader(), connection.writer(), FrameType.DATA_OUT, frame -> { }).offerNothing(4096);
         } catch (IOException e) {
-            throw Connection.failure(e);
+            throw CommandFailure.of(e);
         }
     }
 

@@ -46,7 +46,7 @@ final class DeltaPush {
         try {
             delta.decline(delta.readBase());
         } catch (IOException e) {
-            throw Connection.failure(e);
+            throw CommandFailure.of(e);
         }
     }
 
@@ -85,7 +85,7 @@ final class DeltaPush {
             reporter.startPages("compare", source.pageCount());
             return delta.compare(base, source.pageCount(), hashes, digests, reporter::pagesCompared);
         } catch (IOException e) {
-            throw Connection.failure(e);
+            throw CommandFailure.of(e);
         }
     }
 

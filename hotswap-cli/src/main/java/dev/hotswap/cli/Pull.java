@@ -54,7 +54,7 @@ final class Pull implements Transfer {
                 try {
                     n = data.read(buffer);
                 } catch (IOException e) {
-                    CommandFailure failure = Connection.failure(e);
+                    CommandFailure failure = CommandFailure.of(e);
                     throw isServerExit(e) ? failure
                             : new CommandFailure(failure.exitCode(),
                                     failure.getMessage() + "; " + destination.afterFailure());
@@ -105,7 +105,7 @@ final class Pull implements Transfer {
         try {
             patched = delta.run(((FileDestination) destination).openChannel());
         } catch (IOException e) {
-            CommandFailure failure = Connection.failure(e);
+            CommandFailure failure = CommandFailure.of(e);
             throw isServerExit(e) ? failure
                     : new CommandFailure(failure.exitCode(), failure.getMessage() + "; " + destination.afterFailure());
         }

@@ -265,7 +265,7 @@ final class Push implements Transfer {
                     : CommandFailure.failed("the server closed the connection during the upload, after "
                             + Quantities.bytes(upload.byteCount()) + "; " + database + " is unchanged");
         }
-        throw Connection.failure(error);
+        throw CommandFailure.of(error);
     }
 
     private void abortQuietly(String reason) {
