@@ -1,15 +1,11 @@
 package dev.hotswap.bench;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.bench.Relay.Measured;
 import dev.hotswap.engine.PushOptions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Whole-file against delta transfers through the real jlink CLI, as a user runs them: bytes on the
@@ -32,7 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * java -cp hotswap-bench.jar dev.hotswap.bench.TransferBench [--mib 256,1024] [--throttle-mbs 50]
- *     [--cli hotswap-cli/target/hotswap/bin/hotswap] [--dir /tmp]
+ *     [--changed 1,10,100|none] [--runs 5] [--cli hotswap-cli/target/hotswap/bin/hotswap] [--dir /tmp]
+ * }</pre>
+ *
+ * <p>{@code --changed none} skips the full-against-delta table and runs only the side-by-side
+ * comparison, {@code --runs} times (the medians of the ratios close it).
+ *
+ * <pre>{@code
  * }</pre>
  */
 public final class TransferBench {
@@ -46,12 +47,17 @@ public final class TransferBench {
         double throttle = 50;
         Path cli = Path.of("hotswap-cli/target/hotswap/bin/hotswap").toAbsolutePath();
         Path base = Path.of("/tmp");
+        List<Integer> changed = List.of(1, 10, 100);
+        int runs = 5;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--mib" -> sizes = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--throttle-mbs" -> throttle = Double.parseDouble(args[i + 1]);
                 case "--cli" -> cli = Path.of(args[i + 1]).toAbsolutePath();
                 case "--dir" -> base = Path.of(args[i + 1]);
+                case "--changed" -> changed = args[i + 1].equals("none") ? List.of()
+                        : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -59,7 +65,7 @@ public final class TransferBench {
         for (int mib : sizes) {
             Path dir = Files.createTempDirectory(base, "hsx");
             try {
-                run(dir, mib, throttle, cli);
+                run(dir, mib, throttle, cli, changed, runs);
             } finally {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -68,7 +74,8 @@ public final class TransferBench {
         }
     }
 
-    private static void run(Path dir, int mib, double throttleMbs, Path cli) throws Exception {
+    private static void run(Path dir, int mib, double throttleMbs, Path cli, List<Integer> percents, int runs)
+            throws Exception {
         Path original = dir.resolve("original.sqlite3");
         int rows = (int) ((long) mib * (1 << 20) / (ROW_BYTES + 40));
         sql(original, "PRAGMA journal_mode=WAL", "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)",
@@ -79,71 +86,127 @@ public final class TransferBench {
         Files.createDirectories(live.getParent());
         Files.copy(original, live);
         Path socket = dir.resolve("s.sock");
-        long rssBefore = rssKib();
-        long rssPeak = rssBefore;
+        Memory memory = new Memory();
         System.out.printf(Locale.ROOT, "%n## %d MiB (%d rows), relay throttled to %.0f MB/s for the slow-link rows%n%n",
                 Files.size(original) >> 20, rows, throttleMbs);
         try (Hotswap hotswap = Hotswap.builder().database("production", live).socket(socket).build().start()) {
-            System.out.println("| pages changed | link | push full | push delta | bytes up full | bytes up delta "
-                    + "| pull full | pull delta | bytes down full | bytes down delta |");
-            System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-            for (int percent : new int[] {1, 10, 100}) {
-                Path changed = dir.resolve("changed-" + percent + ".sqlite3");
-                Files.copy(original, changed, StandardCopyOption.REPLACE_EXISTING);
-                long last = Math.max(1, rows * percent / 100);
-                long first = rows / 2 - last / 2;
-                sql(changed, "UPDATE items SET name = hex(randomblob(" + ROW_BYTES / 2 + ")) WHERE id BETWEEN "
-                        + Math.max(1, first) + " AND " + (first + last - 1));
-                for (double rate : new double[] {0, throttleMbs}) {
-                    try (Relay relay = Relay.start(dir.resolve("r.sock"), socket, rate)) {
-                        reset(hotswap, original);
-                        Measured pushFull = relay.measure(() -> cli(cli, relay.path, "cp", "--full", changed.toString(), "production"));
-                        reset(hotswap, original);
-                        Measured pushDelta = relay.measure(() -> cli(cli, relay.path, "cp", changed.toString(), "production"));
-                        rssPeak = Math.max(rssPeak, rssKib());
-                        Path pulled = dir.resolve("pulled.sqlite3");
-                        Files.deleteIfExists(pulled);
-                        Measured pullFull = relay.measure(() -> cli(cli, relay.path, "cp", "--full", "production", pulled.toString()));
-                        Files.copy(original, pulled, StandardCopyOption.REPLACE_EXISTING);
-                        Measured pullDelta = relay.measure(() -> cli(cli, relay.path, "cp", "production", pulled.toString()));
-                        rssPeak = Math.max(rssPeak, rssKib());
-                        System.out.printf(Locale.ROOT, "| %d %% | %s | %.2f s | %.2f s | %s | %s | %.2f s | %.2f s | %s | %s |%n",
-                                percent, rate == 0 ? "local" : String.format(Locale.ROOT, "%.0f MB/s", rate),
-                                pushFull.seconds, pushDelta.seconds, share(pushFull.up, original), share(pushDelta.up, original),
-                                pullFull.seconds, pullDelta.seconds, share(pullFull.down, original), share(pullDelta.down, original));
-                    }
-                }
+            Setup setup = new Setup(dir, original, live, socket, cli, hotswap);
+            if (!percents.isEmpty()) {
+                fullAgainstDelta(setup, rows, percents, throttleMbs, memory);
             }
-            // Side by side: the full push and pull straight on the socket against their by-hand baselines.
-            System.out.println();
-            System.out.println("| run | full push | cp + fsync + integrity_check | ratio | full pull | sqlite3 .backup | ratio |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-            for (int run = 1; run <= 3; run++) {
-                Path changed = dir.resolve("changed-10.sqlite3");
-                reset(hotswap, original);
-                double push = time(() -> cli(cli, socket, "cp", "--full", changed.toString(), "production"));
-                Path copy = dir.resolve("copy.sqlite3");
-                Files.deleteIfExists(copy);
-                double byHand = time(() -> {
-                    Files.copy(changed, copy);
-                    try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-                        channel.force(true);
-                    }
-                    sql(copy, "PRAGMA integrity_check");
-                });
-                Path pulled = dir.resolve("pulled.sqlite3");
-                Files.deleteIfExists(pulled);
-                double pull = time(() -> cli(cli, socket, "cp", "--full", "production", pulled.toString()));
-                Path backup = dir.resolve("backup.sqlite3");
-                Files.deleteIfExists(backup);
-                double sqlite = time(() -> exec(List.of("sqlite3", live.toString(), ".backup " + backup)));
-                rssPeak = Math.max(rssPeak, rssKib());
-                System.out.printf(Locale.ROOT, "| %d | %.2f s | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx |%n",
-                        run, push, byHand, push / byHand, pull, sqlite, pull / sqlite);
-            }
+            sideBySide(setup, changedCopy(dir, original, rows, 10), runs, memory);
         }
         System.out.printf(Locale.ROOT, "%nResident memory of the process hosting the engine: %d MiB before, at most %d MiB"
-                + " sampled after the transfers (the engine, its pool and this harness).%n", rssBefore >> 10, rssPeak >> 10);
+                + " sampled after the transfers (the engine, its pool and this harness).%n", memory.before >> 10,
+                memory.peak >> 10);
+    }
+
+    /** What every measurement works on: the files, the engine and its socket, the jlink CLI. */
+    private record Setup(Path dir, Path original, Path live, Path socket, Path cli, Hotswap hotswap) {
+    }
+
+    /** The harness's resident memory: at the start, and the most sampled after a transfer. */
+    private static final class Memory {
+        final long before;
+        long peak;
+
+        Memory() throws IOException {
+            before = rssKib();
+            peak = before;
+        }
+
+        void sample() throws IOException {
+            peak = Math.max(peak, rssKib());
+        }
+    }
+
+    /** Full against delta, both ways, locally and through the throttled relay, per share of changed pages. */
+    private static void fullAgainstDelta(Setup setup, int rows, List<Integer> percents, double throttleMbs,
+            Memory memory) throws Exception {
+        Path original = setup.original();
+        Path cli = setup.cli();
+        System.out.println("| pages changed | link | push full | push delta | bytes up full | bytes up delta "
+                + "| pull full | pull delta | bytes down full | bytes down delta |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (int percent : percents) {
+            Path changed = changedCopy(setup.dir(), original, rows, percent);
+            for (double rate : new double[] {0, throttleMbs}) {
+                try (Relay relay = Relay.start(setup.dir().resolve("r.sock"), setup.socket(), rate)) {
+                    reset(setup.hotswap(), original);
+                    Measured pushFull = relay.measure(() -> cli(cli, relay.path, "cp", "--full", changed.toString(), "production"));
+                    reset(setup.hotswap(), original);
+                    Measured pushDelta = relay.measure(() -> cli(cli, relay.path, "cp", changed.toString(), "production"));
+                    memory.sample();
+                    Path pulled = setup.dir().resolve("pulled.sqlite3");
+                    Files.deleteIfExists(pulled);
+                    Measured pullFull = relay.measure(() -> cli(cli, relay.path, "cp", "--full", "production", pulled.toString()));
+                    Files.copy(original, pulled, StandardCopyOption.REPLACE_EXISTING);
+                    Measured pullDelta = relay.measure(() -> cli(cli, relay.path, "cp", "production", pulled.toString()));
+                    memory.sample();
+                    System.out.printf(Locale.ROOT, "| %d %% | %s | %.2f s | %.2f s | %s | %s | %.2f s | %.2f s | %s | %s |%n",
+                            percent, rate == 0 ? "local" : String.format(Locale.ROOT, "%.0f MB/s", rate),
+                            pushFull.seconds(), pushDelta.seconds(), share(pushFull.up(), original),
+                            share(pushDelta.up(), original), pullFull.seconds(), pullDelta.seconds(),
+                            share(pullFull.down(), original), share(pullDelta.down(), original));
+                }
+            }
+        }
+        System.out.println();
+    }
+
+    /** The full push and pull straight on the socket against their by-hand baselines, run after run. */
+    private static void sideBySide(Setup setup, Path changed, int runs, Memory memory) throws Exception {
+        System.out.println("| run | full push | cp + fsync + integrity_check | ratio | full pull | sqlite3 .backup | ratio |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        Path cli = setup.cli();
+        Path socket = setup.socket();
+        double[] pushRatios = new double[runs];
+        double[] pullRatios = new double[runs];
+        for (int run = 0; run < runs; run++) {
+            reset(setup.hotswap(), setup.original());
+            double push = time(() -> cli(cli, socket, "cp", "--full", changed.toString(), "production"));
+            Path copy = setup.dir().resolve("copy.sqlite3");
+            Files.deleteIfExists(copy);
+            double byHand = time(() -> {
+                Files.copy(changed, copy);
+                try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+                sql(copy, "PRAGMA integrity_check");
+            });
+            Path pulled = setup.dir().resolve("pulled.sqlite3");
+            Files.deleteIfExists(pulled);
+            double pull = time(() -> cli(cli, socket, "cp", "--full", "production", pulled.toString()));
+            Path backup = setup.dir().resolve("backup.sqlite3");
+            Files.deleteIfExists(backup);
+            double sqlite = time(() -> exec(List.of("sqlite3", setup.live().toString(), ".backup " + backup)));
+            memory.sample();
+            pushRatios[run] = push / byHand;
+            pullRatios[run] = pull / sqlite;
+            System.out.printf(Locale.ROOT, "| %d | %.2f s | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx |%n",
+                    run + 1, push, byHand, pushRatios[run], pull, sqlite, pullRatios[run]);
+        }
+        System.out.printf(Locale.ROOT, "| median | | | %.2fx | | | %.2fx |%n", median(pushRatios), median(pullRatios));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    /** A copy of {@code original} with {@code percent} % of its rows rewritten, as one contiguous range of ids. */
+    private static Path changedCopy(Path dir, Path original, int rows, int percent) throws Exception {
+        Path changed = dir.resolve("changed-" + percent + ".sqlite3");
+        if (!Files.exists(changed)) {
+            Files.copy(original, changed);
+            long last = Math.max(1, rows * percent / 100);
+            long first = Math.max(1, rows / 2 - last / 2);
+            sql(changed, "UPDATE items SET name = hex(randomblob(" + ROW_BYTES / 2 + ")) WHERE id BETWEEN "
+                    + first + " AND " + (first + last - 1));
+        }
+        return changed;
     }
 
     private static String share(long bytes, Path original) throws IOException {
@@ -195,7 +258,7 @@ public final class TransferBench {
         void run() throws Exception;
     }
 
-    private static double time(Action action) throws Exception {
+    static double time(Action action) throws Exception {
         long start = System.nanoTime();
         action.run();
         return (System.nanoTime() - start) / 1e9;
@@ -210,89 +273,4 @@ public final class TransferBench {
         return -1;
     }
 
-    record Measured(double seconds, long up, long down) {
-    }
-
-    /** A Unix socket relay in front of the engine's socket: counts bytes each way, and can throttle. */
-    static final class Relay implements AutoCloseable {
-        final Path path;
-        private final ServerSocketChannel server;
-        private final Path target;
-        private final double bytesPerSecond;
-        private final AtomicLong up = new AtomicLong();
-        private final AtomicLong down = new AtomicLong();
-
-        private Relay(Path path, Path target, double mbs) throws IOException {
-            this.path = path;
-            this.target = target;
-            this.bytesPerSecond = mbs * 1e6;
-            Files.deleteIfExists(path);
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
-            Thread acceptor = new Thread(this::accept, "relay");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        static Relay start(Path path, Path target, double mbs) throws IOException {
-            return new Relay(path, target, mbs);
-        }
-
-        Measured measure(Action action) throws Exception {
-            long u = up.get();
-            long d = down.get();
-            double seconds = time(action);
-            return new Measured(seconds, up.get() - u, down.get() - d);
-        }
-
-        private void accept() {
-            while (server.isOpen()) {
-                try {
-                    SocketChannel client = server.accept();
-                    SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(target));
-                    pump(client, engine, up);
-                    pump(engine, client, down);
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void pump(SocketChannel from, SocketChannel to, AtomicLong counter) {
-            Thread thread = new Thread(() -> {
-                ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10);
-                long start = System.nanoTime();
-                long moved = 0;
-                try (from; to) {
-                    while (from.read(buffer) >= 0) {
-                        buffer.flip();
-                        moved += buffer.remaining();
-                        counter.addAndGet(buffer.remaining());
-                        while (buffer.hasRemaining()) {
-                            to.write(buffer);
-                        }
-                        buffer.clear();
-                        if (bytesPerSecond > 0) {
-                            long due = start + (long) (moved / bytesPerSecond * 1e9);
-                            long wait = due - System.nanoTime();
-                            if (wait > 0) {
-                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                            }
-                        }
-                    }
-                    to.shutdownOutput();
-                } catch (IOException | InterruptedException e) {
-                    // one side closed: the conversation is over
-                }
-            }, "relay-pump");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            Files.deleteIfExists(path);
-        }
-    }
 }
