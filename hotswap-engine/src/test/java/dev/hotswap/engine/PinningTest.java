@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -106,47 +104,34 @@ class PinningTest {
         for (int v = 1; v <= 2; v++) {
             files.add(Files.readAllBytes(fixture.versioned("v" + v + ".sqlite3", true, v, rows)));
         }
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong written = new AtomicLong();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
             DataSource data = hotswap.dataSource("production");
-            Thread writer = new Thread(() -> {
-                while (!stop.get()) {
-                    // A scheduled job: a connection per write, no request, no gate.
-                    try (Connection c = data.getConnection();
-                            PreparedStatement insert = c.prepareStatement("INSERT INTO log (note) VALUES (?)")) {
-                        insert.setString(1, "job " + written.get());
-                        insert.executeUpdate();
-                        written.incrementAndGet();
-                    } catch (Throwable e) {
-                        failures.add(e);
-                        return;
+            // A scheduled job: a connection per write, no request, no gate.
+            LoopingWriter writer = LoopingWriter.start("background-writer", Duration.ZERO, n -> {
+                try (Connection c = data.getConnection();
+                        PreparedStatement insert = c.prepareStatement("INSERT INTO log (note) VALUES (?)")) {
+                    insert.setString(1, "job " + n);
+                    insert.executeUpdate();
+                }
+            });
+            try (writer) {
+                for (int swap = 0; swap < 200; swap++) {
+                    int version = swap % 2 + 1;
+                    SwapReport report = hotswap.push("production", new ByteArrayInputStream(files.get(version - 1)),
+                            PushOptions.defaults());
+                    assertEquals(swap + 2, report.toGeneration());
+                    try (Connection c = data.getConnection()) {
+                        assertEquals(List.of(Integer.toString(version), Integer.toString(rows), Integer.toString(rows)),
+                                EngineFixture.query(c, "SELECT version FROM meta UNION ALL SELECT count(*) FROM items"
+                                        + " WHERE version = " + version + " UNION ALL SELECT count(DISTINCT name) FROM items"),
+                                "every row of the pushed file is there after swap " + (swap + 1));
                     }
                 }
-            }, "background-writer");
-            writer.start();
-            for (int swap = 0; swap < 200 && failures.isEmpty(); swap++) {
-                int version = swap % 2 + 1;
-                SwapReport report = hotswap.push("production", new ByteArrayInputStream(files.get(version - 1)),
-                        PushOptions.defaults());
-                assertEquals(swap + 2, report.toGeneration());
-                try (Connection c = data.getConnection()) {
-                    assertEquals(List.of(Integer.toString(version), Integer.toString(rows), Integer.toString(rows)),
-                            EngineFixture.query(c, "SELECT version FROM meta UNION ALL SELECT count(*) FROM items"
-                                    + " WHERE version = " + version + " UNION ALL SELECT count(DISTINCT name) FROM items"),
-                            "every row of the pushed file is there after swap " + (swap + 1));
-                }
             }
-            stop.set(true);
-            writer.join(TimeUnit.SECONDS.toMillis(10));
-            assertEquals(List.of(), failures);
-            assertTrue(written.get() > 0, "the writer wrote");
+            assertTrue(writer.written() > 0, "the writer wrote");
             try (Connection c = data.getConnection()) {
                 assertEquals(List.of("ok"), EngineFixture.query(c, "PRAGMA integrity_check"));
             }
-        } finally {
-            stop.set(true);
         }
     }
 

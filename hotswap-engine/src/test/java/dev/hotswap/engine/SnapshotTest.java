@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -83,42 +82,32 @@ class SnapshotTest {
     @Test
     void rollbackModePullUnderSteadyWritesFinishesAndNoWriterFails() throws Exception {
         Path live = rollbackModeDatabase();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong written = new AtomicLong();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
-            DataSource data = hotswap.dataSource("production");
-            Thread writer = new Thread(() -> {
-                while (!stop.get()) {
-                    try (Connection c = data.getConnection();
-                            PreparedStatement insert = c.prepareStatement("INSERT INTO items (body) VALUES (x'00')")) {
-                        insert.executeUpdate();
-                        written.incrementAndGet();
-                        // Requests, not a hot loop: back-to-back writers starve any reader in
-                        // rollback-journal mode, which is SQLite's locking, not the pull.
-                        Thread.sleep(1);
-                    } catch (Throwable e) {
-                        failures.add(e);
-                        return;
-                    }
-                }
-            }, "writer");
-            writer.start();
-            while (written.get() < 10 && failures.isEmpty()) {
-                Thread.sleep(1); // the writer is committing
+            // Requests, not a hot loop: back-to-back writers starve any reader in rollback-journal
+            // mode, which is SQLite's locking, not the pull.
+            LoopingWriter writer = LoopingWriter.start("writer", Duration.ofMillis(1), insertInto(hotswap));
+            Path copy;
+            try (writer) {
+                writer.awaitWrites(10);
+                copy = pull(hotswap);
             }
-            Path copy = pull(hotswap);
-            stop.set(true);
-            writer.join(10_000);
-
-            assertEquals(List.of(), failures);
+            long written = writer.written(); // after the writer stopped: every committed row counted
             assertEquals(List.of("ok"), EngineFixture.query(copy, "PRAGMA integrity_check"));
             long rows = Long.parseLong(EngineFixture.query(copy, "SELECT count(*) FROM items").get(0));
-            assertTrue(rows >= ROWS + 10 && rows <= ROWS + written.get(), rows + " rows, " + written.get() + " written");
-        } finally {
-            stop.set(true);
+            assertTrue(rows >= ROWS + 10 && rows <= ROWS + written, rows + " rows, " + written + " written");
         }
         assertTrue(snapshotLine().matches(".* chunks, [0-" + RollbackFileCopy.RESTARTS + "] restarts"), snapshotLine());
+    }
+
+    /** One row per write, each through a connection of its own, as a request does. */
+    private static LoopingWriter.Write insertInto(Hotswap hotswap) {
+        DataSource data = hotswap.dataSource("production");
+        return n -> {
+            try (Connection c = data.getConnection();
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO items (body) VALUES (x'00')")) {
+                insert.executeUpdate();
+            }
+        };
     }
 
     private Path walDatabase() throws Exception {
@@ -167,41 +156,21 @@ class SnapshotTest {
     @Test
     void walPullUnderConstantWritesIsOneConsistentSnapshot() throws Exception {
         Path live = walDatabase();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong written = new AtomicLong();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
-            DataSource data = hotswap.dataSource("production");
-            Thread writer = new Thread(() -> {
-                while (!stop.get()) {
-                    try (Connection c = data.getConnection();
-                            PreparedStatement insert = c.prepareStatement("INSERT INTO items (body) VALUES (x'00')")) {
-                        insert.executeUpdate();
-                        written.incrementAndGet();
-                    } catch (Throwable e) {
-                        failures.add(e);
-                        return;
-                    }
-                }
-            }, "writer");
-            writer.start();
-            while (written.get() < 10 && failures.isEmpty()) {
-                Thread.sleep(1); // the writer is committing
-            }
             List<Path> copies = new java.util.ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                copies.add(pull(hotswap));
+            LoopingWriter writer = LoopingWriter.start("writer", Duration.ZERO, insertInto(hotswap));
+            try (writer) {
+                writer.awaitWrites(10);
+                for (int i = 0; i < 5; i++) {
+                    copies.add(pull(hotswap));
+                }
             }
-            stop.set(true);
-            writer.join(10_000);
-            assertEquals(List.of(), failures);
+            long written = writer.written(); // after the writer stopped: every committed row counted
             for (Path copy : copies) {
                 assertEquals(List.of("ok"), EngineFixture.query(copy, "PRAGMA integrity_check"));
                 long rows = Long.parseLong(EngineFixture.query(copy, "SELECT count(*) FROM items").get(0));
-                assertTrue(rows >= ROWS + 10 && rows <= ROWS + written.get(), rows + " rows, " + written.get() + " written");
+                assertTrue(rows >= ROWS + 10 && rows <= ROWS + written, rows + " rows, " + written + " written");
             }
-        } finally {
-            stop.set(true);
         }
     }
 }
