@@ -36,32 +36,36 @@ final class DeltaPullSender {
      * @return false if the offer was declined: the caller sends the whole snapshot
      */
     boolean send(Path snapshot, Progress progress) throws IOException {
-        Base base = delta.readBase();
         DatabaseHeader header = DatabaseHeader.read(snapshot);
         int pageSize = header == null ? 0 : header.pageSize();
-        try (FileChannel file = FileChannel.open(snapshot, StandardOpenOption.READ)) {
+        try (FileChannel file = FileChannel.open(snapshot, StandardOpenOption.READ);
+                PageHashFile hashes = PageHashFile.create(db.folder())) {
             long pages = pageSize == 0 ? 0 : file.size() / pageSize;
+            long start = System.nanoTime();
+            progress.phase("compare");
+            // Hashed before the offer is read: the client copies and hashes its old copy meanwhile,
+            // so the two passes run side by side. An offer then found unusable (another page size)
+            // wasted this pass; that is rare, and the whole file follows anyway.
+            PageDigests digests = new PageDigests();
+            if (pages > 0) {
+                digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
+            }
+            Base base = delta.readBase();
             if (!DeltaSource.usable(base, pageSize, pages)) {
                 delta.decline(base);
                 progress.status("whole file: the copy offered has " + base.pageCount() + " pages of " + base.pageSize()
                         + " bytes, the snapshot pages of " + pageSize);
                 return false;
             }
-            long start = System.nanoTime();
-            progress.phase("compare");
-            try (PageHashFile hashes = PageHashFile.create(db.folder())) {
-                PageDigests digests = new PageDigests();
-                digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
-                DeltaSource.Plan plan = delta.compare(base, pages, hashes.hashes(), digests, PageDigests.Counter.NONE);
-                progress.phase("send");
-                DeltaSource.Sent sent = DeltaSource.stream(plan, file, new DataFrameOutputStream(out, FrameType.DATA_OUT),
-                        hashes.hashes(), digests, PageDigests.Counter.NONE);
-                String line = "sent " + sent.pagesSent() + " of " + pages + " pages (" + sent.bytesSent()
-                        + " bytes) by delta in " + (System.nanoTime() - start) / 1_000_000 + " ms";
-                LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
-                progress.status(line);
-                return true;
-            }
+            DeltaSource.Plan plan = delta.compare(base, pages, hashes.hashes(), digests, PageDigests.Counter.NONE);
+            progress.phase("send");
+            DeltaSource.Sent sent = DeltaSource.stream(plan, file, new DataFrameOutputStream(out, FrameType.DATA_OUT),
+                    hashes.hashes(), digests, PageDigests.Counter.NONE);
+            String line = "sent " + sent.pagesSent() + " of " + pages + " pages (" + sent.bytesSent()
+                    + " bytes) by delta in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+            LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
+            progress.status(line);
+            return true;
         }
     }
 }
