@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * java -cp hotswap-bench.jar dev.hotswap.bench.TransferBench [--mib 256,1024] [--throttle-mbs 50]
- *     [--changed 1,10,100|none] [--runs 5] [--cli hotswap-cli/target/hotswap/bin/hotswap] [--dir /tmp]
+ *     [--changed 1,10,100|none] [--runs 5] [--journal-mode delete|wal] [--cli hotswap-cli/target/hotswap/bin/hotswap]
+ *     [--dir /tmp]
  * }</pre>
  *
  * <p>{@code --changed none} skips the full-against-delta table and runs only the side-by-side
@@ -49,6 +50,7 @@ public final class TransferBench {
         Path base = Path.of("/tmp");
         List<Integer> changed = List.of(1, 10, 100);
         int runs = 5;
+        String journalMode = "delete";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--mib" -> sizes = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
@@ -58,6 +60,7 @@ public final class TransferBench {
                 case "--changed" -> changed = args[i + 1].equals("none") ? List.of()
                         : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+                case "--journal-mode" -> journalMode = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -65,7 +68,7 @@ public final class TransferBench {
         for (int mib : sizes) {
             Path dir = Files.createTempDirectory(base, "hsx");
             try {
-                run(dir, mib, throttle, cli, changed, runs);
+                run(dir, mib, throttle, cli, changed, runs, journalMode);
             } finally {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -74,21 +77,21 @@ public final class TransferBench {
         }
     }
 
-    private static void run(Path dir, int mib, double throttleMbs, Path cli, List<Integer> percents, int runs)
-            throws Exception {
+    private static void run(Path dir, int mib, double throttleMbs, Path cli, List<Integer> percents, int runs,
+            String journalMode) throws Exception {
         Path original = dir.resolve("original.sqlite3");
         int rows = (int) ((long) mib * (1 << 20) / (ROW_BYTES + 40));
         sql(original, "PRAGMA journal_mode=WAL", "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)",
                 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<" + rows + ") "
                         + "INSERT INTO items SELECT x, hex(randomblob(" + ROW_BYTES / 2 + ")) FROM c",
-                "PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA journal_mode=DELETE");
+                "PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA journal_mode=" + journalMode);
         Path live = dir.resolve("db/production.sqlite3");
         Files.createDirectories(live.getParent());
         Files.copy(original, live);
         Path socket = dir.resolve("s.sock");
         Memory memory = new Memory();
-        System.out.printf(Locale.ROOT, "%n## %d MiB (%d rows), relay throttled to %.0f MB/s for the slow-link rows%n%n",
-                Files.size(original) >> 20, rows, throttleMbs);
+        System.out.printf(Locale.ROOT, "%n## %d MiB (%d rows), journal mode %s, relay throttled to %.0f MB/s for the slow-link rows%n%n",
+                Files.size(original) >> 20, rows, journalMode, throttleMbs);
         try (Hotswap hotswap = Hotswap.builder().database("production", live).socket(socket).build().start()) {
             Setup setup = new Setup(dir, original, live, socket, cli, hotswap);
             if (!percents.isEmpty()) {

@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.OptionalInt;
 
 import dev.hotswap.protocol.CorruptStreamException;
@@ -268,32 +267,29 @@ final class AdminConnection {
         out.send(new Ready(Ready.Direction.PULL, db.name(), liveMode(db)).toFrame());
         out.send(Frame.text(FrameType.PHASE, "snapshot"));
         long start = System.nanoTime();
-        Path snapshot;
+        Snapshot snapshot;
         try {
-            snapshot = Snapshot.take(db, engine.diskBudget());
+            snapshot = Snapshot.open(db, engine.diskBudget());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": snapshot for " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: snapshot failed: " + e.getMessage());
             return;
         }
-        try {
-            long size = Files.size(snapshot);
-            out.send(Frame.text(FrameType.STATUS, "snapshot " + size + " bytes in "
+        try (snapshot) { // closed before EXIT: a client that saw EXIT sees no temp file, no read transaction
+            out.send(Frame.text(FrameType.STATUS, "snapshot " + snapshot.length() + " bytes in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms"));
             if (!deltaOffered || !new DeltaPullSender(db, in, out).send(snapshot, progress())) {
                 // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
                 DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
-                Snapshot.send(snapshot, data);
+                snapshot.send(data);
                 data.finish();
             }
-            TempFiles.delete(snapshot); // before EXIT: a client that saw EXIT sees no temp file
-            exit(Protocol.EXIT_OK, "");
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());
-        } finally {
-            TempFiles.delete(snapshot);
+            return;
         }
+        exit(Protocol.EXIT_OK, "");
     }
 
     /** The live file's permission bits, so that the client's copy is no wider; none if unreadable. */

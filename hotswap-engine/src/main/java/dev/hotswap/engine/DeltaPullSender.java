@@ -2,7 +2,6 @@ package dev.hotswap.engine;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import dev.hotswap.protocol.Base;
@@ -35,12 +34,12 @@ final class DeltaPullSender {
      *
      * @return false if the offer was declined: the caller sends the whole snapshot
      */
-    boolean send(Path snapshot, Progress progress) throws IOException {
-        DatabaseHeader header = DatabaseHeader.read(snapshot);
+    boolean send(Snapshot snapshot, Progress progress) throws IOException {
+        DatabaseHeader header = DatabaseHeader.read(snapshot.file());
         int pageSize = header == null ? 0 : header.pageSize();
-        try (FileChannel file = FileChannel.open(snapshot, StandardOpenOption.READ);
+        try (FileChannel file = FileChannel.open(snapshot.file(), StandardOpenOption.READ);
                 PageHashFile hashes = PageHashFile.create(db.folder())) {
-            long pages = pageSize == 0 ? 0 : file.size() / pageSize;
+            long pages = pageSize == 0 ? 0 : snapshot.length() / pageSize;
             long start = System.nanoTime();
             progress.phase("compare");
             // Hashed before the offer is read: the client copies and hashes its old copy meanwhile,

@@ -313,8 +313,9 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
-     * Writes a consistent snapshot of {@code database}'s current generation to {@code out}, made with
-     * SQLite's backup API (writers are not blocked in WAL mode). {@code out} is not closed.
+     * Writes a consistent snapshot of {@code database}'s current generation to {@code out}; writers
+     * are never blocked in WAL mode and wait for one 64 MiB chunk at most in rollback-journal mode
+     * (see {@code docs/RELIABILITY.md}). {@code out} is not closed.
      *
      * @throws IllegalArgumentException if {@code database} is not managed
      * @throws IllegalStateException if not started, or closed
@@ -323,11 +324,8 @@ public final class Hotswap implements AutoCloseable {
         Objects.requireNonNull(out, "out");
         ManagedDatabase db = managed(database);
         requireStarted();
-        Path snapshot = Snapshot.take(db, diskBudget());
-        try {
-            Snapshot.send(snapshot, out);
-        } finally {
-            TempFiles.delete(snapshot);
+        try (Snapshot snapshot = Snapshot.open(db, diskBudget())) {
+            snapshot.send(out);
         }
     }
 

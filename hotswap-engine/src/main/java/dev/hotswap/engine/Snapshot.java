@@ -12,20 +12,24 @@ import java.time.Duration;
 import org.sqlite.SQLiteConnection;
 
 /**
- * A consistent copy of a managed database's current generation in a temp file, for a pull or as the
- * base of a delta push. The generation is held for the copy, so a swap meanwhile neither closes nor
- * deletes it. What the copy costs the application:
+ * A consistent snapshot of a managed database's current generation, for a pull: the first
+ * {@link #length} bytes of {@link #file} hold still until it is closed. The generation is held
+ * meanwhile, so a swap neither closes nor deletes it. What the snapshot costs the application:
  * <ul>
- * <li>WAL mode: a copy of the file in the kernel when the file alone holds a consistent snapshot
- *     ({@link WalFileCopy}); else SQLite's backup API in one step, one read transaction. Either sees
- *     one snapshot and never blocks writers.</li>
+ * <li>WAL mode: the generation's own file, held by a read transaction while it is read
+ *     ({@link WalFileSnapshot}): no copy and no disk space, writers never blocked, the log growing
+ *     with their commits until the snapshot is closed. When the file alone is not the snapshot now
+ *     (an older reader keeps the log from it), a temp copy by SQLite's backup API in one step, one
+ *     read transaction.</li>
  * <li>Rollback-journal mode: a read transaction holds writers off until it ends, so the file is
- *     copied in chunks, each under a read transaction of its own ({@link RollbackFileCopy}): writers
- *     wait for one chunk at most, a commit between chunks starts the copy over, and after a few
- *     restarts one read transaction holds to the end of the pass so that the copy finishes.</li>
+ *     copied into a temp file in chunks, each under a read transaction of its own
+ *     ({@link RollbackFileCopy}): writers wait for one chunk at most, a commit between chunks starts
+ *     the copy over, and after a few restarts one read transaction holds to the end of the pass so
+ *     that the copy finishes.</li>
  * </ul>
+ * A delta push's base is always a copy ({@link #copyInto}): it is patched.
  */
-final class Snapshot {
+final class Snapshot implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Snapshot.class.getName());
     /** Copy every page in one backup step. */
     private static final int ALL_PAGES = -1;
@@ -33,30 +37,68 @@ final class Snapshot {
     private static final int BUSY_SLEEP_MILLIS = 10;
     private static final int BUSY_RETRIES = 500;
 
-    private Snapshot() {
+    /** What closing a snapshot ends: a read transaction and the generation's hold, or a temp file. */
+    @FunctionalInterface
+    private interface Release {
+        void run() throws IOException;
+    }
+
+    private final Path file;
+    private final long length;
+    private final Release release;
+
+    private Snapshot(Path file, long length, Release release) {
+        this.file = file;
+        this.length = length;
+        this.release = release;
     }
 
     /**
-     * Copies {@code db} into a new temp file in its generation folder, if it fits with
-     * {@code budget}'s reserve; the caller deletes it with {@link TempFiles#delete}.
+     * Takes a snapshot of {@code db}; a temp copy must fit with {@code budget}'s reserve.
+     *
+     * @throws IOException if the snapshot cannot be made (no room, SQLite busy past its retries)
      */
-    static Path take(ManagedDatabase db, DiskBudget budget) throws IOException {
+    static Snapshot open(ManagedDatabase db, DiskBudget budget) throws IOException {
         Generation generation = db.holdCurrent();
+        boolean handedOver = false;
         try {
+            long start = System.nanoTime();
+            boolean wal = JournalMode.isWal(generation.file());
+            if (wal) {
+                WalFileSnapshot held = tryHold(db.name(), generation.file());
+                if (held != null) {
+                    logged(db.name(), generation, held.length(), start, "the file itself, held by a read transaction");
+                    handedOver = true;
+                    return new Snapshot(generation.file(), held.length(), () -> {
+                        try {
+                            held.close();
+                        } catch (SQLException e) {
+                            throw new IOException("ending the snapshot's read transaction failed: " + e.getMessage(), e);
+                        } finally {
+                            generation.release();
+                        }
+                    });
+                }
+            }
             budget.requireRoomForSnapshot(db.folder().path(), Files.size(generation.file()));
             Path temp = db.folder().newTemp();
             boolean done = false;
             try {
-                copy(db.name(), generation, temp);
+                String how = wal ? backup(db.name(), generation, temp) : copyInChunks(db.name(), generation, temp);
+                TempFiles.deleteSideFiles(temp);
+                long length = Files.size(temp);
+                logged(db.name(), generation, length, start, how);
                 done = true;
-                return temp;
+                return new Snapshot(temp, length, () -> TempFiles.delete(temp));
             } finally {
                 if (!done) {
                     TempFiles.delete(temp);
                 }
             }
         } finally {
-            generation.release();
+            if (!handedOver) {
+                generation.release();
+            }
         }
     }
 
@@ -67,52 +109,99 @@ final class Snapshot {
     static void copyInto(ManagedDatabase db, Path temp) throws IOException {
         Generation generation = db.holdCurrent();
         try {
-            copy(db.name(), generation, temp);
+            long start = System.nanoTime();
+            String how;
+            if (!JournalMode.isWal(generation.file())) {
+                how = copyInChunks(db.name(), generation, temp);
+            } else if (tryCopy(db.name(), generation.file(), temp)) {
+                how = "a copy of the file";
+            } else {
+                how = backup(db.name(), generation, temp);
+            }
+            TempFiles.deleteSideFiles(temp);
+            logged(db.name(), generation, Files.size(temp), start, how);
         } finally {
             generation.release();
         }
     }
 
-    /** Writes {@code snapshot} to {@code out} in {@value StreamReceiver#BUFFER_BYTES}-byte reads. */
-    static void send(Path snapshot, OutputStream out) throws IOException {
+    /** The file to read: the generation's own, or a temp copy. */
+    Path file() {
+        return file;
+    }
+
+    /** How many bytes of {@link #file}, from its start, are the snapshot. */
+    long length() {
+        return length;
+    }
+
+    /** Writes the snapshot to {@code out} in {@value StreamReceiver#BUFFER_BYTES}-byte reads. */
+    void send(OutputStream out) throws IOException {
         byte[] buffer = new byte[StreamReceiver.BUFFER_BYTES];
-        try (InputStream file = Files.newInputStream(snapshot)) {
-            for (int n; (n = file.readNBytes(buffer, 0, buffer.length)) > 0;) {
+        try (InputStream in = Files.newInputStream(file)) {
+            for (long left = length; left > 0;) {
+                int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n == 0) {
+                    throw new IOException("the snapshot " + file + " ends " + left + " bytes early");
+                }
                 out.write(buffer, 0, n);
+                left -= n;
             }
         }
     }
 
-    private static void copy(String database, Generation generation, Path temp) throws IOException {
-        long start = System.nanoTime();
-        String how;
+    /** Ends the snapshot: its read transaction and the generation's hold, or its temp file. */
+    @Override
+    public void close() throws IOException {
+        release.run();
+    }
+
+    private static void logged(String database, Generation generation, long bytes, long startNanos, String how) {
+        LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", " + bytes
+                + " bytes in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms, " + how);
+    }
+
+    private static WalFileSnapshot tryHold(String database, Path file) throws IOException {
         try {
-            if (!JournalMode.isWal(generation.file())) {
-                RollbackFileCopy copy = new RollbackFileCopy(RollbackFileCopy.CHUNK);
-                copy.copy(generation.file(), temp);
-                how = copy.chunks() + " chunks, " + copy.restarts() + " restarts";
-            } else if (WalFileCopy.tryCopy(generation.file(), temp)) {
-                how = "a copy of the file";
-            } else {
-                backup(database, generation, temp);
-                how = "backup API";
-            }
+            return WalFileSnapshot.tryHold(file);
         } catch (SQLException e) {
-            throw new IOException("snapshot of " + database + " failed: " + e.getMessage(), e);
+            throw failed(database, e);
         }
-        LOG.log(System.Logger.Level.INFO, database + ": snapshot of generation " + generation.id() + ", "
-                + Files.size(temp) + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms, " + how);
-        TempFiles.deleteSideFiles(temp);
+    }
+
+    private static boolean tryCopy(String database, Path file, Path temp) throws IOException {
+        try {
+            return WalFileSnapshot.tryCopy(file, temp);
+        } catch (SQLException e) {
+            throw failed(database, e);
+        }
+    }
+
+    private static String copyInChunks(String database, Generation generation, Path temp) throws IOException {
+        RollbackFileCopy copy = new RollbackFileCopy(RollbackFileCopy.CHUNK);
+        try {
+            copy.copy(generation.file(), temp);
+        } catch (SQLException e) {
+            throw failed(database, e);
+        }
+        return copy.chunks() + " chunks, " + copy.restarts() + " restarts";
+    }
+
+    private static IOException failed(String database, SQLException e) {
+        return new IOException("snapshot of " + database + " failed: " + e.getMessage(), e);
     }
 
     /** One backup step, one read transaction: a WAL database whose file alone is not the snapshot now. */
-    private static void backup(String database, Generation generation, Path temp) throws IOException, SQLException {
+    private static String backup(String database, Generation generation, Path temp) throws IOException {
         try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
             int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(), null,
                     BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
             if (rc != 0) {
                 throw new IOException("snapshot of " + database + " failed: SQLite result code " + rc);
             }
+        } catch (SQLException e) {
+            throw failed(database, e);
         }
+        return "backup API";
     }
 }

@@ -121,7 +121,7 @@ class SnapshotTest {
     }
 
     @Test
-    void walPullCopiesTheFileWithWhatTheLogHeld() throws Exception {
+    void walPullStreamsTheFileItselfWithWhatTheLogHeld() throws Exception {
         Path live = walDatabase();
         try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
             try (Connection c = hotswap.dataSource("production").getConnection(); java.sql.Statement s = c.createStatement()) {
@@ -131,6 +131,64 @@ class SnapshotTest {
             Path copy = pull(hotswap);
             assertEquals(List.of("ok"), EngineFixture.query(copy, "PRAGMA integrity_check"));
             assertEquals(List.of(Integer.toString(ROWS + 1)), EngineFixture.query(copy, "SELECT count(*) FROM items"));
+        }
+        assertTrue(snapshotLine().endsWith(", the file itself, held by a read transaction"), snapshotLine());
+    }
+
+    @Test
+    void walPullHoldsItsSnapshotWhileWritersCommitAndReleasesTheLogAfter() throws Exception {
+        Path live = walDatabase();
+        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start();
+                Connection writer = hotswap.dataSource("production").getConnection();
+                java.sql.Statement write = writer.createStatement()) {
+            write.execute("PRAGMA wal_autocheckpoint=0");
+            List<Long> checkpointDuringPull = new java.util.ArrayList<>();
+            ByteArrayOutputStream pulled = new ByteArrayOutputStream() {
+                @Override
+                public synchronized void write(byte[] bytes, int offset, int length) {
+                    if (size() == 0) { // the snapshot is held and streaming: the app goes on writing
+                        try {
+                            write.execute("INSERT INTO items (body) VALUES (x'02')");
+                            checkpointDuringPull.addAll(passiveCheckpoint(writer));
+                        } catch (java.sql.SQLException e) {
+                            throw new AssertionError("a writer failed during the pull", e);
+                        }
+                    }
+                    super.write(bytes, offset, length);
+                }
+            };
+            hotswap.pull("production", pulled);
+            Path copy = Files.write(fixture.dir.resolve("copy.sqlite3"), pulled.toByteArray());
+
+            assertEquals(List.of(Integer.toString(ROWS)), EngineFixture.query(copy, "SELECT count(*) FROM items"),
+                    "the copy is the snapshot from before the insert");
+            assertEquals(List.of(Integer.toString(ROWS + 1)), EngineFixture.query(writer, "SELECT count(*) FROM items"));
+            assertTrue(checkpointDuringPull.get(1) > checkpointDuringPull.get(2),
+                    "the checkpoint during the pull left the new frames in the log: " + checkpointDuringPull);
+            List<Long> after = passiveCheckpoint(writer);
+            assertEquals(after.get(1), after.get(2), "after the pull every frame is written back: " + after);
+        }
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir), "no temp copy");
+    }
+
+    /** {@code PRAGMA wal_checkpoint(PASSIVE)}: busy, frames in the log, frames written back. */
+    private static List<Long> passiveCheckpoint(Connection connection) throws java.sql.SQLException {
+        try (java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet row = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            row.next();
+            return List.of(row.getLong(1), row.getLong(2), row.getLong(3));
+        }
+    }
+
+    @Test
+    void walDeltaBaseIsACopyOfTheFile() throws Exception {
+        Path live = walDatabase();
+        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
+            ManagedDatabase db = hotswap.managed("production");
+            Path base = db.folder().newTemp();
+            Snapshot.copyInto(db, base);
+            assertEquals(List.of(Integer.toString(ROWS)), EngineFixture.query(base, "SELECT count(*) FROM items"));
+            TempFiles.delete(base);
         }
         assertTrue(snapshotLine().endsWith(", a copy of the file"), snapshotLine());
     }
