@@ -6,6 +6,7 @@ import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.PageDigests;
 import dev.hotswap.protocol.PageHashes;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -57,19 +58,24 @@ final class DeltaPull {
     Result run(FileChannel temp) throws IOException, CommandFailure {
         PageHashes hashes = PageHashes.inMemory();
         PageDigests digests = new PageDigests();
-        copyAndHash(temp, hashes, digests);
+        // The copy is synced behind as it is written: the disk writes it while the server hashes
+        // its snapshot and the pages come, not all in the fsync before the rename.
+        SyncBehindOutputStream copied = new SyncBehindOutputStream(temp);
+        copyAndHash(copied, hashes, digests);
         Base base = Base.of(copy.pageSize(), copy.pageCount());
         delta.offer(base, hashes, digests);
         if (!delta.sourceChoseDelta()) {
+            copied.awaitSync(); // the whole snapshot replaces the copy
             return null;
         }
         delta.answerWants(base, hashes);
         reporter.startPages("patch", -1);
         DeltaBase.Patched patched = delta.patch(base, temp, hashes, digests, reporter::pagesSent);
+        copied.awaitSync();
         return new Result(patched.pageCount(), patched.pagesReceived(), patched.bytesReceived());
     }
 
-    private void copyAndHash(FileChannel temp, PageHashes hashes, PageDigests digests) throws CommandFailure {
+    private void copyAndHash(OutputStream temp, PageHashes hashes, PageDigests digests) throws CommandFailure {
         int pageSize = copy.pageSize();
         byte[] bytes = new byte[Math.max(pageSize, READ_BYTES / pageSize * pageSize)];
         byte[] hash = new byte[PageHashes.BYTES];
@@ -87,9 +93,11 @@ final class DeltaPull {
                     digests.pageHash(bytes, i * pageSize, pageSize, hash, 0);
                     hashes.put(page + i, hash, 0);
                 }
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    temp.write(buffer, page * pageSize + buffer.position());
+                try {
+                    temp.write(bytes, 0, pages * pageSize);
+                } catch (IOException e) {
+                    throw CommandFailure.failed("cannot write the copy of " + copy.file() + " beside it: "
+                            + CommandFailure.reason(e));
                 }
                 page += pages;
             }
