@@ -39,7 +39,9 @@ class RolloutConflictTest {
 
     @Test
     void secondRolloutWhileOneIsInProgressFailsAtOnce() throws Exception {
-        Fleet first = fleet.coordinator(config -> config.answerDeadline(Duration.ofSeconds(3)));
+        // The deadline leaves the second coordinator (a new SDK client, a check of the bucket) time to
+        // start and be refused on a loaded machine before the first rollout gives up on "ghost".
+        Fleet first = fleet.coordinator(config -> config.answerDeadline(Duration.ofSeconds(8)));
         Path v2 = fleet.file("v2.sqlite3", ITEMS, "v2");
         // "ghost" never answers, so the first rollout stays open until its deadline.
         CompletableFuture<RolloutResult> running = CompletableFuture.supplyAsync(() -> {
