@@ -366,6 +366,34 @@ class AdminServerTest {
     }
 
     @Test
+    void walPullCutOffForNotReadingEndsItsReadTransaction() throws Exception {
+        // A WAL pull streams the file itself under a read transaction; a pull cut off must end it, or
+        // the log could never be written back again.
+        Path big = fixture.versioned("big.sqlite3", true, 1, 200_000);
+        Hotswap server = start(Hotswap.builder().database("big", big).socket(fixture.socket())
+                .idleTimeout(Duration.ofMillis(300)));
+        try (EngineFixture.Client client = client().hello().request("cp", "big", "-")) {
+            while (server.adminConversations() == 0) {
+                Thread.sleep(10); // the pull starts
+            }
+            while (server.adminConversations() > 0) {
+                Thread.sleep(10); // the watchdog cuts the pull off
+            }
+            assertFalse(client.socket.isClosed(), "the client never read and never closed");
+        }
+        try (java.sql.Connection c = server.dataSource("big").getConnection();
+                java.sql.Statement statement = c.createStatement()) {
+            statement.execute("PRAGMA wal_autocheckpoint=0");
+            statement.execute("INSERT INTO meta VALUES (2)");
+            try (java.sql.ResultSet row = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                row.next();
+                assertEquals(row.getLong(2), row.getLong(3), "every frame of the log written back: no reader holds it");
+            }
+        }
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+    }
+
+    @Test
     void extraConnectionsAreAnsweredBusy() throws Exception {
         start(fixture.builder(live).maxConnections(1));
         try (EngineFixture.Client first = client()) {

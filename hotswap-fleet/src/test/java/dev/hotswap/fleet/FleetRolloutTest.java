@@ -110,7 +110,7 @@ class FleetRolloutTest {
         link.cut(); // c registered, then lost the store: still alive by its last heartbeat
         Path next = fleet.file("next.sqlite3", ITEMS, "v2");
 
-        RolloutResult result = fleet.coordinator(config -> config.answerDeadline(Duration.ofSeconds(2)))
+        RolloutResult result = fleet.coordinator(config -> config.answerDeadline(Duration.ofSeconds(5)))
                 .rollout(DATABASE, next, Expected.aliveNodes());
 
         assertFalse(result.committed(), () -> "committed: " + result);
