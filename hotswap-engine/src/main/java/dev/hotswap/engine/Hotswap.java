@@ -313,9 +313,10 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
-     * Writes a consistent snapshot of {@code database}'s current generation to {@code out}; writers
-     * are never blocked in WAL mode and wait for one 64 MiB chunk at most in rollback-journal mode
-     * (see {@code docs/RELIABILITY.md}). {@code out} is not closed.
+     * Writes a consistent snapshot of {@code database}'s current generation to {@code out}. In WAL
+     * mode writers are never blocked, and their commits stay in the log until this returns (the file
+     * itself is streamed under a read transaction); in rollback-journal mode they wait for one 64 MiB
+     * chunk of a temp copy at most (see {@code docs/RELIABILITY.md}). {@code out} is not closed.
      *
      * @throws IllegalArgumentException if {@code database} is not managed
      * @throws IllegalStateException if not started, or closed
