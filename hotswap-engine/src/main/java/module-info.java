@@ -4,8 +4,8 @@
  * {@code PRAGMA integrity_check}, schema diff) and becomes a <em>generation</em> with a file of its own
  * beside the data; the live path is a link to the current one. Requests pin the generation they
  * started on and a swap only flips which one new requests get, so no request waits. It also serves
- * consistent snapshots through SQLite's backup API, rolls back to kept generations, and answers the
- * {@code hotswap} CLI on a private Unix socket ({@code docs/protocol.md}).
+ * consistent snapshots while the application writes (whole or by delta), rolls back to kept
+ * generations, and answers the {@code hotswap} CLI on a private Unix socket ({@code docs/protocol.md}).
  *
  * <p>The entry point is {@link dev.hotswap.engine.Hotswap}; the only exported package is
  * {@code dev.hotswap.engine}. Embedding:

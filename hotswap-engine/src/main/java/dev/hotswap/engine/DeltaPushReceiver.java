@@ -15,7 +15,7 @@ import dev.hotswap.protocol.PageDigests;
 
 /**
  * A push whose client offered a delta ({@code docs/protocol.md}): the candidate starts as a
- * consistent copy of the live database (SQLite's backup API, as for a pull), its pages are hashed,
+ * consistent copy of the live database ({@link Snapshot#copyInto}), its pages are hashed,
  * the hashes offered, and the pages the client sends patched in; the result must have the client's
  * file digest. When the live page size differs from the client's, or the client then chooses to,
  * the whole file comes as a stream instead.
