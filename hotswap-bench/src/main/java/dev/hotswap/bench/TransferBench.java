@@ -70,9 +70,7 @@ public final class TransferBench {
             try {
                 run(dir, mib, throttle, cli, changed, runs, journalMode);
             } finally {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                TempDirectory.delete(dir);
             }
         }
     }
