@@ -32,11 +32,21 @@ final class RollbackFileCopy {
     static final int RESTARTS = 3;
 
     private final long chunk;
+    private final Runnable betweenTransactions;
     private int chunks;
     private int restarts;
 
     RollbackFileCopy(long chunk) {
+        this(chunk, () -> { });
+    }
+
+    /**
+     * {@code betweenTransactions} runs each time the copy has ended one read transaction and will
+     * begin another: where a writer's commit lands. Tests commit there to make restarts certain.
+     */
+    RollbackFileCopy(long chunk, Runnable betweenTransactions) {
         this.chunk = chunk;
+        this.betweenTransactions = betweenTransactions;
     }
 
     /** Copies {@code file} into {@code target} (an empty file). */
@@ -69,8 +79,11 @@ final class RollbackFileCopy {
                     position += n;
                 }
                 chunks++;
-                if (restarts < RESTARTS || position >= length) {
+                if (position >= length) {
+                    reader.rollback();
+                } else if (restarts < RESTARTS) {
                     reader.rollback(); // writers commit now, before the next chunk
+                    betweenTransactions.run();
                 }
             } while (position < length);
         }
