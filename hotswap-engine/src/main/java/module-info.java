@@ -29,7 +29,7 @@
  * }</pre>
  *
  * <p>An app that runs on several servers joins them into a fleet through
- * {@link dev.hotswap.engine.Rollouts} ({@code Hotswap.Builder.rollouts}), which the opt-in
+ * {@link dev.hotswap.engine.Rollouts} ({@code HotswapBuilder.rollouts}), which the opt-in
  * {@code hotswap-fleet} module implements; the engine itself knows nothing of object stores.
  *
  * <p>The module needs {@code com.kohlschutter.junixsocket.nativecommon} at run time (it is required

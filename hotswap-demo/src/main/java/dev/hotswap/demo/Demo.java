@@ -2,6 +2,7 @@ package dev.hotswap.demo;
 
 import dev.hotswap.demo.spring.SpringDemo;
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.fleet.FleetConfig;
 import dev.hotswap.fleet.HotswapFleet;
 import jakarta.servlet.Filter;
@@ -65,7 +66,7 @@ final class Demo implements AutoCloseable {
         if (config.server().equals("spring")) {
             return startSpring(config, name);
         }
-        Hotswap.Builder engine = Hotswap.builder().database(name, config.db()).socket(config.socket())
+        HotswapBuilder engine = Hotswap.builder().database(name, config.db()).socket(config.socket())
                 .keep(config.keep());
         if (config.fleet() != null) {
             // The one place the demo joins a fleet: the engine starts the node, which catches up

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * Rolls pushes and rollbacks out beyond this server: the extension point through which a fleet (the
  * opt-in {@code hotswap-fleet} module, {@code HotswapFleet}) joins the engine, so that the engine
- * itself knows nothing of object stores. Register one with {@link Hotswap.Builder#rollouts}; the
+ * itself knows nothing of object stores. Register one with {@link HotswapBuilder#rollouts}; the
  * engine then
  * <ul>
  * <li>calls {@link #start} at the end of {@link Hotswap#start()}, before the admin socket accepts

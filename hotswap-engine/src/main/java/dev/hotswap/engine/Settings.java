@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The engine's configuration, as {@link Hotswap.Builder} validated it: an immutable value.
+ * The engine's configuration, as {@link HotswapBuilder} validated it: an immutable value.
  *
  * @param databases managed name to live path (absolute, normalized), in the order configured
  * @param socket the admin socket's path, absolute

@@ -60,7 +60,7 @@ class AdminServerTest {
         fixture.close();
     }
 
-    private Hotswap start(Hotswap.Builder builder) throws IOException {
+    private Hotswap start(HotswapBuilder builder) throws IOException {
         hotswap = builder.build().start();
         return hotswap;
     }

@@ -128,7 +128,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** A builder managing {@code production} at {@code live}, socket in the fixture directory. */
-    Hotswap.Builder builder(Path live) {
+    HotswapBuilder builder(Path live) {
         return Hotswap.builder().database("production", live).socket(socket());
     }
 

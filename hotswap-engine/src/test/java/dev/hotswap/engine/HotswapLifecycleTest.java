@@ -31,7 +31,7 @@ class HotswapLifecycleTest {
 
     @Test
     void builderRefusesBadValuesWithTheOffendingValue() {
-        Hotswap.Builder builder = Hotswap.builder();
+        HotswapBuilder builder = Hotswap.builder();
         assertEquals("database name 'a b' must be non-empty, not '-', without whitespace or '/'",
                 assertThrows(IllegalArgumentException.class, () -> builder.database("a b", Path.of("x"))).getMessage());
         assertThrows(IllegalArgumentException.class, () -> builder.database("-", Path.of("x")));
@@ -74,7 +74,7 @@ class HotswapLifecycleTest {
     @Test
     void builtInstanceKeepsItsConfigurationAndStartsOnce() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 1);
-        Hotswap.Builder builder = fixture.builder(live).socketEnabled(false);
+        HotswapBuilder builder = fixture.builder(live).socketEnabled(false);
         Hotswap hotswap = builder.build();
         builder.database("other", fixture.dir.resolve("other.sqlite3")); // changes the builder, not what it built
         hotswap.start();

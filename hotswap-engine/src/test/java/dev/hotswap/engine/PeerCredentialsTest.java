@@ -122,7 +122,7 @@ class PeerCredentialsTest {
     }
 
     /** Starts the server and opens the path to its socket (normally 0700/0600) so that nobody can connect. */
-    private void startReachableByNobody(Hotswap.Builder builder) throws IOException {
+    private void startReachableByNobody(HotswapBuilder builder) throws IOException {
         hotswap = builder.build().start();
         Files.setPosixFilePermissions(fixture.dir, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(fixture.socket().getParent(), PosixFilePermissions.fromString("rwx--x--x"));

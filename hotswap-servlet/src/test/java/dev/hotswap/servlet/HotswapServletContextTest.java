@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.testkit.Dataset;
 import dev.hotswap.testkit.LiveServer;
@@ -146,7 +147,7 @@ class HotswapServletContextTest {
     private static Hotswap engine(Path dir, Path socket) throws Exception {
         Path live = dir.resolve("live.sqlite3");
         Dataset.create(live, "old");
-        Hotswap.Builder builder = Hotswap.builder().database(LiveServer.DATABASE, live);
+        HotswapBuilder builder = Hotswap.builder().database(LiveServer.DATABASE, live);
         return (socket == null ? builder.socketEnabled(false) : builder.socket(socket)).build();
     }
 

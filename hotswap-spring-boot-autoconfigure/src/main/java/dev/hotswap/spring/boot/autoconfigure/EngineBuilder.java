@@ -1,10 +1,11 @@
 package dev.hotswap.spring.boot.autoconfigure;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import java.util.Map;
 
 /**
- * Turns {@link HotswapProperties} into a {@link Hotswap.Builder}; every refusal names the property
+ * Turns {@link HotswapProperties} into a {@link HotswapBuilder}; every refusal names the property
  * at fault. The one place that knows the builder's knobs; properties left unset keep the engine's
  * defaults.
  */
@@ -17,13 +18,13 @@ final class EngineBuilder {
      *
      * @throws IllegalStateException if no database is configured, or a property is invalid
      */
-    static Hotswap.Builder from(HotswapProperties properties) {
+    static HotswapBuilder from(HotswapProperties properties) {
         Map<String, HotswapProperties.Database> databases = properties.getDatabases();
         if (databases.isEmpty()) {
             throw new IllegalStateException("hotswap: no database configured; set hotswap.databases.<name>.path"
                     + " (or hotswap.enabled=false)");
         }
-        Hotswap.Builder builder = Hotswap.builder();
+        HotswapBuilder builder = Hotswap.builder();
         databases.forEach((name, database) -> {
             String property = "hotswap.databases." + name + ".path";
             if (database.getPath() == null) {

@@ -2,6 +2,7 @@ package dev.hotswap.spring.boot.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.engine.PoolFactory;
 import dev.hotswap.engine.SwapListener;
 import dev.hotswap.servlet.HotswapFilter;
@@ -61,7 +62,7 @@ public final class HotswapAutoConfiguration {
     @ConditionalOnMissingBean
     Hotswap hotswap(HotswapProperties properties, ObjectProvider<SwapListener> listeners,
             ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers) throws IOException {
-        Hotswap.Builder builder = EngineBuilder.from(properties);
+        HotswapBuilder builder = EngineBuilder.from(properties);
         listeners.orderedStream().forEach(builder::listener);
         pools.ifAvailable(builder::pool);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));

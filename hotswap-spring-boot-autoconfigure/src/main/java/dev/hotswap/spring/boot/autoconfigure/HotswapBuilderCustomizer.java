@@ -1,6 +1,7 @@
 package dev.hotswap.spring.boot.autoconfigure;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 
 /**
  * A bean that adjusts the engine's builder after the {@code hotswap.*} properties were applied and
@@ -16,5 +17,5 @@ import dev.hotswap.engine.Hotswap;
 @FunctionalInterface
 public interface HotswapBuilderCustomizer {
     /** Adjusts {@code builder}. */
-    void customize(Hotswap.Builder builder);
+    void customize(HotswapBuilder builder);
 }

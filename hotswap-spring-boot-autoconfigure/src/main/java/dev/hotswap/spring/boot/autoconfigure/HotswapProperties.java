@@ -15,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  * hotswap.databases.production.path=db/production.sqlite3
  * hotswap.socket=tmp/sockets/hotswap.sock
  * </pre>
- * Knobs left unset keep the engine's defaults (see {@code dev.hotswap.engine.Hotswap.Builder}).
+ * Knobs left unset keep the engine's defaults (see {@code dev.hotswap.engine.HotswapBuilder}).
  */
 @ConfigurationProperties("hotswap")
 public final class HotswapProperties {

@@ -1,0 +1,241 @@
+package dev.hotswap.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.hotswap.protocol.Protocol;
+
+/**
+ * Configures a {@link Hotswap}. Required: at least one {@link #database}. Each call validates its
+ * value; {@link #build()} makes an immutable configuration, so a builder can be reused.
+ */
+public final class HotswapBuilder {
+    private final Map<String, Path> databases = new LinkedHashMap<>();
+    private Path socket;
+    private long[] allowedUids = new long[0];
+    private final List<SwapListener> listeners = new ArrayList<>();
+    private int maxConnections = 4;
+    private int poolSize = 8;
+    private int keep = 1;
+    private PoolFactory poolFactory;
+    private Duration pinWarning = Duration.ofSeconds(60);
+    private boolean socketEnabled = true;
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private long diskReserve = DiskBudget.DEFAULT_RESERVE;
+    private long minUploadRate = 16 << 10;
+    private Rollouts rollouts;
+
+    /** Made by {@link Hotswap#builder()}. */
+    HotswapBuilder() {
+    }
+
+    /**
+     * Manages the SQLite file at {@code path} under {@code name}; the CLI names it by either. The
+     * path must lead to a file at {@link Hotswap#start()}: a regular file, or a symbolic link.
+     *
+     * @throws IllegalArgumentException for an empty name, one with whitespace or {@code /}, {@code -},
+     *     a name or path given twice, or a path containing {@code ?}
+     */
+    public HotswapBuilder database(String name, Path path) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(path, "path");
+        if (name.isEmpty() || name.equals("-") || name.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
+            throw new IllegalArgumentException("database name '" + name
+                    + "' must be non-empty, not '-', without whitespace or '/'");
+        }
+        Path absolute = path.toAbsolutePath().normalize();
+        if (absolute.toString().indexOf('?') >= 0) {
+            throw new IllegalArgumentException("database path " + absolute + " contains '?', which sqlite-jdbc reads as options");
+        }
+        if (databases.containsKey(name)) {
+            throw new IllegalArgumentException("database " + name + " is already managed");
+        }
+        if (databases.containsValue(absolute)) {
+            throw new IllegalArgumentException("database path " + absolute + " is already managed");
+        }
+        databases.put(name, absolute);
+        return this;
+    }
+
+    /** The admin socket's path (default {@code tmp/sockets/hotswap.sock} in the working directory). */
+    public HotswapBuilder socket(Path path) {
+        this.socket = Objects.requireNonNull(path, "path").toAbsolutePath().normalize();
+        return this;
+    }
+
+    /**
+     * How many earlier generations of each database to keep for {@link Hotswap#rollback} (default 1);
+     * older ones are deleted once no request holds them. 0 keeps none.
+     *
+     * @throws IllegalArgumentException unless between 0 and 1000
+     */
+    public HotswapBuilder keep(int generations) {
+        if (generations < 0 || generations > 1000) {
+            throw new IllegalArgumentException("keep " + generations + " is outside 0..1000");
+        }
+        this.keep = generations;
+        return this;
+    }
+
+    /**
+     * The application's own pool per generation instead of the engine's (see {@link PoolFactory}).
+     * {@link #poolSize} then does not apply.
+     */
+    public HotswapBuilder pool(PoolFactory factory) {
+        this.poolFactory = Objects.requireNonNull(factory, "factory");
+        return this;
+    }
+
+    /**
+     * How long a superseded generation may stay held by requests or connections before a warning
+     * names it, with their count, in the log (default 60 s). It is never closed under them.
+     *
+     * @throws IllegalArgumentException unless between 100 ms and 1 day
+     */
+    public HotswapBuilder pinWarning(Duration after) {
+        Objects.requireNonNull(after, "after");
+        if (after.toMillis() < 100 || after.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("pin warning " + after + " is outside 100 ms..1 day");
+        }
+        this.pinWarning = after;
+        return this;
+    }
+
+    /**
+     * Peer uids allowed on the admin socket besides the server's own (default: only its own).
+     *
+     * @throws IllegalArgumentException for a negative uid
+     */
+    public HotswapBuilder allowedUids(long... uids) {
+        for (long uid : uids) {
+            if (uid < 0) {
+                throw new IllegalArgumentException("uid " + uid + " is negative");
+            }
+        }
+        this.allowedUids = uids.clone();
+        return this;
+    }
+
+    /** Adds a listener told after every push and rollback. */
+    public HotswapBuilder listener(SwapListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Admin connections served at once (default 4); more are answered "busy" and closed.
+     *
+     * @throws IllegalArgumentException unless between 1 and 64
+     */
+    public HotswapBuilder maxConnections(int n) {
+        if (n < 1 || n > 64) {
+            throw new IllegalArgumentException("max connections " + n + " is outside 1..64");
+        }
+        this.maxConnections = n;
+        return this;
+    }
+
+    /**
+     * Connections per generation of the engine's own pool (default 8).
+     *
+     * @throws IllegalArgumentException unless between 1 and 256
+     */
+    public HotswapBuilder poolSize(int n) {
+        if (n < 1 || n > 256) {
+            throw new IllegalArgumentException("pool size " + n + " is outside 1..256");
+        }
+        this.poolSize = n;
+        return this;
+    }
+
+    /**
+     * How long an admin connection may stay silent, or stall our writes, before it is closed
+     * (default 30 s).
+     *
+     * @throws IllegalArgumentException unless between 10 ms and 1 hour
+     */
+    public HotswapBuilder idleTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.toMillis() < 10 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("idle timeout " + timeout + " is outside 10 ms..1 h");
+        }
+        this.idleTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Free space a push leaves on the database's volume for the app's own writes (default
+     * 64 MiB): a push whose declared size does not fit with it is refused before any byte is
+     * received, and an upload of unknown size is stopped (its temp file deleted) once free space
+     * falls below it. 0 lets a push use the volume up.
+     *
+     * @throws IllegalArgumentException for a negative reserve
+     */
+    public HotswapBuilder diskReserve(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("disk reserve " + bytes + " is negative");
+        }
+        this.diskReserve = bytes;
+        return this;
+    }
+
+    /**
+     * The slowest upload the admin socket accepts, in bytes per second averaged over each idle
+     * timeout (default 16 KiB/s): a client that sends less is cut off with exit 1, so that a
+     * trickle cannot hold a connection slot and the database's one push for ever.
+     *
+     * @throws IllegalArgumentException unless between 1 byte/s and 1 GiB/s
+     */
+    public HotswapBuilder minUploadRate(long bytesPerSecond) {
+        if (bytesPerSecond < 1 || bytesPerSecond > 1L << 30) {
+            throw new IllegalArgumentException("min upload rate " + bytesPerSecond + " bytes/s is outside 1..1073741824");
+        }
+        this.minUploadRate = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * Makes this server part of a fleet (the {@code hotswap-fleet} module's {@code HotswapFleet}):
+     * it joins when the engine starts, takes the CLI's {@code --fleet} pushes and rollbacks, and
+     * leaves when the engine closes (see {@link Rollouts}). Default: none, and {@code --fleet}
+     * requests are refused.
+     */
+    public HotswapBuilder rollouts(Rollouts rollouts) {
+        this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
+        return this;
+    }
+
+    /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
+    public HotswapBuilder socketEnabled(boolean enabled) {
+        this.socketEnabled = enabled;
+        return this;
+    }
+
+    /**
+     * A new, unstarted {@link Hotswap} of this configuration.
+     *
+     * @throws IllegalStateException if no database is configured, or the socket path is too long
+     *     for a Unix socket
+     */
+    public Hotswap build() {
+        if (databases.isEmpty()) {
+            throw new IllegalStateException("no database configured: call database(name, path)");
+        }
+        Path socketPath = socket != null ? socket
+                : Path.of(Protocol.DEFAULT_SOCKET).toAbsolutePath().normalize();
+        int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (socketEnabled && length > Protocol.MAX_SOCKET_PATH) {
+            throw new IllegalStateException("socket path " + socketPath + " is " + length
+                    + " bytes, more than the " + Protocol.MAX_SOCKET_PATH + " a Unix socket allows");
+        }
+        return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
+                idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate,
+                rollouts));
+    }
+}
