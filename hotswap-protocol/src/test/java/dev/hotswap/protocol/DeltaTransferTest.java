@@ -11,6 +11,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
@@ -20,6 +21,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class DeltaTransferTest {
     private static final int[] PAGE_SIZES = {1024, 4096, 65536};
+    /**
+     * What the admin socket's idle timeout does: damage can leave both sides waiting to read (a
+     * length grown on the way), and over bare pipes nothing else would end the transfer.
+     */
+    private static final long STALL_SECONDS = 5;
+    private static final ScheduledExecutorService TRANSPORT = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "transport idle timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @TempDir
     Path dir;
@@ -76,6 +90,19 @@ class DeltaTransferTest {
                 assertArrayEquals(pair.source(), read(pair.patched()), "a damaged transfer that succeeded must be exact");
             }
         });
+    }
+
+    @Test
+    void aFrameLengthGrownOnTheWayStallsBothSidesUntilTheTransportsDeadline() {
+        // The third byte of the source's first frame header: its length grows by 64 KiB, so the base
+        // waits for bytes that the source, waiting for the base's answer, never sends. Frames cannot
+        // tell this from a slow peer; the socket's idle timeout on the engine's side ends it.
+        Pair pair = pair(1024, 64, 64, 10, 3);
+        Outcome outcome = transfer(pair, out -> new Tamper(out, 2, 1));
+        // Cut off: the base's read ends (end of stream, or its channel closed under it) and fails.
+        assertTrue(outcome.failure() instanceof TruncatedStreamException
+                || outcome.failure() instanceof AsynchronousCloseException, String.valueOf(outcome.failure()));
+        assertArrayEquals(pair.base(), read(pair.patched()), "nothing patched in");
     }
 
     @Test
@@ -169,6 +196,7 @@ class DeltaTransferTest {
     Outcome transfer(Pair pair, UnaryOperator<OutputStream> tamper) {
         try {
             Pipes pipes = new Pipes(tamper);
+            ScheduledFuture<?> idleTimeout = TRANSPORT.schedule(pipes::closeAll, STALL_SECONDS, TimeUnit.SECONDS);
             int pageSize = pair.pageSize();
             CompletableFuture<Void> source = CompletableFuture.runAsync(() -> {
                 try (FileChannel file = FileChannel.open(pair.sourceFile(), StandardOpenOption.READ)) {
@@ -203,6 +231,7 @@ class DeltaTransferTest {
             } catch (IOException | RuntimeException e) {
                 return new Outcome(null, e);
             } finally {
+                idleTimeout.cancel(false);
                 pipes.closeBase();
                 source.get(30, TimeUnit.SECONDS);
             }
@@ -260,6 +289,11 @@ class DeltaTransferTest {
         void closeBase() {
             quietly(toSource.sink());
             quietly(toBase.source());
+        }
+
+        void closeAll() {
+            closeSource();
+            closeBase();
         }
 
         private static void quietly(java.io.Closeable closeable) {
