@@ -38,7 +38,6 @@ final class Push implements Transfer {
     private final String database;
     private final DataFrameOutputStream upload;
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-    private volatile boolean sentEnd;
 
     /** How the server ended the conversation: its {@code EXIT}, a broken connection, or neither. */
     private record Outcome(Exit exit, IOException error) {
@@ -106,7 +105,6 @@ final class Push implements Transfer {
         long started = System.nanoTime();
         try {
             DeltaSource.Sent sent = delta.stream(plan, upload, reporter);
-            sentEnd = true;
             long nanos = System.nanoTime() - started;
             reporter.stopProgress();
             reporter.status("Compared " + sent.pagesCompared() + " pages, sent " + sent.pagesSent() + " of "
@@ -122,8 +120,8 @@ final class Push implements Transfer {
 
     @Override
     public void interrupt() {
-        if (sentEnd) {
-            return; // nothing left to abort: the server has the whole file
+        if (upload.finishBegun()) {
+            return; // nothing left to abort: the server may have the whole file
         }
         // A write blocked on a full socket holds the writer's lock: give ABORT a moment, no more;
         // closing the connection without END discards the upload just as well.
@@ -139,6 +137,9 @@ final class Push implements Transfer {
 
     @Override
     public String interruptedMessage() {
+        // From the moment END may be on its way, the server may act on the file: only before that
+        // can the CLI promise that nothing changed.
+        boolean sentEnd = upload.finishBegun();
         if (sentEnd && fleet) {
             return "interrupted after the upload: the server goes on with the fleet rollout of " + database
                     + " (other servers may be about to flip); run 'hotswap ls' on the servers to see where it ended";
@@ -200,7 +201,6 @@ final class Push implements Transfer {
                             + " in " + Quantities.duration(nanos) + " ("
                             + Quantities.rate(upload.byteCount(), nanos) + ")");
                     upload.finish();
-                    sentEnd = true;
                     return;
                 }
                 upload.write(buffer, 0, n);
@@ -240,6 +240,7 @@ final class Push implements Transfer {
         if (exit != null && exit.code() != Protocol.EXIT_OK) {
             throw CommandFailure.of(exit);
         }
+        boolean sentEnd = upload.finishBegun();
         if (exit != null && !sentEnd) {
             throw CommandFailure.failed("protocol error: the server reported success before the upload ended");
         }

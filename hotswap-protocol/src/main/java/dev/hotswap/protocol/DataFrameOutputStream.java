@@ -21,6 +21,8 @@ public final class DataFrameOutputStream extends OutputStream {
     private int filled;
     private long count;
     private boolean done;
+    /** Read by other threads (an interrupt handler) to tell what the peer may have. */
+    private volatile boolean finishBegun;
 
     /** Sends data frames of {@code type} ({@code DATA_IN} or {@code DATA_OUT}) through {@code writer}. */
     public DataFrameOutputStream(FrameWriter writer, FrameType type) {
@@ -89,9 +91,18 @@ public final class DataFrameOutputStream extends OutputStream {
     /** Sends the remaining bytes and the {@code END} frame, and flushes. The stream is then done. */
     public void finish() throws IOException {
         ensureOpen();
+        finishBegun = true;
         emit();
         done = true;
         writer.send(new End(count, (int) crc.getValue()).toFrame());
+    }
+
+    /**
+     * Whether {@link #finish()} has begun: from then on the peer may hold the whole stream and act on
+     * it, even while {@code finish()} has not returned, or if it failed. Safe from any thread.
+     */
+    public boolean finishBegun() {
+        return finishBegun;
     }
 
     /** Sends {@code ABORT} with {@code reason} instead of {@code END}. The stream is then done. */

@@ -89,6 +89,30 @@ class DataStreamTest {
     }
 
     @Test
+    void finishBegunWhereverThePeerMayHoldTheWholeStreamEvenIfFinishFailed() throws IOException {
+        // The connection delivers every byte, then fails the flush that follows END, as a reset
+        // arriving after the peer read it would: the sender cannot tell the two apart.
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        java.io.OutputStream deliversThenFails = new java.io.FilterOutputStream(wire) {
+            @Override
+            public void flush() throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+        DataFrameOutputStream out = new DataFrameOutputStream(new FrameWriter(deliversThenFails), FrameType.DATA_IN);
+        out.write(new byte[] {1, 2, 3});
+        assertFalse(out.finishBegun(), "before finish() the peer cannot have END");
+
+        assertThrows(IOException.class, out::finish);
+
+        assertTrue(out.finishBegun());
+        DataFrameInputStream peer = new DataFrameInputStream(
+                new FrameReader(new java.io.ByteArrayInputStream(wire.toByteArray())), FrameType.DATA_IN, frame -> { });
+        assertArrayEquals(new byte[] {1, 2, 3}, peer.readAllBytes());
+        assertTrue(peer.isComplete(), "the peer holds the whole stream");
+    }
+
+    @Test
     void refusesWritesAfterFinish() throws IOException {
         DataFrameOutputStream out = new DataFrameOutputStream(new FrameWriter(new ByteArrayOutputStream()), FrameType.DATA_OUT);
         out.finish();
