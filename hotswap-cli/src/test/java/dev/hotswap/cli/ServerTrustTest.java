@@ -27,11 +27,12 @@ import org.junit.jupiter.api.Timeout;
 class ServerTrustTest {
     /** A hotswap look-alike: answers HELLO, then EXIT 1 with a line that proves the CLI listened. */
     private static final String IMPOSTOR = String.join("\n",
-            "import socket, struct, sys",
+            "import os, socket, struct, sys",
             "def frame(t, p): return t + struct.pack('>I', len(p)) + p",
             "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-            "s.bind(sys.argv[1])",
+            "s.bind(sys.argv[1] + '.new')",
             "s.listen(1)",
+            "os.rename(sys.argv[1] + '.new', sys.argv[1])", // the path appears only once it listens
             "s.settimeout(20)",
             "c, _ = s.accept()",
             "c.settimeout(10)",
@@ -149,7 +150,6 @@ class ServerTrustTest {
             assertTrue(System.nanoTime() < deadline, "the impostor did not bind " + bound + " within 10 s");
             Thread.sleep(20);
         }
-        Thread.sleep(50); // bound, and listening a moment later
         return Files.move(bound, ours.resolve("hotswap.sock"));
     }
 
