@@ -120,11 +120,11 @@ final class Push implements Transfer {
 
     @Override
     public void interrupt() {
-        if (upload.finishBegun()) {
-            return; // nothing left to abort: the server may have the whole file
+        if (!upload.cancel()) {
+            return; // END may be on its way: the server may have the whole file
         }
-        // A write blocked on a full socket holds the writer's lock: give ABORT a moment, no more;
-        // closing the connection without END discards the upload just as well.
+        // END can no longer go out. A write blocked on a full socket holds the writer's lock: give
+        // ABORT a moment, no more; closing the connection without END discards the upload just as well.
         Thread aborter = new Thread(() -> abortQuietly("interrupted"), "hotswap-abort");
         aborter.setDaemon(true);
         aborter.start();

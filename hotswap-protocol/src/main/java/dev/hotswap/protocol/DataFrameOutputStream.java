@@ -3,6 +3,7 @@ package dev.hotswap.protocol;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -14,15 +15,23 @@ import java.util.zip.CRC32C;
  * stream look complete.
  */
 public final class DataFrameOutputStream extends OutputStream {
+    private static final int OPEN = 0;
+    private static final int FINISHING = 1;
+    private static final int CANCELLED = 2;
+    private static final int ABORTED = 3;
+
     private final FrameWriter writer;
     private final FrameType type;
     private final byte[] chunk;
     private final CRC32C crc = new CRC32C();
     private int filled;
     private long count;
-    private boolean done;
-    /** Read by other threads (an interrupt handler) to tell what the peer may have. */
-    private volatile boolean finishBegun;
+    /**
+     * One way only: open, then finishing (END may reach the peer) or cancelled (END never will),
+     * then, once cancelled, aborted (ABORT sent). Atomic because an interrupt handler on another
+     * thread must know for certain which way the stream went.
+     */
+    private final AtomicInteger state = new AtomicInteger(OPEN);
 
     /** Sends data frames of {@code type} ({@code DATA_IN} or {@code DATA_OUT}) through {@code writer}. */
     public DataFrameOutputStream(FrameWriter writer, FrameType type) {
@@ -90,10 +99,10 @@ public final class DataFrameOutputStream extends OutputStream {
 
     /** Sends the remaining bytes and the {@code END} frame, and flushes. The stream is then done. */
     public void finish() throws IOException {
-        ensureOpen();
-        finishBegun = true;
+        if (!state.compareAndSet(OPEN, FINISHING)) {
+            throw new IOException("data stream already finished or aborted");
+        }
         emit();
-        done = true;
         writer.send(new End(count, (int) crc.getValue()).toFrame());
     }
 
@@ -102,13 +111,26 @@ public final class DataFrameOutputStream extends OutputStream {
      * it, even while {@code finish()} has not returned, or if it failed. Safe from any thread.
      */
     public boolean finishBegun() {
-        return finishBegun;
+        return state.get() == FINISHING;
     }
 
-    /** Sends {@code ABORT} with {@code reason} instead of {@code END}. The stream is then done. */
+    /**
+     * Makes sure {@code END} is never sent, unless {@link #finish()} began first, without any I/O
+     * (so it never blocks): later writes and {@code finish()} fail, and {@link #abort} or
+     * {@link #close} sends {@code ABORT}. Safe from any thread, such as an interrupt handler's.
+     *
+     * @return true if the stream is aborted for good, false if {@code finish()} won
+     */
+    public boolean cancel() {
+        return state.compareAndSet(OPEN, CANCELLED) || state.get() >= CANCELLED;
+    }
+
+    /**
+     * Sends {@code ABORT} with {@code reason} instead of {@code END}, unless {@link #finish()} began
+     * or {@code ABORT} was sent before. The stream is then done.
+     */
     public void abort(String reason) throws IOException {
-        if (!done) {
-            done = true;
+        if (cancel() && state.compareAndSet(CANCELLED, ABORTED)) {
             writer.send(Frame.text(FrameType.ABORT, reason));
         }
     }
@@ -129,7 +151,7 @@ public final class DataFrameOutputStream extends OutputStream {
     }
 
     private void ensureOpen() throws IOException {
-        if (done) {
+        if (state.get() != OPEN) {
             throw new IOException("data stream already finished or aborted");
         }
     }

@@ -113,6 +113,39 @@ class DataStreamTest {
     }
 
     @Test
+    void aCancelledStreamNeverSendsEndOnlyAbort() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        DataFrameOutputStream out = new DataFrameOutputStream(new FrameWriter(wire), FrameType.DATA_IN);
+        out.write(new byte[] {1, 2, 3});
+
+        assertTrue(out.cancel(), "cancelled before finish() began");
+        assertEquals(0, wire.size(), "cancelling writes nothing");
+        assertThrows(IOException.class, out::finish);
+        assertThrows(IOException.class, () -> out.write(4));
+        assertFalse(out.finishBegun());
+        out.close();
+
+        TransferAbortedException aborted = assertThrows(TransferAbortedException.class, () -> drain(wire.toByteArray()));
+        assertEquals(FrameType.ABORT, aborted.frame().type());
+    }
+
+    @Test
+    void onceFinishBeganCancelLosesAndNoAbortFollows() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        DataFrameOutputStream out = new DataFrameOutputStream(new FrameWriter(wire), FrameType.DATA_IN);
+        out.write(new byte[] {1, 2, 3});
+        out.finish();
+        int sent = wire.size();
+
+        assertFalse(out.cancel());
+        out.abort("too late");
+        out.close();
+
+        assertEquals(sent, wire.size(), "nothing after END");
+        drain(wire.toByteArray());
+    }
+
+    @Test
     void refusesWritesAfterFinish() throws IOException {
         DataFrameOutputStream out = new DataFrameOutputStream(new FrameWriter(new ByteArrayOutputStream()), FrameType.DATA_OUT);
         out.finish();
