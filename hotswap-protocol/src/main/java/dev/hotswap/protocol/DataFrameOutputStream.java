@@ -135,7 +135,11 @@ public final class DataFrameOutputStream extends OutputStream {
         }
     }
 
-    /** Aborts the stream unless {@link #finish()} completed it; does not close the connection. */
+    /**
+     * Aborts the stream unless {@link #finish()} began: a {@code finish()} that failed may have sent
+     * {@code END} or not (then the peer sees a truncated stream), and an {@code ABORT} behind it
+     * would change neither. Does not close the connection.
+     */
     @Override
     public void close() throws IOException {
         abort("stream closed before it was finished");
