@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,15 @@ import java.util.Objects;
  */
 final class ChannelStreams {
     private ChannelStreams() {
+    }
+
+    /** Writes all of {@code length} bytes of {@code bytes} from {@code offset} to a blocking channel. */
+    static void writeFully(WritableByteChannel channel, byte[] bytes, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
     }
 
     /** Reads a blocking socket channel without taking its blocking lock. */
@@ -55,11 +65,7 @@ final class ChannelStreams {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, bytes.length);
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            writeFully(channel, bytes, offset, length);
         }
     }
 }

@@ -2,9 +2,7 @@ package dev.hotswap.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.Objects;
 
 /**
  * Writes a file channel and, every {@value #STRIDE_MIB} MiB, starts an {@code fdatasync} of what is
@@ -38,11 +36,7 @@ final class SyncBehindOutputStream extends OutputStream {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, bytes.length);
-        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
+        ChannelStreams.writeFully(channel, bytes, offset, length);
         unsynced += length;
         if (unsynced >= stride && (sync == null || !sync.isAlive())) {
             unsynced = 0;
