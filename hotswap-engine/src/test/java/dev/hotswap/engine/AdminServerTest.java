@@ -349,18 +349,7 @@ class AdminServerTest {
     @Test
     void clientThatStopsReadingIsCutOff() throws Exception {
         // A pull by a client that never reads fills the socket buffers; the watchdog ends the conversation.
-        Path big = fixture.versioned("big.sqlite3", false, 1, 200_000);
-        Hotswap server = start(Hotswap.builder().database("big", big).socket(fixture.socket())
-                .idleTimeout(Duration.ofMillis(300)));
-        try (EngineFixture.Client client = client().hello().request("cp", "big", "-")) {
-            while (server.adminConversations() == 0) {
-                Thread.sleep(10);
-            }
-            while (server.adminConversations() > 0) {
-                Thread.sleep(10);
-            }
-            assertFalse(client.socket.isClosed());
-        }
+        pullCutOffForNotReading(false);
         assertEquals(List.of(), EngineFixture.temps(fixture.dir));
         assertVersionStillAnswers();
     }
@@ -369,18 +358,7 @@ class AdminServerTest {
     void walPullCutOffForNotReadingEndsItsReadTransaction() throws Exception {
         // A WAL pull streams the file itself under a read transaction; a pull cut off must end it, or
         // the log could never be written back again.
-        Path big = fixture.versioned("big.sqlite3", true, 1, 200_000);
-        Hotswap server = start(Hotswap.builder().database("big", big).socket(fixture.socket())
-                .idleTimeout(Duration.ofMillis(300)));
-        try (EngineFixture.Client client = client().hello().request("cp", "big", "-")) {
-            while (server.adminConversations() == 0) {
-                Thread.sleep(10); // the pull starts
-            }
-            while (server.adminConversations() > 0) {
-                Thread.sleep(10); // the watchdog cuts the pull off
-            }
-            assertFalse(client.socket.isClosed(), "the client never read and never closed");
-        }
+        Hotswap server = pullCutOffForNotReading(true);
         try (java.sql.Connection c = server.dataSource("big").getConnection();
                 java.sql.Statement statement = c.createStatement()) {
             statement.execute("PRAGMA wal_autocheckpoint=0");
@@ -391,6 +369,22 @@ class AdminServerTest {
             }
         }
         assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+    }
+
+    /**
+     * Starts an engine over a 200 000-row database, pulls it with a client that never reads, and
+     * waits until the watchdog cuts the pull off.
+     */
+    private Hotswap pullCutOffForNotReading(boolean wal) throws Exception {
+        Path big = fixture.versioned("big.sqlite3", wal, 1, 200_000);
+        Hotswap server = start(Hotswap.builder().database("big", big).socket(fixture.socket())
+                .idleTimeout(Duration.ofMillis(300)));
+        try (EngineFixture.Client client = client().hello().request("cp", "big", "-")) {
+            SlowClientTest.await(() -> server.adminConversations() > 0, "the pull to start");
+            SlowClientTest.await(() -> server.adminConversations() == 0, "the watchdog to cut the pull off");
+            assertFalse(client.socket.isClosed(), "the client never read and never closed");
+        }
+        return server;
     }
 
     @Test
