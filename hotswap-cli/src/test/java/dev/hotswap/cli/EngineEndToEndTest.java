@@ -210,8 +210,7 @@ class EngineEndToEndTest {
             EngineServer.database(dir.resolve("v" + version + ".sqlite3"), version);
             assertEquals(0, cli().run("cp", "v" + version + ".sqlite3", "production").code());
         }
-        List<String[]> rows = rows(cli().run("ls").stdout());
-        assertEquals(List.of("3 current", "2 kept"), rows.stream().map(row -> row[1] + " " + row[2]).toList());
+        assertEquals(List.of("3 current", "2 kept"), generationsOnceRetired());
         assertFalse(Files.exists(server.generation(1)), "generation 1 is deleted beyond keep 1");
     }
 
@@ -324,6 +323,26 @@ class EngineEndToEndTest {
         CommandRun.Result pushed = push.get(30, TimeUnit.SECONDS);
         assertEquals(0, pushed.code(), pushed::toString);
         assertEquals(2, server.liveVersion());
+    }
+
+    /**
+     * Each generation {@code ls} lists, as {@code "<id> <state>"}, once none is retiring: the engine
+     * deletes a generation beyond the keep count on its background thread, after the push that made
+     * it surplus has returned.
+     */
+    private List<String> generationsOnceRetired() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> listed = generations();
+        while (listed.stream().anyMatch(line -> line.endsWith(" retiring"))) {
+            assertTrue(System.nanoTime() < deadline, "a generation still retiring after 10 s: " + listed);
+            Thread.sleep(5);
+            listed = generations();
+        }
+        return listed;
+    }
+
+    private List<String> generations() {
+        return rows(cli().run("ls").stdout()).stream().map(row -> row[1] + " " + row[2]).toList();
     }
 
     private static boolean hasIncomingFile(Path folder) throws IOException {

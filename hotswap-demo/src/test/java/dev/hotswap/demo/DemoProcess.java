@@ -208,6 +208,21 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /**
+     * {@link #generations()} once none is listed as retiring: the engine deletes a generation beyond
+     * the keep count on its background thread, after the push that made it surplus has returned.
+     */
+    List<String> generationsOnceRetired() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> listed = generations();
+        while (listed.stream().anyMatch(line -> line.endsWith(" retiring"))) {
+            assertTrue(System.nanoTime() < deadline, "a generation still retiring after 10 s: " + listed);
+            Thread.sleep(20);
+            listed = generations();
+        }
+        return listed;
+    }
+
+    /**
      * The generations {@code hotswap ls} lists, as {@code "<id> <state> <rollout>"} in its order
      * ({@code -} for a generation no fleet rollout brought).
      */

@@ -150,7 +150,7 @@ class GenerationsEndToEndIT {
             assertEquals(List.of("on the volume"), demo.items());
 
             demo.cli("cp", b.toString(), "production").assertOk();
-            assertEquals(List.of("3 current", "1 kept"), demo.generations());
+            assertEquals(List.of("3 current", "1 kept"), demo.generationsOnceRetired());
             assertFalse(Files.exists(generation(folder(volume), 2)), "generation 2 went beyond keep 1");
         }
         try (DemoProcess restarted = DemoProcess.start(server, dir)) {
