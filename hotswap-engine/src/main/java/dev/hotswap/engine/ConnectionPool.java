@@ -42,6 +42,18 @@ final class ConnectionPool implements GenerationPool {
     /** An idle connection, or a new one while fewer than the maximum are open; waits up to the pool's wait. */
     @Override
     public Connection borrow() throws SQLException {
+        return take(true);
+    }
+
+    /**
+     * An idle connection, or a new one while fewer than the maximum are open; null at once if all are
+     * out. For warming a generation: a swap must never wait for connections others hold.
+     */
+    Connection borrowNow() throws SQLException {
+        return take(false);
+    }
+
+    private Connection take(boolean waiting) throws SQLException {
         long deadline = System.nanoTime() + wait.toNanos();
         lock.lock();
         try {
@@ -56,6 +68,9 @@ final class ConnectionPool implements GenerationPool {
                 if (all.size() + opening < maxSize) {
                     opening++;
                     break;
+                }
+                if (!waiting) {
+                    return null;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

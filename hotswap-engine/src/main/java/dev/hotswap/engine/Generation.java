@@ -39,6 +39,7 @@ final class Generation {
     /** When another generation became current instead ({@link System#nanoTime()}), or 0 while current. */
     private volatile long supersededNanos;
     private volatile long warnedNanos;
+    private volatile boolean served;
 
     /**
      * An open generation with one hold, its creator's.
@@ -164,6 +165,15 @@ final class Generation {
     /** This generation became current (again). */
     void becameCurrent() {
         supersededNanos = 0;
+        served = true;
+    }
+
+    /**
+     * Whether it was ever current: then it was proven readable when it became so, and requests and
+     * jobs may hold its connections now.
+     */
+    boolean hasServed() {
+        return served;
     }
 
     long supersededNanos() {

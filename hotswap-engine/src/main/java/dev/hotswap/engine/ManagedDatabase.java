@@ -128,6 +128,7 @@ final class ManagedDatabase {
             records.remove(currentRecord.id());
             records.put(currentRecord.id(), currentRecord);
             current = openGeneration(currentRecord.id(), currentRecord.file(), onRetire);
+            current.becameCurrent();
             open.put(current.id(), current);
             pruneLocked();
             LOG.log(System.Logger.Level.INFO, "{0}: {1} is generation {2}{3}, folder {4}", name, live,

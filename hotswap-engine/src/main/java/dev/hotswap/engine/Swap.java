@@ -100,19 +100,31 @@ final class Swap {
      * query): the new file is proven readable, and the requests of a busy app do not each pay for
      * opening a connection right after the flip. A pool of the application's own is asked for one; it
      * sizes itself.
+     *
+     * <p>Warming never waits for a connection: a rollback target that requests or a scheduled job
+     * still hold may have every connection out, and a rollback is what an operator runs in an
+     * emergency. Only what is free now is borrowed; a generation that served before was proven
+     * readable then, so when none is free it is not warmed at all.
      */
     private static void warm(ManagedDatabase db, Generation next, GenerationRecord record, Generation previous)
             throws SwapRefusedException {
-        int count = previous.pool() instanceof ConnectionPool pool && next.pool() instanceof ConnectionPool
-                ? Math.max(1, pool.size()) : 1;
         List<Connection> opened = new ArrayList<>();
         try {
-            for (int i = 0; i < count; i++) {
-                Connection connection = next.lend();
-                if (connection == null) {
-                    throw new IllegalStateException(next + " retired while held");
+            if (next.pool() instanceof ConnectionPool pool) {
+                int count = previous.pool() instanceof ConnectionPool old ? Math.max(1, old.size()) : 1;
+                for (Connection connection; opened.size() < count && (connection = pool.borrowNow()) != null;) {
+                    opened.add(connection);
                 }
-                opened.add(connection);
+            } else if (!next.hasServed()) {
+                opened.add(next.pool().borrow());
+            }
+            if (opened.isEmpty()) {
+                if (!next.hasServed()) {
+                    throw new IllegalStateException(next + " has no free connection before it served");
+                }
+                LOG.log(System.Logger.Level.INFO, "{0}: not warming generation {1}: every connection is in use",
+                        db.name(), next.id());
+                return;
             }
             try (Statement statement = opened.get(0).createStatement();
                     ResultSet row = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
@@ -122,13 +134,8 @@ final class Swap {
             throw new SwapRefusedException(SwapRefusedException.Reason.UNREADABLE, "ERROR: generation " + record.id() + " of " + db.name()
                     + " does not open: " + e.getMessage() + "; database untouched");
         } finally {
-            for (Connection connection : opened) {
-                try {
-                    connection.close();
-                } catch (SQLException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "closing a warm-up connection failed", e);
-                }
-            }
+            // Straight back to the pool: the caller's hold keeps the generation open meanwhile.
+            opened.forEach(next.pool()::giveBack);
         }
     }
 

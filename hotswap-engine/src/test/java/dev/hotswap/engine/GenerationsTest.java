@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -237,6 +239,28 @@ class GenerationsTest {
         try (Hotswap hotswap = started(live, 1)) {
             assertEquals("5", version(hotswap));
             assertFalse(Files.exists(wal), "nothing is left under the live path's own name");
+        }
+    }
+
+    @Test
+    @Timeout(10) // the defect: the last warm-up borrow waited the pool's 30 s, then the rollback was refused
+    void rollbackToAGenerationAJobStillHoldsSucceedsAtOnceWhateverItsPoolHasOut() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).poolSize(2).build().start()) {
+            DataSource db = hotswap.dataSource("production");
+            try (Connection first = db.getConnection(); Connection second = db.getConnection()) {
+                assertEquals("1", EngineFixture.query(first, "SELECT version FROM meta").get(0));
+                assertEquals("1", EngineFixture.query(second, "SELECT version FROM meta").get(0));
+            } // generation 1's pool has grown to its two connections
+            try (Connection job = db.getConnection()) { // a scheduled job, outside any request, on generation 1
+                push(hotswap, 2);
+
+                SwapReport back = hotswap.rollback("production", OptionalLong.empty());
+
+                assertEquals(1, back.toGeneration());
+                assertEquals("1", version(hotswap));
+                assertEquals("1", EngineFixture.query(job, "SELECT version FROM meta").get(0));
+            }
         }
     }
 
