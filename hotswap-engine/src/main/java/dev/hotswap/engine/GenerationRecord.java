@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param id the generation's number, unique per database, increasing with every new file
  * @param file the file it is opened under from now on: {@code NNNNNN.sqlite3} in the generation
  *     folder, or for a file adopted through an operator's link, that file where it lies
- * @param since when it last became current (or was made, if it never was)
+ * @param since when it last became current (or was made, if it never was), by the wall clock: for
+ *     display only; what came before what is the order of the history's lines, never this instant
  * @param origin how the file came to be
  * @param rolloutId the fleet rollout that brought it, or null
  */

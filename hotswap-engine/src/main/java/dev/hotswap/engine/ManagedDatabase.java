@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -361,15 +360,18 @@ final class ManagedDatabase {
         }
     }
 
-    /** Generations on disk other than the current one, most recently current first. */
+    /**
+     * Generations on disk other than the current one, most recently current first: the order of
+     * {@link #records}, which is the order they became current (the history's line order), never
+     * their {@code since} instants: a wall clock can step back.
+     */
     private List<GenerationRecord> earlierLocked() {
         List<GenerationRecord> earlier = new ArrayList<>();
         for (GenerationRecord record : records.values()) {
             if (current == null || record.id() != current.id()) {
-                earlier.add(record);
+                earlier.add(0, record);
             }
         }
-        earlier.sort(Comparator.comparing(GenerationRecord::since).reversed());
         return earlier;
     }
 

@@ -265,6 +265,28 @@ class GenerationsTest {
     }
 
     @Test
+    void rollbackAndKeepFollowTheOrderGenerationsBecameCurrentNotTheirClock() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        started(live, 1).close();
+        // The clock stepped back after generation 1 went live (NTP, a VM restore): its instant is
+        // two hours ahead of every later one.
+        Path history = fixture.folder("production.sqlite3").resolve("history");
+        List<String> lines = Files.readAllLines(history);
+        String[] fields = lines.get(0).split("\t", -1);
+        fields[1] = java.time.Instant.parse(fields[1]).plus(Duration.ofHours(2)).toString();
+        Files.write(history, List.of(String.join("\t", fields)));
+        try (Hotswap hotswap = started(live, 1)) {
+            push(hotswap, 2);
+            push(hotswap, 3);
+            assertTrue(waitUntil(() -> fixture.generations("production.sqlite3").equals(List.of(2L, 3L))),
+                    "generation 2 is kept, 1 deleted: " + fixture.generations("production.sqlite3"));
+
+            assertEquals(2, hotswap.rollback("production", OptionalLong.empty()).toGeneration());
+            assertEquals("2", version(hotswap));
+        }
+    }
+
+    @Test
     void generationsFolderHoldsOnlyWhatTheEngineMade() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 1);
         try (Hotswap hotswap = started(live, 1)) {
