@@ -1,15 +1,12 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -32,6 +29,7 @@ import java.util.regex.Pattern;
 final class GenerationFolder implements AutoCloseable {
     /** The name of the directory that holds the generation folders, beside the data. */
     static final String DIRECTORY = ".hotswap";
+    private static final System.Logger LOG = System.getLogger(GenerationFolder.class.getName());
     private static final Pattern GENERATION = Pattern.compile("(\\d{6,})\\.sqlite3");
     private static final String LOCK = "lock";
 
@@ -39,7 +37,7 @@ final class GenerationFolder implements AutoCloseable {
     private final Path live;
     private final Path folder;
     private final GenerationHistory history;
-    private final FileChannel lockChannel;
+    private final Disk disk;
     private final FileLock lock;
 
     /**
@@ -52,12 +50,25 @@ final class GenerationFolder implements AutoCloseable {
     record Location(Path file, Path folder, OptionalLong generation) {
     }
 
-    private GenerationFolder(String database, Path live, Path folder, FileChannel lockChannel, FileLock lock) {
+    /**
+     * The live link was renamed over the live path, but the fsync of its directory (or the open of the
+     * directory for it) failed: the swap has happened for the running engine, for {@code sqlite3} and
+     * for a restart, but whether the new link survives a power cut is not confirmed.
+     */
+    static final class LinkNotDurableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LinkNotDurableException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    private GenerationFolder(String database, Path live, Path folder, Disk disk, FileLock lock) {
         this.database = database;
         this.live = live;
         this.folder = folder;
-        this.history = new GenerationHistory(folder);
-        this.lockChannel = lockChannel;
+        this.history = new GenerationHistory(folder, disk);
+        this.disk = disk;
         this.lock = lock;
     }
 
@@ -110,28 +121,26 @@ final class GenerationFolder implements AutoCloseable {
      *
      * @throws IOException if another engine (this process's or another's) holds the lock
      */
-    static GenerationFolder open(String database, Path live, Location location) throws IOException {
+    static GenerationFolder open(String database, Path live, Location location, Disk disk) throws IOException {
         Files.createDirectories(location.folder());
         Path folder = location.folder().toRealPath();
         Path lockFile = folder.resolve(LOCK);
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
-            lock = channel.tryLock();
+            lock = disk.lock(lockFile);
         } catch (OverlappingFileLockException e) {
-            channel.close();
             throw new IOException("database " + database + ": " + live + " is managed already by another engine in"
                     + " this process (" + lockFile + " is locked)");
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
         }
         if (lock == null) {
-            channel.close();
             throw new IOException("database " + database + ": " + live + " is managed already by another process ("
                     + lockFile + " is locked)");
         }
-        return new GenerationFolder(database, live, folder, channel, lock);
+        return new GenerationFolder(database, live, folder, disk, lock);
+    }
+
+    Disk disk() {
+        return disk;
     }
 
     Path path() {
@@ -169,7 +178,7 @@ final class GenerationFolder implements AutoCloseable {
 
     /** A new, empty temp file in the folder (mode 0600), for a file on its way to becoming a generation. */
     Path newTemp() throws IOException {
-        return Files.createTempFile(folder, ".incoming-", ".tmp");
+        return disk.createTemp(folder, ".incoming-", ".tmp");
     }
 
     /**
@@ -183,7 +192,7 @@ final class GenerationFolder implements AutoCloseable {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder,
                 entry -> entry.getFileName().toString().startsWith("."))) {
             for (Path temp : entries) {
-                if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(temp)) {
+                if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS) && disk.delete(temp)) {
                     deleted++;
                 }
             }
@@ -199,19 +208,16 @@ final class GenerationFolder implements AutoCloseable {
      */
     Path install(Path temp, long id) throws IOException {
         Path file = file(id);
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new java.nio.file.FileAlreadyExistsException(file.toString());
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        TempFiles.syncDirectory(folder);
+        disk.renameNew(temp, file);
+        disk.syncDirectory(folder);
         return file;
     }
 
     /** Gives the adopted file at {@code adopted} a second name, generation {@code id}, and syncs the folder. */
     Path linkAdopted(Path adopted, long id) throws IOException {
         Path file = file(id);
-        Files.createLink(file, adopted);
-        TempFiles.syncDirectory(folder);
+        disk.link(file, adopted);
+        disk.syncDirectory(folder);
         return file;
     }
 
@@ -220,28 +226,63 @@ final class GenerationFolder implements AutoCloseable {
      * an fsync of its directory, so that a crash leaves either the old or the new link. The target is
      * relative when {@code file} lies under the live path's directory (a tree that moves keeps
      * working), absolute otherwise.
+     *
+     * @throws LinkNotDurableException if the rename happened but the directory's fsync failed: the
+     *     live path leads to {@code file} now
+     * @throws IOException if the live path was not changed
      */
     void pointLiveAt(Path file) throws IOException {
         Path dir = live.getParent();
         Path realDir = dir.toRealPath();
         Path target = file.startsWith(realDir) ? realDir.relativize(file) : file;
         Path link = TempFiles.fresh(live);
-        Files.createSymbolicLink(link, target);
+        disk.symlink(link, target);
         try {
-            Files.move(link, live, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            disk.rename(link, live);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(link);
+            try {
+                disk.delete(link);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed); // a start deletes it: a temp name beside the live path
+            }
             throw e;
         }
-        TempFiles.syncDirectory(dir);
+        try {
+            disk.syncDirectory(dir);
+        } catch (IOException e) {
+            throw new LinkNotDurableException(live + " links to " + file + " now, but the fsync of " + dir
+                    + " failed (" + e.getMessage() + "): that the link survives a power cut is not confirmed", e);
+        }
     }
 
-    /** Deletes generation {@code file} and its side files, if it lies in this folder; never throws. */
+    /**
+     * Deletes generation {@code file} and its side files, if it lies in this folder and the live path
+     * does not lead to it; never throws an {@link IOException}.
+     */
     void delete(Path file) {
         if (!folder.equals(file.getParent())) {
             return; // an adopted file where the operator put it: not ours to delete
         }
-        TempFiles.delete(file);
+        try {
+            if (live.toRealPath().equals(file)) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: not deleting {1}: {2} leads to it", database, file, live);
+                return;
+            }
+        } catch (IOException e) {
+            // the live path leads nowhere we could delete: nothing to protect here
+        }
+        deleteQuietly(file);
+        for (String side : Sqlite.SIDE_FILE_SUFFIXES) {
+            deleteQuietly(Sqlite.sideFile(file, side));
+        }
+    }
+
+    private void deleteQuietly(Path file) {
+        try {
+            disk.delete(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, database + ": could not delete " + file, e);
+        }
     }
 
     /** Releases the lock. */
@@ -249,9 +290,9 @@ final class GenerationFolder implements AutoCloseable {
     public void close() {
         try {
             lock.release();
-            lockChannel.close();
+            lock.channel().close();
         } catch (IOException e) {
-            System.getLogger(GenerationFolder.class.getName()).log(System.Logger.Level.DEBUG,
+            LOG.log(System.Logger.Level.DEBUG,
                     database + ": releasing " + folder.resolve(LOCK) + " failed", e);
         }
     }

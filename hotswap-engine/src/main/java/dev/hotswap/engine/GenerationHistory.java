@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +21,18 @@ import java.util.Map;
  * was adopted), appended and synced <em>after</em> the live link points to it, so that a generation
  * file with no line never went live (a push that crashed before its flip) and is deleted at start.
  * The last line of an id wins; the order of last lines is the order in which generations were
- * current, newest last.
+ * current, newest last. That order, not the instants on the lines, is what rollback and the keep
+ * policy follow: a wall clock can step back.
  *
  * <p>Line format, tab-separated: id, the instant it became current, origin ({@code adopted} or
  * {@code pushed}), the file if it lies outside the folder (an adopted file) or {@code -}, the rollout
- * id or {@code -}. A line that does not parse (a crash mid-append) is skipped.
+ * id or {@code -}. A line that does not parse, or a last line without its newline (a crash or power
+ * loss mid-append), is skipped; the next append starts on a line of its own.
+ *
+ * <p>After a write that failed, the file may lack a line the engine knows of: it is <em>stale</em>,
+ * and the next write replaces the whole file from what the engine knows instead of appending. The
+ * caller (the database, under its lock) serializes every write, so that a rewrite never replaces an
+ * append made meanwhile.
  */
 final class GenerationHistory {
     private static final System.Logger LOG = System.getLogger(GenerationHistory.class.getName());
@@ -33,22 +40,30 @@ final class GenerationHistory {
 
     private final Path file;
     private final Path folder;
+    private final Disk disk;
+    private boolean stale;
 
-    GenerationHistory(Path folder) {
+    GenerationHistory(Path folder, Disk disk) {
         this.folder = folder;
         this.file = folder.resolve("history");
+        this.disk = disk;
     }
 
     /** Every generation with a line, by id, in the order they were last current (oldest first). */
     Map<Long, GenerationRecord> read() throws IOException {
         Map<Long, GenerationRecord> records = new LinkedHashMap<>();
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return records;
         }
-        for (String line : lines) {
+        List<String> lines = Arrays.asList(text.split("\n", -1));
+        String torn = lines.get(lines.size() - 1);
+        if (!torn.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: skipping a last line cut short: {1}", file, torn);
+        }
+        for (String line : lines.subList(0, lines.size() - 1)) {
             GenerationRecord record = parse(line);
             if (record == null) {
                 if (!line.isBlank()) {
@@ -66,17 +81,25 @@ final class GenerationHistory {
         return records;
     }
 
-    /** Appends {@code record} and syncs the file. */
-    void append(GenerationRecord record) throws IOException {
-        byte[] line = format(record).getBytes(StandardCharsets.UTF_8);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
+    /**
+     * Appends {@code record} and syncs the file, on a line of its own even after a torn last line;
+     * when the file is stale (an earlier write failed), replaces it with {@code all} instead, which
+     * must end with {@code record}.
+     *
+     * @throws IOException if the write failed; the file is stale until a later write succeeds
+     */
+    void append(GenerationRecord record, Collection<GenerationRecord> all) throws IOException {
+        if (stale) {
+            rewrite(all);
+            return;
         }
+        String line = format(record);
+        if (!endsWithNewline()) {
+            line = "\n" + line; // what a power loss mid-append left stays a line of its own, and is skipped
+        }
+        stale = true;
+        disk.write(file, line.getBytes(StandardCharsets.UTF_8), true);
+        stale = false;
     }
 
     /** Replaces the file with one line per record, in order (atomically: temp file, sync, rename). */
@@ -84,16 +107,32 @@ final class GenerationHistory {
         StringBuilder text = new StringBuilder();
         records.forEach(record -> text.append(format(record)));
         Path temp = folder.resolve(".history.tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+        stale = true;
+        disk.write(temp, text.toString().getBytes(StandardCharsets.UTF_8), false);
+        disk.rename(temp, file);
+        disk.syncDirectory(folder);
+        stale = false;
+    }
+
+    /** Whether an earlier write failed, so that the file may lack what the engine knows. */
+    boolean isStale() {
+        return stale;
+    }
+
+    private boolean endsWithNewline() throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size == 0) {
+                return true;
             }
-            channel.force(true);
+            ByteBuffer last = ByteBuffer.allocate(1);
+            while (last.hasRemaining() && channel.read(last, size - 1) >= 0) {
+                // a short read just repeats
+            }
+            return last.get(0) == '\n';
+        } catch (NoSuchFileException e) {
+            return true;
         }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        TempFiles.syncDirectory(folder);
     }
 
     private String format(GenerationRecord record) {

@@ -380,10 +380,20 @@ public final class Hotswap implements AutoCloseable {
                 throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
             }
             try {
-                Generation target = db.rollbackTarget(generation, views::retire);
-                GenerationRecord record = db.record(target.id());
-                long bytes = Files.size(record.file());
-                return Swap.run(this, db, target, record, bytes, Duration.ZERO, Duration.ZERO, Duration.ZERO, progress);
+                ManagedDatabase.RollbackTarget target = db.rollbackTarget(generation, views::retire);
+                try {
+                    long bytes;
+                    try {
+                        bytes = Files.size(target.record().file());
+                    } catch (IOException | RuntimeException e) {
+                        target.generation().release();
+                        throw e;
+                    }
+                    return Swap.run(this, db, target.generation(), target.record(), bytes, Duration.ZERO,
+                            Duration.ZERO, Duration.ZERO, progress);
+                } finally {
+                    db.endActivation(target.record().id());
+                }
             } finally {
                 db.endClaim();
             }

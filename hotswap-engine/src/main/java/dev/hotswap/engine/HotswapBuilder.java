@@ -2,6 +2,7 @@ package dev.hotswap.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,8 @@ public final class HotswapBuilder {
     private long diskReserve = DiskBudget.DEFAULT_RESERVE;
     private long minUploadRate = 16 << 10;
     private Rollouts rollouts;
+    private Clock clock = Clock.systemUTC();
+    private Disk disk = Disk.REAL;
 
     /** Made by {@link Hotswap#builder()}. */
     HotswapBuilder() {
@@ -211,6 +214,18 @@ public final class HotswapBuilder {
         return this;
     }
 
+    /** Tests only: the wall clock of the instants shown for generations (default: the system's, UTC). */
+    HotswapBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Tests only: where the disk steps of generations go, to fail or crash them (default: {@link Disk#REAL}). */
+    HotswapBuilder disk(Disk disk) {
+        this.disk = Objects.requireNonNull(disk, "disk");
+        return this;
+    }
+
     /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
     public HotswapBuilder socketEnabled(boolean enabled) {
         this.socketEnabled = enabled;
@@ -236,6 +251,6 @@ public final class HotswapBuilder {
         }
         return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
                 idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate,
-                rollouts));
+                rollouts, clock, disk));
     }
 }

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
@@ -38,6 +40,10 @@ final class ManagedDatabase {
     /** Generations open now: the current one, and superseded ones not yet retired. */
     private final Map<Long, Generation> open = new HashMap<>();
     private final Map<Long, Long> pauses = new HashMap<>();
+    /** Generations a rollback is making current: no prune deletes them meanwhile, even beyond keep. */
+    private final Set<Long> activating = new HashSet<>();
+    /** The generation the live path was pointed at and whose flip has not been recorded yet, or null. */
+    private GenerationRecord linking;
     private GenerationFolder folder;
     private Generation current;
     /** The current generation is an operator's linked file not yet recorded in the history. */
@@ -101,16 +107,17 @@ final class ManagedDatabase {
      */
     synchronized Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire)
             throws IOException {
-        folder = GenerationFolder.open(name, live, found);
+        folder = GenerationFolder.open(name, live, found, settings.disk());
         GenerationFolder.Location location = found;
         try {
-            int temps = folder.deleteTemps() + TempFiles.deleteOrphans(live);
+            int temps = folder.deleteTemps() + TempFiles.deleteOrphans(live, settings.disk());
             if (temps > 0) {
                 LOG.log(System.Logger.Level.INFO, "{0}: deleted {1} temp file(s) a crash left", name, temps);
             }
             records.putAll(folder.history().read());
             if (location.generation().isEmpty() && !Files.isSymbolicLink(live)) {
-                GenerationRecord adopted = Adoption.adoptInPlace(name, live, folder, nextIdLocked());
+                GenerationRecord adopted = Adoption.adoptInPlace(name, live, folder, nextIdLocked(),
+                        settings.clock().instant());
                 records.put(adopted.id(), adopted);
                 location = GenerationFolder.locate(name, live);
             }
@@ -148,18 +155,19 @@ final class ManagedDatabase {
                 return known;
             }
             // The link was replaced but the history line did not make it (a crash in between).
-            GenerationRecord record = new GenerationRecord(id, location.file(), Instant.now(),
+            GenerationRecord record = new GenerationRecord(id, location.file(), settings.clock().instant(),
                     GenerationRecord.Origin.PUSHED, null);
-            folder.history().append(record);
+            appendLocked(record);
             return record;
         }
         for (GenerationRecord record : records.values()) {
             if (record.file().equals(location.file())) {
-                return record.currentSince(Instant.now()); // an operator's linked file, recorded before
+                return record.currentSince(settings.clock().instant()); // an operator's linked file, recorded before
             }
         }
         adoptionPending = true;
-        return new GenerationRecord(nextIdLocked(), location.file(), Instant.now(), GenerationRecord.Origin.ADOPTED,
+        return new GenerationRecord(nextIdLocked(), location.file(), settings.clock().instant(),
+                GenerationRecord.Origin.ADOPTED,
                 null);
     }
 
@@ -255,9 +263,60 @@ final class ManagedDatabase {
      */
     synchronized void recordAdoption() throws IOException {
         if (adoptionPending) {
-            folder.history().append(records.get(current.id()));
+            GenerationRecord adopted = records.get(current.id());
             adoptionPending = false;
+            try {
+                appendLocked(adopted);
+            } catch (IOException e) {
+                adoptionPending = true;
+                throw e;
+            }
         }
+    }
+
+    /**
+     * Records that the live path leads to {@code record}'s generation now, ahead of its flip: its line
+     * in the history. A failure is logged, not thrown: the link is already the truth of what is
+     * current, and the history, stale now, is written whole by the next write (the next swap, a prune).
+     *
+     * @return whether the line is on disk
+     */
+    synchronized boolean recordLinked(GenerationRecord record) {
+        linking = record;
+        try {
+            appendLocked(record);
+            return true;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, name + ": could not record generation " + record.id() + " in "
+                    + folder + "/history; it is written whole at the next swap or prune", e);
+            return false;
+        }
+    }
+
+    /** Appends {@code record}'s line; if the history is stale, writes it whole, ending with {@code record}. */
+    private void appendLocked(GenerationRecord record) throws IOException {
+        List<GenerationRecord> all = persistedLocked();
+        all.removeIf(other -> other.id() == record.id());
+        all.add(record);
+        folder.history().append(record, all);
+    }
+
+    /**
+     * What the history must say now, in the order generations became current: every record (but the
+     * current one while it is an operator's file not recorded yet), then the one being linked.
+     */
+    private List<GenerationRecord> persistedLocked() {
+        List<GenerationRecord> persisted = new ArrayList<>();
+        for (GenerationRecord record : records.values()) {
+            boolean unrecorded = adoptionPending && current != null && record.id() == current.id();
+            if (!unrecorded && (linking == null || record.id() != linking.id())) {
+                persisted.add(record);
+            }
+        }
+        if (linking != null) {
+            persisted.add(linking);
+        }
+        return persisted;
     }
 
     /**
@@ -273,17 +332,30 @@ final class ManagedDatabase {
         open.put(next.id(), next);
         records.remove(record.id());
         records.put(record.id(), record);
+        linking = null;
         pauses.put(record.id(), pauseMicros);
         return previous;
     }
 
     /**
-     * The generation a rollback goes to: {@code id}, or the one current most recently before the
-     * current one; a fresh generation opened under its file, or the open one, held once for the caller.
+     * Where a rollback goes.
      *
-     * @throws SwapRefusedException if there is none, it is current, or still open under another path
+     * @param generation held once for the rollback, which gives the hold to the new view or back
+     * @param record its record on disk
      */
-    synchronized Generation rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
+    record RollbackTarget(Generation generation, GenerationRecord record) {
+    }
+
+    /**
+     * The generation a rollback goes to: {@code id}, or the one current most recently before the
+     * current one; the open one, or a fresh generation opened under its file (also when the open one
+     * retired and its retirement has not closed it yet). Until {@link #endActivation}, no prune
+     * deletes its file, whatever the keep policy says: a retirement that races the rollback must not
+     * delete the file the live path is about to lead to.
+     *
+     * @throws SwapRefusedException if there is none, it is current, or its file is damaged
+     */
+    synchronized RollbackTarget rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
             throws SwapRefusedException, IOException {
         List<GenerationRecord> earlier = earlierLocked();
         GenerationRecord target;
@@ -305,7 +377,8 @@ final class ManagedDatabase {
         }
         Generation open = this.open.get(target.id());
         if (open != null && open.tryHold()) {
-            return open;
+            activating.add(target.id());
+            return new RollbackTarget(open, target);
         }
         try {
             DatabaseHeader.check(target.file());
@@ -313,11 +386,19 @@ final class ManagedDatabase {
             throw new SwapRefusedException(SwapRefusedException.Reason.UNREADABLE, "ERROR: generation " + target.id() + " of " + name + " ("
                     + target.file() + ") is damaged: " + e.getMessage().substring("ERROR: ".length()));
         }
-        return openGeneration(target.id(), target.file(), onRetire);
+        Generation fresh = openGeneration(target.id(), target.file(), onRetire);
+        activating.add(target.id());
+        return new RollbackTarget(fresh, target);
+    }
+
+    /** The rollback to generation {@code id} flipped or failed: the keep policy applies to it again. */
+    synchronized void endActivation(long id) {
+        activating.remove(id);
     }
 
     /** A generation whose last hold went: close its pool, apply the keep policy. */
     void retired(Generation generation) {
+        settings.disk().reached(Steps.RETIRING);
         generation.pool().close();
         synchronized (this) {
             if (open.get(generation.id()) == generation) {
@@ -338,8 +419,8 @@ final class ManagedDatabase {
         boolean changed = false;
         for (int i = settings.keep(); i < earlier.size(); i++) {
             GenerationRecord record = earlier.get(i);
-            if (open.containsKey(record.id())) {
-                continue; // deleted when it retires
+            if (open.containsKey(record.id()) || activating.contains(record.id())) {
+                continue; // deleted when it retires, or a rollback is making it current
             }
             folder.delete(record.file());
             records.remove(record.id());
@@ -347,15 +428,12 @@ final class ManagedDatabase {
             changed = true;
             LOG.log(System.Logger.Level.INFO, "{0}: deleted generation {1} (keep {2})", name, record.id(), settings.keep());
         }
-        if (changed) {
-            List<GenerationRecord> persisted = new ArrayList<>(records.values());
-            if (adoptionPending) {
-                persisted.removeIf(record -> record.id() == current.id()); // not a generation on disk yet
-            }
+        if (changed || folder.history().isStale()) {
             try {
-                folder.history().rewrite(persisted);
+                folder.history().rewrite(persistedLocked());
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, name + ": rewriting " + folder + "/history failed", e);
+                LOG.log(System.Logger.Level.WARNING, name + ": rewriting " + folder + "/history failed; it is"
+                        + " written whole at the next swap or prune", e);
             }
         }
     }

@@ -1,12 +1,9 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -53,7 +50,7 @@ final class Push {
             long bytes = receiver.receiveInto(temp, progress);
             sync = OverlappedSync.start(temp);
             Duration receive = since(start);
-            Steps.reached(Steps.RECEIVED);
+            db.settings().disk().reached(Steps.RECEIVED);
             LOG.log(System.Logger.Level.INFO, name + ": received " + bytes + " bytes into " + temp + " in "
                     + receive.toMillis() + " ms");
             progress.status("received " + bytes + " bytes in " + receive.toMillis() + " ms");
@@ -90,15 +87,15 @@ final class Push {
             JournalMode.match(name, temp, JournalMode.isWal(currentFile));
             Permissions.copy(name, currentFile, temp);
             sync.await();
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true); // after the journal mode's small changes: cheap once the sync above is done
-            }
+            // after the journal mode's small changes: cheap once the sync above is done
+            db.settings().disk().sync(temp);
             long id = db.nextId();
             Path file = db.folder().install(temp, id);
             temp = null;
-            Steps.reached(Steps.STAGED);
+            db.settings().disk().reached(Steps.STAGED);
             LOG.log(System.Logger.Level.INFO, "{0}: staged generation {1}", name, id);
-            GenerationRecord record = new GenerationRecord(id, file, Instant.now(), GenerationRecord.Origin.PUSHED,
+            GenerationRecord record = new GenerationRecord(id, file, db.settings().clock().instant(),
+                    GenerationRecord.Origin.PUSHED,
                     rolloutId);
             return new StagedGeneration(engine, db, record, bytes, receive, integrity, schema);
         } catch (IOException | SwapRefusedException | RuntimeException | Error e) {
@@ -109,7 +106,7 @@ final class Push {
                 if (sync != null) {
                     sync.awaitQuietly();
                 }
-                TempFiles.delete(temp);
+                db.folder().delete(temp);
             }
         }
     }

@@ -1,11 +1,13 @@
 package dev.hotswap.engine;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The engine's configuration, as {@link HotswapBuilder} validated it: an immutable value.
@@ -24,10 +26,13 @@ import java.util.Map;
  * @param diskReserve free bytes a push leaves on the database's volume
  * @param minUploadRate the slowest upload the admin socket accepts, bytes per second
  * @param rollouts where {@code --fleet} requests go, or null when the server is in no fleet
+ * @param clock the wall clock of the instants shown for generations (tests step it); never used to order them
+ * @param disk where every disk step of a generation's life goes ({@link Disk#REAL}; tests fail or crash it)
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
-        Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts) {
+        Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts,
+        Clock clock, Disk disk) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -36,6 +41,8 @@ record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled,
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
         allowedUids = allowedUids.clone();
         listeners = List.copyOf(listeners);
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(disk, "disk");
     }
 
     @Override

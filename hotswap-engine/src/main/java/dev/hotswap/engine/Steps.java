@@ -18,6 +18,8 @@ final class Steps {
     static final String RECORDED = "recorded";
     /** New requests get the new generation. */
     static final String FLIPPED = "flipped";
+    /** A generation's last hold went; its retirement (pool close, keep policy) begins. */
+    static final String RETIRING = "retiring";
     /** A regular file at the live path has its generation name (a hard link); the live path is not yet a link. */
     static final String ADOPTION_LINKED = "adoption-linked";
 

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +21,12 @@ import java.util.List;
  * <li>append its line to the folder's history (synced);</li>
  * <li>flip: new requests pin it; requests in flight finish on the generation they started on.</li>
  * </ol>
- * Until the rename of step 3, a failure leaves the live database as it was. Then the report waits a
- * moment for the old generation's last request, to say when it was released.
+ * Until the rename of step 3, a failure leaves the live database as it was. From the rename on, the
+ * swap has happened as far as a restart is concerned, so it always completes: a failed fsync of the
+ * live path's directory is reported as a warning (the link's survival of a power cut is not
+ * confirmed), a failed history line is written whole by the next write. What the report says is what
+ * a restart serves. Then the report waits a moment for the old generation's last request, to say when
+ * it was released.
  */
 final class Swap {
     private static final System.Logger LOG = System.getLogger(Swap.class.getName());
@@ -52,26 +55,25 @@ final class Swap {
             Generation previous = db.current();
             warm(db, next, record, previous);
             db.recordAdoption();
+            Disk disk = db.settings().disk();
+            String warning = null;
             try {
                 db.folder().pointLiveAt(record.file());
+            } catch (GenerationFolder.LinkNotDurableException e) {
+                warning = "WARNING: " + e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, db.name() + ": " + e.getMessage(), e);
             } catch (IOException e) {
                 throw new IOException("could not point " + db.path() + " at " + record.file() + ": " + e.getMessage()
                         + "; database untouched", e);
             }
-            Steps.reached(Steps.LINKED);
-            GenerationRecord current = record.currentSince(Instant.now());
-            try {
-                db.folder().history().append(current);
-            } catch (IOException e) {
-                // The link is the truth of what is current; the history only orders earlier generations.
-                LOG.log(System.Logger.Level.WARNING, db.name() + ": could not record generation " + record.id()
-                        + " in " + db.folder() + "/history", e);
-            }
-            Steps.reached(Steps.RECORDED);
+            disk.reached(Steps.LINKED);
+            GenerationRecord current = record.currentSince(db.settings().clock().instant());
+            db.recordLinked(current);
+            disk.reached(Steps.RECORDED);
             long pauseNanos = engine.flip(db, next);
             flipped = true;
             long flippedAt = System.nanoTime();
-            Steps.reached(Steps.FLIPPED);
+            disk.reached(Steps.FLIPPED);
             long pauseMicros = pauseNanos / 1000;
             db.flipped(next, current, pauseMicros);
             Duration swap = Push.since(start);
@@ -86,7 +88,7 @@ final class Swap {
                     + integrityCheck.toMillis() + " ms, schema check " + schemaCheck.toMillis() + " ms, swap "
                     + swap.toMillis() + " ms, pause " + pauseMicros + " µs, old generation "
                     + (released == null ? "still in use" : "released after " + released.toMillis() + " ms"));
-            tell(progress, report, previous, engine);
+            tell(progress, report, previous, engine, warning);
             return report;
         } finally {
             if (!flipped) {
@@ -139,8 +141,12 @@ final class Swap {
         }
     }
 
-    private static void tell(Progress progress, SwapReport report, Generation previous, Hotswap engine) {
+    private static void tell(Progress progress, SwapReport report, Generation previous, Hotswap engine,
+            String warning) {
         try {
+            if (warning != null) {
+                progress.status(warning);
+            }
             progress.status("swap " + report.swap().toMillis() + " ms");
             progress.status("pause " + report.pauseMicros() + " µs");
             progress.status("generation " + report.toGeneration() + " is live (was " + report.fromGeneration() + ")");

@@ -64,7 +64,7 @@ final class TempFiles {
      *
      * @return how many files were deleted
      */
-    static int deleteOrphans(Path live) throws IOException {
+    static int deleteOrphans(Path live, Disk disk) throws IOException {
         Path dir = live.getParent();
         int deleted = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
@@ -72,7 +72,7 @@ final class TempFiles {
             for (Path orphan : entries) {
                 // Temp files, and the temp links a swap makes before renaming them over the live path.
                 boolean ours = Files.isRegularFile(orphan, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(orphan);
-                if (ours && Files.deleteIfExists(orphan)) {
+                if (ours && disk.delete(orphan)) {
                     LOG.log(System.Logger.Level.INFO, "deleted orphaned temp file {0}", orphan);
                     deleted++;
                 }
