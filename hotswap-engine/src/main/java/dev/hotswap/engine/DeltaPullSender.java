@@ -22,9 +22,12 @@ final class DeltaPullSender {
     private final ManagedDatabase db;
     private final FrameWriter out;
     private final DeltaSource delta;
+    private final DiskBudget budget;
 
-    DeltaPullSender(ManagedDatabase db, FrameReader in, FrameWriter out) {
+    /** {@code budget}: where the page hash file's bytes are claimed. */
+    DeltaPullSender(ManagedDatabase db, FrameReader in, FrameWriter out, DiskBudget budget) {
         this.db = db;
+        this.budget = budget;
         this.out = out;
         this.delta = new DeltaSource(in, out, FrameType.DATA_OUT, frame -> { });
     }
@@ -37,9 +40,10 @@ final class DeltaPullSender {
     boolean send(Snapshot snapshot, Progress progress) throws IOException {
         DatabaseHeader header = DatabaseHeader.read(snapshot.file());
         int pageSize = header == null ? 0 : header.pageSize();
-        try (FileChannel file = FileChannel.open(snapshot.file(), StandardOpenOption.READ);
-                PageHashFile hashes = PageHashFile.create(db.folder())) {
-            long pages = pageSize == 0 ? 0 : snapshot.length() / pageSize;
+        long pages = pageSize == 0 ? 0 : snapshot.length() / pageSize;
+        try (DiskClaim claim = budget.claim("the page hashes", db.folder().path(), PageHashFile.bytes(pages));
+                FileChannel file = FileChannel.open(snapshot.file(), StandardOpenOption.READ);
+                PageHashFile hashes = PageHashFile.create(db.folder(), claim)) {
             long start = System.nanoTime();
             progress.phase("compare");
             // Hashed before the offer is read: the client copies and hashes its old copy meanwhile,
