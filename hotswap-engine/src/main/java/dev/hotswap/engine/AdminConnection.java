@@ -172,11 +172,17 @@ final class AdminConnection {
         DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
         // Before READY: nothing is sent in vain, and what the push will write is promised to it.
         try (DiskClaim claim = claim(cp, db)) {
+            // A trickle must not hold the database: the upload has a minimum rate, timed from when
+            // the client's turn begins. For a whole file that is READY; for a delta, once the
+            // server has copied and hashed its base and offered it, which is the server's own work.
+            Runnable clientsTurn = () -> paced.atLeast(engine.minUploadRate(), idleTimeout);
             CandidateReceiver receiver = cp.deltaPageSize() == 0
                     ? new StreamReceiver(claim.guard(data))
-                    : new DeltaPushReceiver(db, in, out, cp.deltaPageSize(), claim);
+                    : new DeltaPushReceiver(db, in, out, cp.deltaPageSize(), claim, clientsTurn);
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
-            paced.atLeast(engine.minUploadRate(), idleTimeout); // a trickle must not hold the database
+            if (cp.deltaPageSize() == 0) {
+                clientsTurn.run();
+            }
             if (cp.fleet().isPresent()) {
                 StagedGeneration staged = engine.stage(db, receiver, cp.options(), null, progress());
                 paced.unbounded(); // the upload is over; the rollout reads nothing more

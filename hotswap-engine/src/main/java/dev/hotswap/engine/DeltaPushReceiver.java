@@ -31,13 +31,20 @@ final class DeltaPushReceiver implements CandidateReceiver {
     private final DeltaBase delta;
     private final int offeredPageSize;
     private final DiskClaim claim;
+    private final Runnable clientsTurn;
 
-    DeltaPushReceiver(ManagedDatabase db, FrameReader in, FrameWriter out, int offeredPageSize, DiskClaim claim) {
+    /**
+     * {@code clientsTurn} runs when the server has done its own work (the base copy and its hashes)
+     * and waits for the client: the upload's minimum rate is timed from there.
+     */
+    DeltaPushReceiver(ManagedDatabase db, FrameReader in, FrameWriter out, int offeredPageSize, DiskClaim claim,
+            Runnable clientsTurn) {
         this.db = db;
         this.in = in;
         this.delta = new DeltaBase(in, out, FrameType.DATA_IN, frame -> { });
         this.offeredPageSize = offeredPageSize;
         this.claim = claim;
+        this.clientsTurn = clientsTurn;
     }
 
     /**
@@ -62,6 +69,7 @@ final class DeltaPushReceiver implements CandidateReceiver {
             int pageSize = live == null ? offeredPageSize : live.pageSize();
             progress.status("whole file: the live page size is " + pageSize + ", the new file's " + offeredPageSize);
             delta.offerNothing(pageSize);
+            clientsTurn.run();
             try (FileChannel file = claim.guard(FileChannel.open(target, StandardOpenOption.WRITE))) {
                 file.truncate(0);
                 return StreamReceiver.copy(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }), file);
@@ -81,6 +89,7 @@ final class DeltaPushReceiver implements CandidateReceiver {
             progress.phase("upload");
             start = System.nanoTime();
             delta.offer(base, hashes.hashes(), digests);
+            clientsTurn.run();
             if (!delta.sourceChoseDelta()) {
                 file.truncate(0);
                 return StreamReceiver.copy(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }), file.position(0));

@@ -10,8 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.hotswap.protocol.Base;
 import dev.hotswap.protocol.DataFrameOutputStream;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Delta pushes and pulls through the admin socket against real SQLite files: the result has the
@@ -169,6 +175,38 @@ class DeltaTransferTest {
                     EngineFixture.query(patched, "SELECT count(*) FROM items WHERE name = 'changed'"));
             assertEquals(List.of("ok"), EngineFixture.query(patched, "PRAGMA integrity_check"));
         }
+    }
+
+    /**
+     * The server's base copy waits for a writer's lock for three idle timeouts: its own work, which
+     * the upload's minimum rate must not blame on the client.
+     */
+    @Test
+    void aDeltaPushIsTimedOnlyFromWhenTheServerWaitsForTheClient() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", false, 1, 3000);
+        Path next = fixture.dir.resolve("next.sqlite3");
+        Files.copy(live, next);
+        run(next, "UPDATE items SET name = 'changed' WHERE id < 50");
+        Duration idle = Duration.ofMillis(400);
+        try (Hotswap hotswap = fixture.builder(live).idleTimeout(idle).build().start();
+                Connection writer = new SQLiteConfig().createConnection("jdbc:sqlite:" + live);
+                Statement statement = writer.createStatement();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            statement.execute("BEGIN EXCLUSIVE"); // the base copy's read transaction waits for it
+            CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(idle.toMillis() * 3);
+                    statement.execute("ROLLBACK");
+                } catch (InterruptedException | java.sql.SQLException e) {
+                    throw new AssertionError("could not release the writer's lock", e);
+                }
+            });
+            Exit exit = pushByDelta(client, next, live, false);
+            release.get(10, TimeUnit.SECONDS);
+
+            assertEquals(new Exit(0, "OK"), exit, client.side::toString);
+        }
+        assertEquals(List.of("changed"), EngineFixture.query(live, "SELECT DISTINCT name FROM items WHERE id < 50"));
     }
 
     @Test
