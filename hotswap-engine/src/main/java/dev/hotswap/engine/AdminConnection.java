@@ -297,15 +297,21 @@ final class AdminConnection {
             exit(Protocol.EXIT_FAILED, "ERROR: snapshot failed: " + e.getMessage());
             return;
         }
+        DeltaPullSender delta = deltaOffered ? new DeltaPullSender(db, in, out, engine.diskBudget(), idleTimeout) : null;
         try (snapshot) { // closed before EXIT: a client that saw EXIT sees no temp file, no read transaction
             out.send(Frame.text(FrameType.STATUS, "snapshot " + snapshot.length() + " bytes in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms"));
-            if (!deltaOffered || !new DeltaPullSender(db, in, out, engine.diskBudget()).send(snapshot, progress())) {
+            if (delta == null || !delta.send(snapshot, progress())) {
                 // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
                 DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
                 snapshot.send(data);
                 data.finish();
             }
+        } catch (DeltaPullSender.OfferStalledException e) {
+            LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed: " + e.getMessage());
+            exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage() + "; closed");
+            delta.hearOutTheOffer();
+            return;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());

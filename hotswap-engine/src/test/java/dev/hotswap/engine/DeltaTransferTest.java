@@ -209,6 +209,36 @@ class DeltaTransferTest {
         assertEquals(List.of("changed"), EngineFixture.query(live, "SELECT DISTINCT name FROM items WHERE id < 50"));
     }
 
+    /**
+     * The client copies and hashes its old copy before it offers it (its own work); one that sends
+     * nothing for a whole idle timeout meanwhile is cut off with a reason that says so, and, if it
+     * offers within one more idle timeout, reads that reason after its offer instead of a broken pipe.
+     */
+    @Test
+    void aPullWhoseClientFallsSilentWhileOfferingItsOldCopyIsToldSo() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 2000);
+        Path old = fixture.dir.resolve("old.sqlite3");
+        Files.copy(live, old);
+        Duration idle = Duration.ofMillis(1000);
+        try (Hotswap hotswap = fixture.builder(live).idleTimeout(idle).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello();
+                FileChannel file = FileChannel.open(old, StandardOpenOption.READ)) {
+            int pageSize = 4096;
+            client.request("cp", Map.of("delta", Integer.toString(pageSize)), live.toString(), "-");
+            Ready.from(client.next());
+            Thread.sleep(idle.toMillis() * 3 / 2); // preparing the offer without a word
+            long pages = file.size() / pageSize;
+            PageHashes hashes = PageHashes.inMemory();
+            PageDigests digests = new PageDigests();
+            digests.hashFile(file, pageSize, pages, hashes, PageDigests.Counter.NONE);
+            new DeltaBase(client.in, client.out, FrameType.DATA_OUT, frame -> { }).offer(Base.of(pageSize, pages),
+                    hashes, digests);
+
+            assertEquals(new Exit(1, "ERROR: pull failed: the client sent nothing for 1s while it offered its old copy;"
+                    + " closed"), client.exit());
+        }
+    }
+
     @Test
     void aVersion1ClientPushesTheWholeFileAndCannotAskForADelta() throws Exception {
         Path live = fixture.versioned("live.sqlite3", true, 1, 100);
