@@ -170,15 +170,19 @@ final class AdminConnection {
             return;
         }
         DataFrameInputStream data = new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { });
-        CandidateReceiver receiver = cp.deltaPageSize() == 0
-                ? new StreamReceiver(engine.diskBudget().guard(db.folder().path(), data))
-                : new DeltaPushReceiver(db, in, out, cp.deltaPageSize());
-        try {
-            if (cp.size() >= 0) {
-                engine.diskBudget().requireRoom(db.folder().path(), cp.size()); // before READY: nothing is sent in vain
-            }
+        // Before READY: nothing is sent in vain, and what the push will write is promised to it.
+        try (DiskClaim claim = claim(cp, db)) {
+            // A trickle must not hold the database: the upload has a minimum rate, timed from when
+            // the client's turn begins. For a whole file that is READY; for a delta, once the
+            // server has copied and hashed its base and offered it, which is the server's own work.
+            Runnable clientsTurn = () -> paced.atLeast(engine.minUploadRate(), idleTimeout);
+            CandidateReceiver receiver = cp.deltaPageSize() == 0
+                    ? new StreamReceiver(claim.guard(data))
+                    : new DeltaPushReceiver(db, in, out, cp.deltaPageSize(), claim, clientsTurn);
             out.send(new Ready(Ready.Direction.PUSH, db.name()).toFrame());
-            paced.atLeast(engine.minUploadRate(), idleTimeout); // a trickle must not hold the database
+            if (cp.deltaPageSize() == 0) {
+                clientsTurn.run();
+            }
             if (cp.fleet().isPresent()) {
                 StagedGeneration staged = engine.stage(db, receiver, cp.options(), null, progress());
                 paced.unbounded(); // the upload is over; the rollout reads nothing more
@@ -210,6 +214,24 @@ final class AdminConnection {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": push from " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: push failed: " + e.getMessage() + "; database untouched");
             drain();
+        }
+    }
+
+    /**
+     * Claims what a push will write from the engine's disk budget: the declared size of a whole
+     * file, or for a delta the base copy and its hashes.
+     *
+     * @throws SwapRefusedException if it does not fit with the reserve and the other transfers
+     */
+    private DiskClaim claim(CopyRequest cp, ManagedDatabase db) throws IOException, SwapRefusedException {
+        long bytes = cp.deltaPageSize() == 0 ? Math.max(0, cp.size())
+                : DeltaPushReceiver.bytesToClaim(db, cp.deltaPageSize(), cp.size());
+        String what = cp.deltaPageSize() == 0 ? "the upload" : "the delta push";
+        try {
+            return engine.diskBudget().claim(what, db.folder().path(), bytes);
+        } catch (DiskBudget.NoRoomException e) {
+            throw new SwapRefusedException(SwapRefusedException.Reason.NO_ROOM, "ERROR: " + e.getMessage()
+                    + "; database untouched");
         }
     }
 
@@ -275,15 +297,21 @@ final class AdminConnection {
             exit(Protocol.EXIT_FAILED, "ERROR: snapshot failed: " + e.getMessage());
             return;
         }
+        DeltaPullSender delta = deltaOffered ? new DeltaPullSender(db, in, out, engine.diskBudget(), idleTimeout) : null;
         try (snapshot) { // closed before EXIT: a client that saw EXIT sees no temp file, no read transaction
             out.send(Frame.text(FrameType.STATUS, "snapshot " + snapshot.length() + " bytes in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms"));
-            if (!deltaOffered || !new DeltaPullSender(db, in, out).send(snapshot, progress())) {
+            if (delta == null || !delta.send(snapshot, progress())) {
                 // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
                 DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
                 snapshot.send(data);
                 data.finish();
             }
+        } catch (DeltaPullSender.OfferStalledException e) {
+            LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed: " + e.getMessage());
+            exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage() + "; closed");
+            delta.hearOutTheOffer();
+            return;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
             exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.hotswap.engine;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -18,7 +19,9 @@ import dev.hotswap.protocol.PageDigests;
  * consistent copy of the live database ({@link Snapshot#copyInto}), its pages are hashed,
  * the hashes offered, and the pages the client sends patched in; the result must have the client's
  * file digest. When the live page size differs from the client's, or the client then chooses to,
- * the whole file comes as a stream instead.
+ * the whole file comes as a stream instead. Everything it writes (the base copy, the hashes, the
+ * patched or streamed file) is reported to the push's {@link DiskClaim}, made before {@code READY}
+ * for {@link #bytesToClaim}.
  */
 final class DeltaPushReceiver implements CandidateReceiver {
     private static final System.Logger LOG = System.getLogger(DeltaPushReceiver.class.getName());
@@ -27,12 +30,36 @@ final class DeltaPushReceiver implements CandidateReceiver {
     private final FrameReader in;
     private final DeltaBase delta;
     private final int offeredPageSize;
+    private final DiskClaim claim;
+    private final Runnable clientsTurn;
 
-    DeltaPushReceiver(ManagedDatabase db, FrameReader in, FrameWriter out, int offeredPageSize) {
+    /**
+     * {@code clientsTurn} runs when the server has done its own work (the base copy and its hashes)
+     * and waits for the client: the upload's minimum rate is timed from there.
+     */
+    DeltaPushReceiver(ManagedDatabase db, FrameReader in, FrameWriter out, int offeredPageSize, DiskClaim claim,
+            Runnable clientsTurn) {
         this.db = db;
         this.in = in;
         this.delta = new DeltaBase(in, out, FrameType.DATA_IN, frame -> { });
         this.offeredPageSize = offeredPageSize;
+        this.claim = claim;
+        this.clientsTurn = clientsTurn;
+    }
+
+    /**
+     * What a delta push of a file of {@code declaredSize} bytes (-1: not declared) writes at most, as
+     * far as it is known before it starts: a copy of the live database, grown to the new file's size,
+     * and its page hashes; or, when the page sizes differ, the whole new file.
+     */
+    static long bytesToClaim(ManagedDatabase db, int offeredPageSize, long declaredSize) throws IOException {
+        long declared = Math.max(0, declaredSize);
+        DatabaseHeader live = DatabaseHeader.read(db.currentFile());
+        if (live == null || live.pageSize() != offeredPageSize) {
+            return declared;
+        }
+        long file = Math.max(Files.size(db.currentFile()), declared);
+        return file + PageHashFile.bytes(file / live.pageSize());
     }
 
     @Override
@@ -42,15 +69,18 @@ final class DeltaPushReceiver implements CandidateReceiver {
             int pageSize = live == null ? offeredPageSize : live.pageSize();
             progress.status("whole file: the live page size is " + pageSize + ", the new file's " + offeredPageSize);
             delta.offerNothing(pageSize);
-            return new StreamReceiver(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }))
-                    .receiveInto(target, progress);
+            clientsTurn.run();
+            try (FileChannel file = claim.guard(FileChannel.open(target, StandardOpenOption.WRITE))) {
+                file.truncate(0);
+                return StreamReceiver.copy(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }), file);
+            }
         }
         int pageSize = live.pageSize();
         progress.phase("base copy");
         long start = System.nanoTime();
-        Snapshot.copyInto(db, target);
-        try (FileChannel file = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                PageHashFile hashes = PageHashFile.create(db.folder())) {
+        Snapshot.copyInto(db, target, claim);
+        try (FileChannel file = claim.guard(FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                PageHashFile hashes = PageHashFile.create(db.folder(), claim)) {
             long pages = file.size() / pageSize;
             PageDigests digests = new PageDigests();
             digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
@@ -59,6 +89,7 @@ final class DeltaPushReceiver implements CandidateReceiver {
             progress.phase("upload");
             start = System.nanoTime();
             delta.offer(base, hashes.hashes(), digests);
+            clientsTurn.run();
             if (!delta.sourceChoseDelta()) {
                 file.truncate(0);
                 return StreamReceiver.copy(new DataFrameInputStream(in, FrameType.DATA_IN, frame -> { }), file.position(0));

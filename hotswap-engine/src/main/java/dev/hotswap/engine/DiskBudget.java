@@ -1,27 +1,35 @@
 package dev.hotswap.engine;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The free space a push may use on the volume of the database it replaces: whatever the volume has
- * free, less a reserve kept for the app's own writes (its journal or WAL, its logs), so that a push
- * fails before the app does. An upload whose size is declared is checked up front
- * ({@link #requireRoom}); one of unknown size (a pipe) is read through {@link #guard}, which stops
- * it once free space falls below the reserve. A pull's temp copy is checked up front as well
- * ({@link #requireRoomForSnapshot}); its size is known.
+ * The free space the engine's transfers may use on a volume: whatever it has free, less a reserve
+ * kept for the app's own writes (its journal or WAL, its logs), less what other transfers under way
+ * were promised and have not written yet, so that a transfer fails before the app does.
+ *
+ * <p>Every byte the server writes for a push or a pull goes through a {@link DiskClaim}: made before
+ * the transfer starts, for the bytes it will write as far as they are known (a declared upload, a
+ * base copy of the live database, a pull's temp copy, page hashes), and refused if they do not fit;
+ * then settled as the transfer writes, which also checks the free space as it goes, so that bytes
+ * nobody could foresee (an upload of unknown size, a file that grows) are stopped at the reserve.
+ * Claims on one volume are counted together: two pulls that each fit alone but not side by side are
+ * not both started.
  */
 final class DiskBudget {
-    /** The default reserve: room for the app's writes during a push on a nearly full disk. */
+    /** The default reserve: room for the app's writes during a transfer on a nearly full disk. */
     static final long DEFAULT_RESERVE = 64L << 20;
-    /** The guard checks free space at least this often, in bytes read. */
+    /** A claim checks free space at least this often, in bytes written. */
     private static final long MAX_CHECK_INTERVAL = 1L << 20;
 
     private final long reserve;
+    /** Bytes claimed and not yet written, per volume; guarded by {@code this}. */
+    private final Map<FileStore, Long> promised = new HashMap<>();
 
     DiskBudget(long reserve) {
         if (reserve < 0) {
@@ -34,89 +42,63 @@ final class DiskBudget {
         return reserve;
     }
 
+    /** A claim was refused: the bytes, the reserve, the free space and what others were promised. */
+    static final class NoRoomException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoRoomException(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * Refuses an upload of {@code size} bytes into {@code dir} unless it fits in the free space of its
-     * volume with the reserve left over.
+     * Promises {@code bytes} on the volume of {@code dir} to one transfer, if they fit in its free
+     * space with the reserve and what other transfers were promised left over. Close the claim when
+     * the transfer ends.
      *
-     * @throws SwapRefusedException naming the size, the reserve and the free space
+     * @param what names the bytes in the refusal ({@code the upload}, {@code a snapshot})
+     * @throws NoRoomException naming the bytes, the reserve, the free space and the promises
      */
-    void requireRoom(Path dir, long size) throws SwapRefusedException, IOException {
-        String shortage = shortage("the upload", dir, size);
-        if (shortage != null) {
-            throw new SwapRefusedException(SwapRefusedException.Reason.NO_ROOM, "ERROR: " + shortage + "; database untouched");
-        }
-    }
-
-    /**
-     * Refuses a snapshot of {@code size} bytes into {@code dir} (a pull's temp copy) unless it fits in
-     * the free space of its volume with the reserve left over.
-     *
-     * @throws IOException naming the size, the reserve and the free space
-     */
-    void requireRoomForSnapshot(Path dir, long size) throws IOException {
-        String shortage = shortage("a snapshot", dir, size);
-        if (shortage != null) {
-            throw new IOException(shortage);
-        }
-    }
-
-    /** What is missing for {@code size} bytes of {@code what} in {@code dir}, or null if they fit. */
-    private String shortage(String what, Path dir, long size) throws IOException {
-        long free = Files.getFileStore(dir).getUsableSpace();
-        if (size <= free - reserve) {
-            return null;
-        }
-        return "no room for " + what + ": " + size + " bytes and a reserve of " + reserve
-                + " bytes for the app, but " + free + " bytes free on the volume of " + dir;
-    }
-
-    /**
-     * {@code content}, read through a check of the free space on the volume of {@code dir}: once
-     * free space less the bytes read but not yet checked falls below the reserve, the next read
-     * fails, and the caller deletes what it wrote. Checks at least every quarter of the reserve (and
-     * every MiB), so that the reserve is never eaten by more than that. Without a reserve, returns
-     * {@code content} as it is.
-     */
-    InputStream guard(Path dir, InputStream content) throws IOException {
-        if (reserve == 0) {
-            return content; // nothing to keep: the write's own "No space left on device" stops it
+    DiskClaim claim(String what, Path dir, long bytes) throws IOException {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("claim of " + bytes + " bytes");
         }
         FileStore volume = Files.getFileStore(dir);
-        long interval = Math.max(1, Math.min(MAX_CHECK_INTERVAL, reserve / 4));
-        return new FilterInputStream(content) {
-            private long unchecked;
-
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    account(1);
-                }
-                return b;
+        long free = volume.getUsableSpace();
+        synchronized (this) {
+            long others = promised.getOrDefault(volume, 0L);
+            if (bytes > 0 && bytes > free - reserve - others) { // nothing claimed: the claim's checks stop it
+                throw new NoRoomException("no room for " + what + ": " + bytes + " bytes and a reserve of " + reserve
+                        + " bytes for the app, but " + free + " bytes free on the volume of " + dir
+                        + (others == 0 ? "" : ", " + others + " of them promised to transfers under way"));
             }
+            promised.merge(volume, bytes, Long::sum);
+        }
+        return new DiskClaim(this, volume, dir, bytes, Math.max(1, Math.min(MAX_CHECK_INTERVAL, reserve / 4)), what);
+    }
 
-            @Override
-            public int read(byte[] bytes, int offset, int length) throws IOException {
-                int n = super.read(bytes, offset, length);
-                if (n > 0) {
-                    account(n);
-                }
-                return n;
-            }
+    /**
+     * {@code content}, read through a claim of nothing: every byte read is about to be written, and
+     * reading stops once free space falls below the reserve (see {@link DiskClaim#guard}).
+     */
+    InputStream guard(Path dir, InputStream content) throws IOException {
+        return claim("the upload", dir, 0).guard(content);
+    }
 
-            /** Called with bytes read and about to be written. */
-            private void account(int n) throws IOException {
-                unchecked += n;
-                if (unchecked < interval) {
-                    return;
-                }
-                long free = volume.getUsableSpace() - unchecked;
-                unchecked = 0;
-                if (free < reserve) {
-                    throw new IOException("free space on the volume of " + dir + " fell to " + Math.max(0, free)
-                            + " bytes, below the reserve of " + reserve + " bytes kept for the app; upload stopped");
-                }
+    /** Moves {@code bytes} of a claim on {@code volume} from promised to written (negative: back). */
+    synchronized void settle(FileStore volume, long bytes) {
+        if (bytes != 0) {
+            long left = promised.getOrDefault(volume, 0L) - bytes;
+            if (left <= 0) {
+                promised.remove(volume);
+            } else {
+                promised.put(volume, left);
             }
-        };
+        }
+    }
+
+    /** What is promised on {@code volume} to transfers other than one that still holds {@code own} of it. */
+    synchronized long promisedToOthers(FileStore volume, long own) {
+        return Math.max(0, promised.getOrDefault(volume, 0L) - own);
     }
 }

@@ -23,15 +23,21 @@ final class PageHashFile implements AutoCloseable {
         this.hashes = PageHashes.inFile(channel);
     }
 
-    /** A new, empty hash file in {@code folder}. */
-    static PageHashFile create(GenerationFolder folder) throws IOException {
+    /** A new, empty hash file in {@code folder}, its writes reported to {@code claim}. */
+    static PageHashFile create(GenerationFolder folder, DiskClaim claim) throws IOException {
         Path path = folder.newTemp();
         try {
-            return new PageHashFile(path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            return new PageHashFile(path,
+                    claim.guard(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)));
         } catch (IOException | RuntimeException e) {
             TempFiles.delete(path);
             throw e;
         }
+    }
+
+    /** Bytes of the hash file of {@code pages} pages: a disk claim's share for it. */
+    static long bytes(long pages) {
+        return pages * PageHashes.BYTES;
     }
 
     PageHashes hashes() {

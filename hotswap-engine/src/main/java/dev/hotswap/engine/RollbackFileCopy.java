@@ -28,6 +28,11 @@ import java.sql.Statement;
 final class RollbackFileCopy {
     /** Bytes copied per read transaction: a few tens of milliseconds of a writer's wait. */
     static final long CHUNK = 64L << 20;
+    /**
+     * Bytes per kernel copy: the disk claim hears of the copy in steps of this, so that space the
+     * app takes meanwhile stops it near the reserve.
+     */
+    static final long STEP = 4L << 20;
     /** Restarts tolerated before the copy holds writers off to finish. */
     static final int RESTARTS = 3;
 
@@ -51,6 +56,11 @@ final class RollbackFileCopy {
 
     /** Copies {@code file} into {@code target} (an empty file). */
     void copy(Path file, Path target) throws IOException, SQLException {
+        copy(file, target, null);
+    }
+
+    /** Copies {@code file} into {@code target} (an empty file), reporting what it writes to {@code claim}. */
+    void copy(Path file, Path target, DiskClaim claim) throws IOException, SQLException {
         try (Connection reader = Sqlite.openReadOnly(file, Settings.BUSY_TIMEOUT);
                 FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
                 FileChannel sink = FileChannel.open(target, StandardOpenOption.WRITE)) {
@@ -67,16 +77,22 @@ final class RollbackFileCopy {
                     }
                     counter = header.changeCounter();
                     length = Math.min(source.size(), header.bytes());
+                    if (claim != null) {
+                        claim.freed(sink.size());
+                    }
                     position = 0;
                     sink.truncate(0);
                 }
                 long end = Math.min(length, position + chunk);
                 while (position < end) {
-                    long n = source.transferTo(position, end - position, sink.position(position));
+                    long n = source.transferTo(position, Math.min(STEP, end - position), sink.position(position));
                     if (n <= 0) {
                         throw new IOException("copying " + file + " stopped at " + position + " of " + length + " bytes");
                     }
                     position += n;
+                    if (claim != null) {
+                        claim.wrote(n);
+                    }
                 }
                 chunks++;
                 if (position >= length) {

@@ -54,7 +54,7 @@ final class Snapshot implements AutoCloseable {
     }
 
     /**
-     * Takes a snapshot of {@code db}; a temp copy must fit with {@code budget}'s reserve.
+     * Takes a snapshot of {@code db}; a temp copy is claimed from {@code budget} before it is made.
      *
      * @throws IOException if the snapshot cannot be made (no room, SQLite busy past its retries)
      */
@@ -80,19 +80,31 @@ final class Snapshot implements AutoCloseable {
                     });
                 }
             }
-            budget.requireRoomForSnapshot(db.folder().path(), Files.size(generation.file()));
-            Path temp = db.folder().newTemp();
+            DiskClaim claim = budget.claim("a snapshot", db.folder().path(), Files.size(generation.file()));
+            Path temp = null;
             boolean done = false;
             try {
-                String how = wal ? backup(db.name(), generation, temp) : copyInChunks(db.name(), generation, temp);
+                temp = db.folder().newTemp();
+                String how = wal ? backup(db.name(), generation, temp, claim)
+                        : copyInChunks(db.name(), generation, temp, claim);
                 TempFiles.deleteSideFiles(temp);
                 long length = Files.size(temp);
                 logged(db.name(), generation, length, start, how);
                 done = true;
-                return new Snapshot(temp, length, () -> TempFiles.delete(temp));
+                Path copy = temp;
+                return new Snapshot(temp, length, () -> {
+                    try {
+                        TempFiles.delete(copy);
+                    } finally {
+                        claim.close();
+                    }
+                });
             } finally {
                 if (!done) {
-                    TempFiles.delete(temp);
+                    if (temp != null) {
+                        TempFiles.delete(temp);
+                    }
+                    claim.close();
                 }
             }
         } finally {
@@ -104,19 +116,20 @@ final class Snapshot implements AutoCloseable {
 
     /**
      * Copies {@code db}'s current generation into {@code temp}, an empty temp file of the engine's (a
-     * delta push patches such a copy); deletes its side files, never {@code temp} itself.
+     * delta push patches such a copy), reporting what it writes to {@code claim}; deletes its side
+     * files, never {@code temp} itself.
      */
-    static void copyInto(ManagedDatabase db, Path temp) throws IOException {
+    static void copyInto(ManagedDatabase db, Path temp, DiskClaim claim) throws IOException {
         Generation generation = db.holdCurrent();
         try {
             long start = System.nanoTime();
             String how;
             if (!JournalMode.isWal(generation.file())) {
-                how = copyInChunks(db.name(), generation, temp);
-            } else if (tryCopy(db.name(), generation.file(), temp)) {
+                how = copyInChunks(db.name(), generation, temp, claim);
+            } else if (tryCopy(db.name(), generation.file(), temp, claim)) {
                 how = "a copy of the file";
             } else {
-                how = backup(db.name(), generation, temp);
+                how = backup(db.name(), generation, temp, claim);
             }
             TempFiles.deleteSideFiles(temp);
             logged(db.name(), generation, Files.size(temp), start, how);
@@ -169,18 +182,19 @@ final class Snapshot implements AutoCloseable {
         }
     }
 
-    private static boolean tryCopy(String database, Path file, Path temp) throws IOException {
+    private static boolean tryCopy(String database, Path file, Path temp, DiskClaim claim) throws IOException {
         try {
-            return WalFileSnapshot.tryCopy(file, temp);
+            return WalFileSnapshot.tryCopy(file, temp, claim);
         } catch (SQLException e) {
             throw failed(database, e);
         }
     }
 
-    private static String copyInChunks(String database, Generation generation, Path temp) throws IOException {
+    private static String copyInChunks(String database, Generation generation, Path temp, DiskClaim claim)
+            throws IOException {
         RollbackFileCopy copy = new RollbackFileCopy(RollbackFileCopy.CHUNK);
         try {
-            copy.copy(generation.file(), temp);
+            copy.copy(generation.file(), temp, claim);
         } catch (SQLException e) {
             throw failed(database, e);
         }
@@ -192,13 +206,15 @@ final class Snapshot implements AutoCloseable {
     }
 
     /** One backup step, one read transaction: a WAL database whose file alone is not the snapshot now. */
-    private static String backup(String database, Generation generation, Path temp) throws IOException {
+    private static String backup(String database, Generation generation, Path temp, DiskClaim claim)
+            throws IOException {
         try (Connection connection = Sqlite.openReadOnly(generation.file(), Duration.ofSeconds(5))) {
             int rc = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main", temp.toString(), null,
                     BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
             if (rc != 0) {
                 throw new IOException("snapshot of " + database + " failed: SQLite result code " + rc);
             }
+            claim.wrote(Files.size(temp)); // SQLite wrote it in one step: checked once it is there
         } catch (SQLException e) {
             throw failed(database, e);
         }

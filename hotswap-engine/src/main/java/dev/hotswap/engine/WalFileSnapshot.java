@@ -73,16 +73,16 @@ final class WalFileSnapshot implements AutoCloseable {
 
     /**
      * Copies {@code file}, a WAL-mode database, into {@code target} (an empty file), if the file
-     * alone holds a consistent snapshot right now.
+     * alone holds a consistent snapshot right now, reporting what it writes to {@code claim}.
      *
      * @return whether the copy was made; if not, {@code target} is untouched
      */
-    static boolean tryCopy(Path file, Path target) throws IOException, SQLException {
+    static boolean tryCopy(Path file, Path target, DiskClaim claim) throws IOException, SQLException {
         try (WalFileSnapshot snapshot = tryHold(file)) {
             if (snapshot == null) {
                 return false;
             }
-            snapshot.copyTo(target);
+            snapshot.copyTo(target, claim);
             return true;
         }
     }
@@ -92,17 +92,18 @@ final class WalFileSnapshot implements AutoCloseable {
         return length;
     }
 
-    private void copyTo(Path target) throws IOException {
+    private void copyTo(Path target, DiskClaim claim) throws IOException {
         try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
                 FileChannel sink = FileChannel.open(target, StandardOpenOption.WRITE)) {
             sink.truncate(0);
             long copied = 0;
             while (copied < length) {
-                long n = source.transferTo(copied, length - copied, sink);
+                long n = source.transferTo(copied, Math.min(RollbackFileCopy.STEP, length - copied), sink);
                 if (n <= 0) {
                     throw new IOException("copying " + file + " stopped at " + copied + " of " + length + " bytes");
                 }
                 copied += n;
+                claim.wrote(n);
             }
         }
     }

@@ -10,8 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.hotswap.protocol.Base;
 import dev.hotswap.protocol.DataFrameOutputStream;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Delta pushes and pulls through the admin socket against real SQLite files: the result has the
@@ -168,6 +174,68 @@ class DeltaTransferTest {
             assertEquals(EngineFixture.query(live, "SELECT count(*) FROM items WHERE name = 'changed'"),
                     EngineFixture.query(patched, "SELECT count(*) FROM items WHERE name = 'changed'"));
             assertEquals(List.of("ok"), EngineFixture.query(patched, "PRAGMA integrity_check"));
+        }
+    }
+
+    /**
+     * The server's base copy waits for a writer's lock for three idle timeouts: its own work, which
+     * the upload's minimum rate must not blame on the client.
+     */
+    @Test
+    void aDeltaPushIsTimedOnlyFromWhenTheServerWaitsForTheClient() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", false, 1, 3000);
+        Path next = fixture.dir.resolve("next.sqlite3");
+        Files.copy(live, next);
+        run(next, "UPDATE items SET name = 'changed' WHERE id < 50");
+        Duration idle = Duration.ofMillis(400);
+        try (Hotswap hotswap = fixture.builder(live).idleTimeout(idle).build().start();
+                Connection writer = new SQLiteConfig().createConnection("jdbc:sqlite:" + live);
+                Statement statement = writer.createStatement();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            statement.execute("BEGIN EXCLUSIVE"); // the base copy's read transaction waits for it
+            CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(idle.toMillis() * 3);
+                    statement.execute("ROLLBACK");
+                } catch (InterruptedException | java.sql.SQLException e) {
+                    throw new AssertionError("could not release the writer's lock", e);
+                }
+            });
+            Exit exit = pushByDelta(client, next, live, false);
+            release.get(10, TimeUnit.SECONDS);
+
+            assertEquals(new Exit(0, "OK"), exit, client.side::toString);
+        }
+        assertEquals(List.of("changed"), EngineFixture.query(live, "SELECT DISTINCT name FROM items WHERE id < 50"));
+    }
+
+    /**
+     * The client copies and hashes its old copy before it offers it (its own work); one that sends
+     * nothing for a whole idle timeout meanwhile is cut off with a reason that says so, and, if it
+     * offers within one more idle timeout, reads that reason after its offer instead of a broken pipe.
+     */
+    @Test
+    void aPullWhoseClientFallsSilentWhileOfferingItsOldCopyIsToldSo() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 2000);
+        Path old = fixture.dir.resolve("old.sqlite3");
+        Files.copy(live, old);
+        Duration idle = Duration.ofMillis(1000);
+        try (Hotswap hotswap = fixture.builder(live).idleTimeout(idle).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello();
+                FileChannel file = FileChannel.open(old, StandardOpenOption.READ)) {
+            int pageSize = 4096;
+            client.request("cp", Map.of("delta", Integer.toString(pageSize)), live.toString(), "-");
+            Ready.from(client.next());
+            Thread.sleep(idle.toMillis() * 3 / 2); // preparing the offer without a word
+            long pages = file.size() / pageSize;
+            PageHashes hashes = PageHashes.inMemory();
+            PageDigests digests = new PageDigests();
+            digests.hashFile(file, pageSize, pages, hashes, PageDigests.Counter.NONE);
+            new DeltaBase(client.in, client.out, FrameType.DATA_OUT, frame -> { }).offer(Base.of(pageSize, pages),
+                    hashes, digests);
+
+            assertEquals(new Exit(1, "ERROR: pull failed: the client sent nothing for 1s while it offered its old copy;"
+                    + " closed"), client.exit());
         }
     }
 

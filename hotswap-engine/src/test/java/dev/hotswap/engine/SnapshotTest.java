@@ -186,7 +186,7 @@ class SnapshotTest {
         try (Hotswap hotswap = fixture.builder(live).socketEnabled(false).build().start()) {
             ManagedDatabase db = hotswap.managed("production");
             Path base = db.folder().newTemp();
-            Snapshot.copyInto(db, base);
+            Snapshot.copyInto(db, base, hotswap.diskBudget().claim("a base copy", db.folder().path(), 0));
             assertEquals(List.of(Integer.toString(ROWS)), EngineFixture.query(base, "SELECT count(*) FROM items"));
             TempFiles.delete(base);
         }
