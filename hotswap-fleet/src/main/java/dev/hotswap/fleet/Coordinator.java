@@ -70,10 +70,27 @@ final class Coordinator {
         }
     }
 
+    /**
+     * The head, with its latest rollout counted as committed if its commit decision is written but
+     * the head does not show it (its coordinator stopped between the two writes): a rollout started
+     * from here carries that commit on, and a rollback's default target is the one before it.
+     */
     Optional<Head> head() throws FleetException {
         String key = layout.head(database);
         Optional<byte[]> bytes = store.get(key);
-        return bytes.isEmpty() ? Optional.empty() : Optional.of(Head.parse(key, bytes.get()));
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        Head head = Head.parse(key, bytes.get());
+        if (!head.showsLatestCommitted() && decision(head.latest()).filter(Decision::commit).isPresent()) {
+            Manifest latest = manifest(head.latest()).orElseThrow(() -> new FleetException(
+                    FleetException.Reason.INVALID, "rollout " + head.latest() + " of " + database
+                    + " committed but has no manifest"));
+            LOG.log(Level.WARNING, "the head of {0} misses the commit of rollout {1} (its coordinator {2} stopped"
+                    + " before rewriting it); counting the commit", database, latest.id(), latest.coordinator());
+            return Optional.of(head.withLatestCommitted(latest));
+        }
+        return Optional.of(head);
     }
 
     Optional<Manifest> manifest(String rollout) throws FleetException {

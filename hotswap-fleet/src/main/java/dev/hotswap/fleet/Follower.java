@@ -27,6 +27,10 @@ final class Follower {
     /** The latest rollout id this node has looked at (answered, or skipped as not for it). */
     private String seen;
     private Pending pending;
+    /** The head's latest rollout whose decision this node knows (or that was abandoned undecided). */
+    private String settledLatest;
+    /** The manifest of the head's latest rollout while it is undecided: its deadline bounds the reading. */
+    private Manifest unsettled;
     /**
      * The newest committed rollout this node has dealt with: flipped for, found itself already at,
      * or tried to catch up to and was refused. Catching up only ever looks at a newer one, so a head
@@ -94,7 +98,37 @@ final class Follower {
             consider(head.latest());
         }
         if (pending == null) {
+            countMissedCommit();
             catchUp();
+        }
+    }
+
+    /**
+     * Counts a commit of the head's latest rollout that the head does not show: its coordinator
+     * writes the decision, then the head, and may stop between the two. Without this, a node that
+     * restarts (or was not expected) would take the head's older {@code content} for what the fleet
+     * serves and catch up backwards. The decision of an undecided latest rollout is read each round
+     * until it is decided or abandoned; once known, it is not read again.
+     */
+    private void countMissedCommit() throws FleetException {
+        String latest = head.latest();
+        if (head.showsLatestCommitted() || latest.equals(settledLatest)) {
+            return;
+        }
+        String key = layout.decision(name, latest);
+        Optional<byte[]> bytes = store.get(key);
+        if (bytes.isEmpty()) {
+            if (unsettled == null || !unsettled.id().equals(latest)) {
+                unsettled = manifestOf(latest);
+            }
+            if (Instant.now().isAfter(unsettled.deadline().plus(config.abandonAfter()))) {
+                settledLatest = latest; // abandoned: the next rollout writes its abort and a new head
+            }
+            return;
+        }
+        settledLatest = latest;
+        if (Decision.parse(key, bytes.get()).commit()) {
+            head = head.withLatestCommitted(manifestOf(latest));
         }
     }
 

@@ -42,6 +42,10 @@ final class ObjectStore implements AutoCloseable {
     private final FleetConfig config;
     private final S3Client s3;
     private volatile Boolean conditionalWrites;
+    /** Whether the store takes CRC32C checksums on uploads; null until probed. */
+    private volatile Boolean uploadChecksums;
+    /** Whether the store implements multipart uploads; null until the first large upload finds out. */
+    private volatile Boolean multipartUploads;
 
     ObjectStore(FleetConfig config) throws FleetException {
         this.config = config;
@@ -198,20 +202,81 @@ final class ObjectStore implements AutoCloseable {
     }
 
     /**
-     * Uploads {@code file}: in one request up to the part size, else as a multipart upload; every
-     * request carries a CRC32C the store checks, and the object keeps the file's SHA-256 as metadata.
-     * A failed multipart upload is aborted, so no parts linger.
+     * Uploads {@code file}: in one request up to the part size, else as a multipart upload; the
+     * object keeps the file's SHA-256 as metadata. Every request carries a CRC32C the store checks
+     * where the store takes one ({@link #supportsUploadChecksums()}); the nodes verify the SHA-256 of
+     * what they download either way. A store without multipart uploads gets the file in one request,
+     * up to S3's 5 GiB. A failed multipart upload is aborted, so no parts linger.
      */
     void upload(String key, Path file, String sha256) throws FleetException, IOException {
+        try {
+            upload(key, file, sha256, supportsUploadChecksums());
+        } catch (NotImplementedException e) {
+            throw new FleetException(FleetException.Reason.STORE, "the store at " + config.storeName()
+                    + " does not implement " + e.getMessage() + " (501 NotImplemented), which the fleet needs to"
+                    + " upload s3://" + config.bucket() + "/" + key);
+        }
+    }
+
+    /**
+     * Whether the store takes a CRC32C with an upload; probed once, with a small upload to the probe
+     * key. Stores that predate the SDK's checksums (S3Proxy 2.6, MinIO and Ceph of that age) refuse
+     * the checksum headers or the trailer-signed body that carries them ({@code 501 NotImplemented},
+     * {@code 400}); they get uploads without, and a logged warning.
+     */
+    boolean supportsUploadChecksums() throws FleetException {
+        Boolean known = uploadChecksums;
+        if (known != null) {
+            return known;
+        }
+        String key = new Layout(config.prefix()).probe(config.node());
+        byte[] probe = KeyValues.create("probe").put("node", config.node()).put("at", Instant.now()).toBytes();
+        boolean supported;
+        try {
+            call("write", key, () -> s3.putObject(b -> b.bucket(config.bucket()).key(key)
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C), RequestBody.fromBytes(probe)));
+            supported = true;
+        } catch (FleetException e) {
+            if (e.reason() != FleetException.Reason.STORE) {
+                throw e;
+            }
+            supported = false;
+            LOG.log(Level.WARNING, "the store at {0} does not take upload checksums (x-amz-checksum-crc32c: {1});"
+                    + " uploading without them: every node still verifies the SHA-256 of what it downloads",
+                    config.storeName(), e.getMessage());
+        }
+        uploadChecksums = supported;
+        return supported;
+    }
+
+    /** The largest object S3 takes in one PUT. */
+    private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+
+    private void upload(String key, Path file, String sha256, boolean checksums)
+            throws FleetException, IOException, NotImplementedException {
         long size = Files.size(file);
         Map<String, String> metadata = Map.of("sha256", sha256);
-        if (size <= config.partSize()) {
-            call("upload", key, () -> s3.putObject(b -> b.bucket(config.bucket()).key(key).metadata(metadata)
-                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C), RequestBody.fromFile(file)));
+        ChecksumAlgorithm checksum = checksums ? ChecksumAlgorithm.CRC32_C : null;
+        if (size <= config.partSize() || Boolean.FALSE.equals(multipartUploads) && size <= MAX_SINGLE_PUT) {
+            callImplemented("upload", key, () -> s3.putObject(b -> b.bucket(config.bucket()).key(key)
+                    .metadata(metadata).checksumAlgorithm(checksum), RequestBody.fromFile(file)));
             return;
         }
-        String uploadId = call("upload", key, () -> s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
-                .metadata(metadata).checksumAlgorithm(ChecksumAlgorithm.CRC32_C))).uploadId();
+        String uploadId;
+        try {
+            uploadId = callImplemented("multipart upload", key, () -> s3.createMultipartUpload(b -> b
+                    .bucket(config.bucket()).key(key).metadata(metadata).checksumAlgorithm(checksum))).uploadId();
+        } catch (NotImplementedException e) {
+            if (size > MAX_SINGLE_PUT) {
+                throw e; // a file over 5 GiB has no other way up
+            }
+            multipartUploads = false;
+            LOG.log(Level.WARNING, "the store at {0} does not implement multipart uploads (501 NotImplemented);"
+                    + " uploading files of up to 5 GiB in one request", config.storeName());
+            upload(key, file, sha256, checksums);
+            return;
+        }
+        multipartUploads = true;
         boolean done = false;
         try (InputStream in = Files.newInputStream(file)) {
             List<CompletedPart> parts = new ArrayList<>();
@@ -223,9 +288,9 @@ final class ObjectStore implements AutoCloseable {
                 }
                 left -= part.length;
                 int partNumber = number;
-                UploadPartResponse uploaded = call("upload part " + number + " of", key, () -> s3.uploadPart(b -> b
-                        .bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
-                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C), RequestBody.fromBytes(part)));
+                UploadPartResponse uploaded = callImplemented("upload part " + number + " of", key, () -> s3.uploadPart(
+                        b -> b.bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
+                                .checksumAlgorithm(checksum), RequestBody.fromBytes(part)));
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(uploaded.eTag())
                         .checksumCRC32C(uploaded.checksumCRC32C()).build());
             }
@@ -242,6 +307,25 @@ final class ObjectStore implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** An upload request the store answered with {@code 501 NotImplemented}; the message names the request. */
+    private static final class NotImplementedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotImplementedException(String operation) {
+            super(operation, null, false, false);
+        }
+    }
+
+    /** Runs one SDK call of an upload; {@code 501 NotImplemented} is thrown as such, for a fallback. */
+    private <T> T callImplemented(String operation, String key, Supplier<T> request)
+            throws FleetException, NotImplementedException {
+        Outcome<T> outcome = callExpecting(operation, key, request, NOT_IMPLEMENTED);
+        if (outcome.status() == NOT_IMPLEMENTED) {
+            throw new NotImplementedException(operation);
+        }
+        return outcome.value();
     }
 
     /** Opens the object for reading; the stream's failures are {@link IOException}s. */
@@ -268,6 +352,7 @@ final class ObjectStore implements AutoCloseable {
     private static final int NOT_MODIFIED = 304;
     private static final int PRECONDITION_FAILED = 412;
     private static final int NOT_FOUND = 404;
+    private static final int NOT_IMPLEMENTED = 501;
 
     /** A call's value, or the expected error status it ended with instead (value null). */
     private record Outcome<T>(T value, int status) {

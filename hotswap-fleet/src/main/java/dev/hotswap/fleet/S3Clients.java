@@ -7,6 +7,8 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -51,7 +53,13 @@ final class S3Clients {
         Optional<URI> endpoint = config.endpoint();
         if (endpoint.isPresent()) {
             // S3-compatible stores (MinIO, S3Proxy, Ceph) address buckets by path, not by host name.
-            builder.endpointOverride(endpoint.get()).forcePathStyle(true);
+            builder.endpointOverride(endpoint.get()).forcePathStyle(true)
+                    // Since 2.30 the SDK sends a CRC32 with every upload and asks for one with every
+                    // download; stores older than that (S3Proxy 2.6, MinIO, Ceph of its age) answer
+                    // 501 NotImplemented to the headers. The fleet checks every file's SHA-256 itself,
+                    // and ObjectStore asks for a CRC32C on uploads where the store takes one.
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
         return builder.build();
     }

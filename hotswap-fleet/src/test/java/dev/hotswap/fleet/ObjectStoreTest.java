@@ -28,6 +28,7 @@ class ObjectStoreTest {
     void secondConditionalCreateOfAKeyFails() throws Exception {
         try (ObjectStore store = new ObjectStore(TestFleet.config(s3, "objects", "a").build())) {
             assertTrue(store.supportsConditionalWrites());
+            assertTrue(store.supportsUploadChecksums(), "the current S3Proxy takes a CRC32C with an upload");
             assertTrue(store.putIfAbsent("hotswap/x", bytes("one")));
             assertFalse(store.putIfAbsent("hotswap/x", bytes("two")));
             assertArrayEquals(bytes("one"), store.get("hotswap/x").orElseThrow());

@@ -1,6 +1,7 @@
 package dev.hotswap.fleet;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,18 +32,49 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     static final int KEEP = 3;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
+    private final StoreFactory storeFactory;
     private LocalS3 s3;
+    private URI endpoint;
     private Path dir;
     private String bucket;
     private final Map<String, TestNode> nodes = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
+    /** A fleet on the shared S3Proxy of the current version. */
+    TestFleet() {
+        this(null);
+    }
+
+    /** A fleet on the store {@code storeFactory} gives when each test starts. */
+    TestFleet(StoreFactory storeFactory) {
+        this.storeFactory = storeFactory;
+    }
+
+    /** An S3-compatible store for a test fleet: where it listens, and how a bucket is made there. */
+    interface Store {
+        URI endpoint();
+
+        void createBucket(String bucket) throws IOException;
+    }
+
+    /** The store of a test fleet, looked up when each test starts (it may be started by the class). */
+    interface StoreFactory {
+        Store store() throws Exception;
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        s3 = LocalS3.shared();
         dir = Files.createTempDirectory("hotswap-fleet-test");
         bucket = "fleet-" + BUCKETS.incrementAndGet();
-        s3.createBucket(bucket);
+        if (storeFactory == null) {
+            s3 = LocalS3.shared();
+            endpoint = s3.endpoint();
+            s3.createBucket(bucket);
+        } else {
+            Store store = storeFactory.store();
+            endpoint = store.endpoint();
+            store.createBucket(bucket);
+        }
     }
 
     @Override
@@ -67,19 +99,30 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
         return bucket;
     }
 
+    /** The shared S3Proxy this fleet runs on; null for a fleet on another store. */
     LocalS3 s3() {
         return s3;
     }
 
+    /** Where this fleet's store listens. */
+    URI endpoint() {
+        return endpoint;
+    }
+
     /** A configuration for {@code node} on this fleet's bucket. */
     FleetConfig.Builder config(String node) {
-        return config(s3, bucket, node);
+        return config(endpoint, bucket, node);
     }
 
     /** A configuration for node {@code node} on {@code bucket} of {@code s3}, with test-sized intervals. */
     static FleetConfig.Builder config(LocalS3 s3, String bucket, String node) {
+        return config(s3.endpoint(), bucket, node);
+    }
+
+    /** A configuration for node {@code node} on {@code bucket} of the store at {@code endpoint}. */
+    static FleetConfig.Builder config(URI endpoint, String bucket, String node) {
         return FleetConfig.builder(bucket, node)
-                .endpoint(s3.endpoint())
+                .endpoint(endpoint)
                 .credentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)
                 .pollInterval(Duration.ofMillis(100))
                 .heartbeatInterval(Duration.ofSeconds(2))
