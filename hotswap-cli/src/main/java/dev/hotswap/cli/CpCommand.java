@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             "A push is checked by the server (PRAGMA integrity_check, schema diff against the live "
                     + "database), kept as a new generation and swapped in: new requests get it, requests "
                     + "in flight finish on the old one; OK on stdout means it is live. "
-                    + "A file with a non-empty -wal beside it is refused until it is checkpointed.",
+                    + "A file is read through its links; one with a non-empty -wal or a hot -journal beside "
+                    + "it is refused until SQLite has checkpointed or rolled it back.",
             "",
             "A pull writes a temporary file beside DST and renames it into place once the whole, "
                     + "verified snapshot has arrived.",
@@ -115,14 +116,16 @@ final class CpCommand implements Callable<Integer> {
         if (skipSchemaCheck) {
             options.put(CpOptions.SKIP_SCHEMA_CHECK, "true");
         }
-        sizeOf(from).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
+        // Resolved once: what is measured, hashed and sent is one file, the one SQLite would open.
+        PushSource pushed = from.isStdio() ? null : PushSource.of(from.local());
+        sizeOf(pushed).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
         return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt,
-                connection -> converse(connection, from, to, options));
+                connection -> converse(connection, from, pushed, to, options));
     }
 
-    private int converse(Connection connection, PathArgument from, PathArgument to, Map<String, String> options)
-            throws CommandFailure {
-        DeltaOffer offer = full || connection.version() < 2 ? DeltaOffer.NONE : DeltaOffer.of(from, to);
+    private int converse(Connection connection, PathArgument from, PushSource pushed, PathArgument to,
+            Map<String, String> options) throws CommandFailure {
+        DeltaOffer offer = full || connection.version() < 2 ? DeltaOffer.NONE : DeltaOffer.of(pushed, to);
         if (offer.pageSize() > 0) {
             options.put(CpOptions.DELTA, Integer.toString(offer.pageSize()));
         }
@@ -137,7 +140,7 @@ final class CpCommand implements Callable<Integer> {
             }
             Push push = new Push(connection, reporter, ready.database(), offer.push(), fleet.enabled());
             transfer = push;
-            return push.run(from, environment.stdin(), environment.stdout());
+            return push.run(pushed, environment.stdin(), environment.stdout());
         }
         if (from.isStdio()) {
             throw CommandFailure.failed("protocol error: the server wants a pull from stdin");
@@ -163,12 +166,12 @@ final class CpCommand implements Callable<Integer> {
      * before any of it is sent; nothing for stdin. (Sent before the server says push or pull: a
      * pull ignores it.)
      */
-    private static OptionalLong sizeOf(PathArgument source) {
-        if (source.isStdio() || !Files.isRegularFile(source.local())) {
+    private static OptionalLong sizeOf(PushSource source) {
+        if (source == null || !Files.isRegularFile(source.file())) {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(Files.size(source.local()));
+            return OptionalLong.of(Files.size(source.file()));
         } catch (IOException e) {
             return OptionalLong.empty(); // reading it will fail with the reason
         }

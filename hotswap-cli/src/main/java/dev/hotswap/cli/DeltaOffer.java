@@ -14,10 +14,10 @@ record DeltaOffer(int pageSize, DeltaPush push, LocalDatabase pullBase) {
     /** No delta: the whole file either way. */
     static final DeltaOffer NONE = new DeltaOffer(0, null, null);
 
-    /** The offer for {@code cp from to}. */
-    static DeltaOffer of(PathArgument from, PathArgument to) {
-        LocalDatabase source = from.isStdio() ? null : LocalDatabase.of(from.local());
-        LocalDatabase destination = to.isStdio() || from.isStdio() ? null : LocalDatabase.of(to.local());
+    /** The offer for {@code cp from to}, {@code from} being {@code null} for stdin. */
+    static DeltaOffer of(PushSource from, PathArgument to) {
+        LocalDatabase source = from == null ? null : LocalDatabase.of(from.file());
+        LocalDatabase destination = to.isStdio() || from == null ? null : LocalDatabase.of(to.local());
         if (source != null) {
             return new DeltaOffer(source.pageSize(), DeltaPush.start(source), destination);
         }

@@ -7,6 +7,7 @@ import dev.hotswap.protocol.Protocol;
 import dev.hotswap.protocol.TransferAbortedException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 
 /**
  * Downloads a snapshot after the server's {@code READY 'O'}: the {@code DATA_OUT} frames go to the
@@ -102,8 +103,14 @@ final class Pull implements Transfer {
     private boolean runDelta() throws CommandFailure {
         long started = System.nanoTime();
         DeltaPull.Result patched;
+        FileChannel copy;
         try {
-            patched = delta.run(((FileDestination) destination).openChannel());
+            copy = ((FileDestination) destination).openChannel();
+        } catch (IOException e) {
+            throw CommandFailure.failed("cannot write " + destination.describe() + ": " + CommandFailure.reason(e));
+        }
+        try {
+            patched = delta.run(copy);
         } catch (IOException e) {
             CommandFailure failure = CommandFailure.of(e);
             throw isServerExit(e) ? failure

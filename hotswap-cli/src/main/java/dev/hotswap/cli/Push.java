@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,13 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * {@code EXIT} stops the upload (the listener shuts down the output, releasing a blocked write) and
  * is reported as the server's reason rather than as a broken pipe.
  *
- * <p>A local file with a non-empty {@code -wal} beside it is refused: its latest commits may be in
- * the log rather than in the file, and this command cannot read SQLite's log without linking
- * SQLite. The message says how to checkpoint.
+ * <p>A local file is read through its links, and refused when a non-empty {@code -wal} or a hot
+ * {@code -journal} lies beside the file they lead to ({@link PushSource}): the file alone is then
+ * not what SQLite would read, and this command links no SQLite to apply either. The message says
+ * how to settle it.
  */
 final class Push implements Transfer {
-    private static final String WAL_SUFFIX = "-wal";
-
     private final Connection connection;
     private final Reporter reporter;
     private final String database;
@@ -64,10 +64,10 @@ final class Push implements Transfer {
     }
 
     /**
-     * Uploads {@code source} ({@code -} meaning {@code stdin}); on success prints {@code OK} to
-     * {@code stdout} and returns 0.
+     * Uploads {@code source} ({@code null} meaning {@code stdin}), once it is checked to be what
+     * SQLite would read from it; on success prints {@code OK} to {@code stdout} and returns 0.
      */
-    int run(PathArgument source, InputStream stdin, OutputStream stdout) throws CommandFailure {
+    int run(PushSource source, InputStream stdin, OutputStream stdout) throws CommandFailure {
         Source from = open(source, stdin);
         DeltaSource.Plan plan = null;
         if (delta != null) {
@@ -151,28 +151,25 @@ final class Push implements Transfer {
                         + " is unchanged";
     }
 
-    private Source open(PathArgument source, InputStream stdin) throws CommandFailure {
-        if (source.isStdio()) {
+    private Source open(PushSource source, InputStream stdin) throws CommandFailure {
+        if (source == null) {
             return new Source(stdin, -1, "stdin", false);
         }
-        Path file = source.local();
+        Path file = source.file();
         try {
             if (Files.isDirectory(file)) {
-                throw refuse(file + " is a directory, not a database file");
+                throw refuse(source.describe() + " is a directory, not a database file");
             }
             if (!Files.exists(file)) {
-                throw refuse("cannot read " + file + ": no such file");
+                throw refuse("cannot read " + source.describe() + ": no such file");
             }
-            Path wal = file.resolveSibling(file.getFileName() + WAL_SUFFIX);
-            if (Files.exists(wal) && Files.size(wal) > 0) {
-                throw refuse(file + " has a write-ahead log (" + wal + ", " + Quantities.bytes(Files.size(wal))
-                        + "): its latest commits may be in the log, not in the file. Checkpoint it first:\n"
-                        + "  sqlite3 " + file + " 'PRAGMA wal_checkpoint(TRUNCATE);'\n"
-                        + "or close every connection to it (the last one to close checkpoints), then push again.");
+            Optional<String> unsettled = source.unsettled();
+            if (unsettled.isPresent()) {
+                throw refuse(unsettled.get());
             }
             return new Source(Files.newInputStream(file), Files.size(file), file.toString(), true);
         } catch (IOException e) {
-            throw refuse("cannot read " + file + ": " + CommandFailure.reason(e));
+            throw refuse("cannot read " + source.describe() + ": " + CommandFailure.reason(e));
         }
     }
 
