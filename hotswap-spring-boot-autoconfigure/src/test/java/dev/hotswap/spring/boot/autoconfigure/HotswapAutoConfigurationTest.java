@@ -160,6 +160,20 @@ class HotswapAutoConfigurationTest {
                 .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("absent.sqlite3"));
     }
 
+    /** What two @SpringBootTest contexts with the same configuration meet: each needs its own database and socket. */
+    @Test
+    void aSecondContextOnTheSameDatabaseOrSocketRefusesToStart() {
+        ApplicationContextRunner same = runner.withPropertyValues("hotswap.databases.production.path=" + production.file());
+        same.run(first -> {
+            assertThat(first).hasNotFailed();
+            same.run(second -> assertThat(second).getFailure().rootCause()
+                    .hasMessage("a live server answers on " + dir.resolve("hotswap.sock") + "; refusing to start a second one"));
+            same.withPropertyValues("hotswap.socket=" + dir.resolve("other.sock")).run(second -> assertThat(second)
+                    .getFailure().rootCause().hasMessageStartingWith("database production: " + production.file()
+                            + " is managed already by another engine in this process"));
+        });
+    }
+
     @Test
     void keepReachesTheEngineRollbackGoesAsFarBackAsItSays() {
         runner.withPropertyValues(
