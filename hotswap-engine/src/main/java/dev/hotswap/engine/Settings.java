@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The engine's configuration, as {@link HotswapBuilder} validated it: an immutable value.
@@ -24,10 +25,13 @@ import java.util.Map;
  * @param diskReserve free bytes a push leaves on the database's volume
  * @param minUploadRate the slowest upload the admin socket accepts, bytes per second
  * @param rollouts where {@code --fleet} requests go, or null when the server is in no fleet
+ * @param createIfMissing the databases whose live path, if it leads to nothing at start, gets an empty
+ *     database ({@link EmptyDatabase})
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
-        Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts) {
+        Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts,
+        Set<String> createIfMissing) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -36,6 +40,7 @@ record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled,
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
         allowedUids = allowedUids.clone();
         listeners = List.copyOf(listeners);
+        createIfMissing = Set.copyOf(createIfMissing);
     }
 
     @Override
