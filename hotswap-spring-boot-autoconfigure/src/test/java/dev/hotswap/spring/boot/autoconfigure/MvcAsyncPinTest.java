@@ -72,7 +72,8 @@ class MvcAsyncPinTest {
         application.setBannerMode(Banner.Mode.OFF);
         application.setLogStartupInfo(false);
         context = application.run("--server.address=127.0.0.1", "--server.port=0",
-                "--hotswap.databases.main.path=" + live, "--hotswap.socket=" + dir.resolve("hotswap.sock"));
+                "--hotswap.databases.main.path=" + live, "--hotswap.socket=" + dir.resolve("hotswap.sock"),
+                "--spring.flyway.enabled=false"); // the database is made above; Flyway is here for FirstRunTest
         hotswap = context.getBean(Hotswap.class);
         swapBetweenReads = context.getBean(SwapBetweenReads.class);
         base = URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port") + "/");
