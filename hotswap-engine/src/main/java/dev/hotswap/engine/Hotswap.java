@@ -44,10 +44,16 @@ import dev.hotswap.protocol.Protocol;
  * as a generation on the first swap, never moved or deleted. See {@code docs/design.md}.
  * The invariant: while a file is open, it is opened under one path only, and nothing renames it.
  *
+ * <p>A database whose path leads to nothing is an error at start, unless
+ * {@link HotswapBuilder#createIfMissing(boolean)} lets the engine create it empty (WAL, mode 0600) for
+ * the application's migrations; it is then generation 1 like any adopted file.
+ *
  * <p><b>Missing knobs</b>, on purpose: no way to skip the header sanity check (a truncated file must
  * never go live), no busy timeout setting (5 s, as SQLite's own default advice), no push into a
- * database that does not exist yet (the schema check needs a live file), no way to make requests wait
- * for a swap (none ever needs to).
+ * database that does not exist yet (the schema check needs a live file: start the engine with
+ * {@code createIfMissing}, let the migrations run, then push), no choice of the created database's
+ * journal mode or permissions (WAL and 0600; change the file's after, and pushes keep them), no way
+ * to make requests wait for a swap (none ever needs to).
  */
 public final class Hotswap implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hotswap.class.getName());
@@ -86,12 +92,13 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
-     * Checks that every managed path leads to a file, makes sure no live server answers on the admin
-     * socket, takes each database's generation folder (its lock keeps a second engine away), deletes
+     * Makes sure no live server answers on the admin socket, creates the databases that are missing
+     * and may be ({@link HotswapBuilder#createIfMissing(boolean)}), checks that every managed path
+     * leads to a file, takes each database's generation folder (its lock keeps a second engine away), deletes
      * what a crash left there, opens the current generations, joins the fleet if the engine has
      * {@link HotswapBuilder#rollouts rollouts} (a server that was away catches up before this returns), and
      * binds the admin socket (unless disabled). A failure leaves nothing taken and, up to the folders'
-     * lock and what the fleet flipped, nothing touched.
+     * lock, what the fleet flipped and a database it created, nothing touched.
      *
      * @return this
      * @throws IOException if a database path leads nowhere (missing, a dangling link), two names lead
@@ -133,6 +140,15 @@ public final class Hotswap implements AutoCloseable {
     }
 
     private void open() throws IOException {
+        if (settings.socketEnabled()) {
+            // First: a second server on a live socket creates, takes and touches no database.
+            AdminServer.refuseIfLive(settings.socket());
+        }
+        for (ManagedDatabase db : databases) {
+            if (settings.createIfMissing().contains(db.name())) {
+                EmptyDatabase.createIfMissing(db.name(), db.path());
+            }
+        }
         List<GenerationFolder.Location> locations = new ArrayList<>();
         Map<Path, String> files = new HashMap<>();
         for (ManagedDatabase db : databases) {
@@ -143,9 +159,6 @@ public final class Hotswap implements AutoCloseable {
                         + "; manage it once");
             }
             locations.add(location);
-        }
-        if (settings.socketEnabled()) {
-            AdminServer.refuseIfLive(settings.socket());
         }
         List<Generation> current = new ArrayList<>();
         for (int i = 0; i < databases.size(); i++) {

@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.hotswap.protocol.Protocol;
 
@@ -33,6 +36,9 @@ public final class HotswapBuilder {
     private Rollouts rollouts;
     private Clock clock = Clock.systemUTC();
     private Disk disk = Disk.REAL;
+    private boolean createIfMissing;
+    /** Per-database choices of {@link #createIfMissing(String, boolean)}, over {@link #createIfMissing}. */
+    private final Map<String, Boolean> createIfMissingOf = new HashMap<>();
 
     /** Made by {@link Hotswap#builder()}. */
     HotswapBuilder() {
@@ -40,7 +46,8 @@ public final class HotswapBuilder {
 
     /**
      * Manages the SQLite file at {@code path} under {@code name}; the CLI names it by either. The
-     * path must lead to a file at {@link Hotswap#start()}: a regular file, or a symbolic link.
+     * path must lead to a file at {@link Hotswap#start()}: a regular file, or a symbolic link; unless
+     * {@link #createIfMissing(boolean)} lets the engine create it.
      *
      * @throws IllegalArgumentException for an empty name, one with whitespace or {@code /}, {@code -},
      *     a name or path given twice, or a path containing {@code ?}
@@ -226,6 +233,35 @@ public final class HotswapBuilder {
         return this;
     }
 
+    /**
+     * Whether the engine creates an empty database where a database's path leads to nothing at
+     * {@link Hotswap#start()} (default false): a WAL database with mode 0600, and its parent folders,
+     * made under a temp name and then linked into place, so that a crash never leaves a half-made file
+     * at the live path. The start then adopts it as generation 1, and the application's migrations
+     * make its schema. A symbolic link that leads nowhere stays an error. Off by default so that a
+     * mistyped path in production fails at start instead of quietly serving an empty database.
+     */
+    public HotswapBuilder createIfMissing(boolean create) {
+        this.createIfMissing = create;
+        return this;
+    }
+
+    /**
+     * {@link #createIfMissing(boolean)} for one database, over the choice for all.
+     *
+     * @throws IllegalArgumentException if no database of that name is configured (call
+     *     {@link #database} first)
+     */
+    public HotswapBuilder createIfMissing(String database, boolean create) {
+        Objects.requireNonNull(database, "database");
+        if (!databases.containsKey(database)) {
+            throw new IllegalArgumentException("database " + database + " is not managed: call database(" + database
+                    + ", path) first");
+        }
+        createIfMissingOf.put(database, create);
+        return this;
+    }
+
     /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
     public HotswapBuilder socketEnabled(boolean enabled) {
         this.socketEnabled = enabled;
@@ -249,8 +285,14 @@ public final class HotswapBuilder {
             throw new IllegalStateException("socket path " + socketPath + " is " + length
                     + " bytes, more than the " + Protocol.MAX_SOCKET_PATH + " a Unix socket allows");
         }
+        Set<String> create = new HashSet<>();
+        for (String name : databases.keySet()) {
+            if (createIfMissingOf.getOrDefault(name, createIfMissing)) {
+                create.add(name);
+            }
+        }
         return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
                 idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate,
-                rollouts, clock, disk));
+                rollouts, clock, disk, create));
     }
 }

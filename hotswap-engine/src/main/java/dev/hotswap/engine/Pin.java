@@ -90,6 +90,25 @@ public final class Pin implements AutoCloseable {
     }
 
     /**
+     * Binds this pin to the calling thread until the returned binding is {@linkplain Binding#close()
+     * closed}, which restores what the thread had bound before. For a framework that continues a request
+     * on a thread of its own between two callbacks, one before the work and one after it, and so cannot
+     * wrap the work in {@link #run} (Spring MVC's {@code CallableProcessingInterceptor}): bind in the
+     * first, close in the second, on the same thread. Where the work is one task, {@link #run} and
+     * {@link #call} do both.
+     * <pre>{@code
+     * try (Pin.Binding binding = pin.bind()) {
+     *     handle(request);
+     * }
+     * }</pre>
+     */
+    public Binding bind() {
+        Binding binding = new Binding(this, gate.bound(), Thread.currentThread());
+        gate.bind(this);
+        return binding;
+    }
+
+    /**
      * Removes this pin from the calling thread, if bound there, without leaving: for a request that
      * the entering thread hands over to another thread.
      */
@@ -107,5 +126,42 @@ public final class Pin implements AutoCloseable {
 
     View view() {
         return view;
+    }
+
+    /**
+     * A pin bound to one thread by {@link Pin#bind()}, until it is closed on that thread. Closing it on
+     * another thread would rebind that thread instead, so it is refused.
+     */
+    public static final class Binding implements AutoCloseable {
+        private final Pin pin;
+        /** What the thread had bound before (another request's pin, or null), restored by close. */
+        private final Pin previous;
+        private final Thread thread;
+        /** Only the first close restores: a second one must not undo a later binding of the thread. */
+        private boolean closed;
+
+        private Binding(Pin pin, Pin previous, Thread thread) {
+            this.pin = pin;
+            this.previous = previous;
+            this.thread = thread;
+        }
+
+        /**
+         * Restores what the thread had bound before {@link Pin#bind()}; only the first call counts.
+         *
+         * @throws IllegalStateException if called on another thread than the one that bound the pin
+         */
+        @Override
+        public void close() {
+            Thread caller = Thread.currentThread();
+            if (caller != thread) {
+                throw new IllegalStateException("a pin bound on thread " + thread.getName()
+                        + " must be unbound there, not on " + caller.getName());
+            }
+            if (!closed) {
+                closed = true;
+                pin.gate.bind(previous);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The engine's configuration, as {@link HotswapBuilder} validated it: an immutable value.
@@ -28,11 +29,13 @@ import java.util.Objects;
  * @param rollouts where {@code --fleet} requests go, or null when the server is in no fleet
  * @param clock the wall clock of the instants shown for generations (tests step it); never used to order them
  * @param disk where every disk step of a generation's life goes ({@link Disk#REAL}; tests fail or crash it)
+ * @param createIfMissing the databases whose live path, if it leads to nothing at start, gets an empty
+ *     database ({@link EmptyDatabase})
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
         Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts,
-        Clock clock, Disk disk) {
+        Clock clock, Disk disk, Set<String> createIfMissing) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -43,6 +46,7 @@ record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled,
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(disk, "disk");
+        createIfMissing = Set.copyOf(createIfMissing);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -137,6 +138,51 @@ class SwapGateTest {
 
         assertSame(first, seen, "the request's thread sees the view it entered");
         assertEquals(1, releasesOf(first));
+    }
+
+    @Test
+    void bindCarriesTheRequestToAnotherThreadUntilItsBindingClosesThere() throws Exception {
+        View first = flipToNew();
+        Pin request = gate.enter();
+        request.unbind();
+        View second = flipToNew();
+        Pin other = gate.enter(); // a request the framework's thread already serves
+        other.unbind();
+
+        List<Object> seen = threads.submit(() -> other.call(() -> {
+            List<Object> views = new ArrayList<>();
+            Pin.Binding binding = request.bind();
+            views.add(gate.routed());
+            binding.close();
+            views.add(gate.bound());
+            binding.close(); // a second close restores nothing more
+            views.add(gate.bound());
+            return views;
+        })).get(10, TimeUnit.SECONDS);
+
+        assertSame(first, seen.get(0), "bound: the request's view");
+        assertSame(other, seen.get(1), "closed: what the thread had bound before");
+        assertSame(other, seen.get(2));
+        assertSame(second, other.view());
+        request.leave();
+        other.leave();
+    }
+
+    @Test
+    void aBindingClosedOnAnotherThreadIsRefused() throws Exception {
+        flipToNew();
+        Pin pin = gate.enter();
+        Pin.Binding binding = pin.bind();
+
+        Future<?> elsewhere = threads.submit(binding::close);
+        Throwable refused = assertThrows(ExecutionException.class,
+                () -> elsewhere.get(10, TimeUnit.SECONDS)).getCause();
+        assertTrue(refused instanceof IllegalStateException, String.valueOf(refused));
+        assertTrue(refused.getMessage().startsWith("a pin bound on thread " + Thread.currentThread().getName()
+                + " must be unbound there, not on "), refused.getMessage());
+        assertSame(pin, gate.bound());
+        binding.close();
+        pin.leave();
     }
 
     @Test

@@ -31,6 +31,7 @@ final class EngineBuilder {
                 throw new IllegalStateException(property + " is not set");
             }
             set(property, () -> builder.database(name, database.getPath()));
+            builder.createIfMissing(name, database.isCreateIfMissing());
         });
         if (properties.getSocket() != null) {
             set("hotswap.socket", () -> builder.socket(properties.getSocket()));

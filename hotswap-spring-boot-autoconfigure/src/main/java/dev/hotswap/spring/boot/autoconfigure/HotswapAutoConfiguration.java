@@ -26,6 +26,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Runs the hotswap engine in a Spring Boot application, from the {@code hotswap.*} properties
@@ -46,7 +48,11 @@ import org.springframework.core.env.Environment;
  *     the application wins, and none of ours is primary when the application defines a
  *     {@code DataSource} of its own;
  * <li>in a servlet web application, the {@link HotswapFilter} first in the filter chain, on every
- *     dispatcher type, with asynchronous support; unless the application registers one itself.
+ *     dispatcher type, with asynchronous support; unless the application registers one itself;
+ * <li>the request's pin on the threads Spring continues it on: a {@link PinningTaskDecorator} bean,
+ *     which Boot applies to the executors it builds ({@code @Async} methods, {@code applicationTaskExecutor}),
+ *     and with Spring MVC a {@link PinningCallableInterceptor} around every {@code Callable} and
+ *     {@code WebAsyncTask}, whichever executor runs it.
  * </ul>
  * {@code hotswap.enabled=false} turns it all off.
  */
@@ -67,6 +73,16 @@ public final class HotswapAutoConfiguration {
         pools.ifAvailable(builder::pool);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build().start();
+    }
+
+    /**
+     * Carries a request's pin to the tasks it submits to the executors Boot builds. Boot composes it
+     * with the application's own {@code TaskDecorator} beans.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    PinningTaskDecorator hotswapTaskDecorator(Hotswap hotswap) {
+        return new PinningTaskDecorator(hotswap.gate());
     }
 
     /** HikariCP per generation, when it is on the class path and the application has no pool factory of its own. */
@@ -102,6 +118,24 @@ public final class HotswapAutoConfiguration {
             registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
             registration.addUrlPatterns("/*");
             return registration;
+        }
+    }
+
+    /** Spring MVC's asynchronous request processing, in a servlet web application that has it. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass({WebMvcConfigurer.class, HotswapFilter.class})
+    static class MvcAsyncConfiguration {
+
+        /** The request's pin around every {@code Callable} and {@code WebAsyncTask} body. */
+        @Bean
+        WebMvcConfigurer hotswapCallablePins() {
+            return new WebMvcConfigurer() {
+                @Override
+                public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+                    configurer.registerCallableInterceptors(new PinningCallableInterceptor());
+                }
+            };
         }
     }
 }

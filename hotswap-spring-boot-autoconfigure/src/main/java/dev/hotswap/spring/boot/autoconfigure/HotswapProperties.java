@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  * hotswap.databases.production.path=db/production.sqlite3
  * hotswap.socket=tmp/sockets/hotswap.sock
  * </pre>
+ * A database file that does not exist yet is created empty at start for the application's migrations
+ * ({@code hotswap.databases.production.create-if-missing=false} makes it an error instead); the
+ * engine's own builder leaves that off.
  * Knobs left unset keep the engine's defaults (see {@code dev.hotswap.engine.HotswapBuilder}).
  */
 @ConfigurationProperties("hotswap")
@@ -175,8 +178,16 @@ public final class HotswapProperties {
 
     /** One managed database. */
     public static final class Database {
-        /** The live SQLite file; it must exist when the application starts. */
+        /** The live SQLite file; it must exist when the application starts, unless create-if-missing. */
         private Path path;
+
+        /**
+         * Whether the engine creates an empty database (WAL mode, file mode 0600, missing folders too)
+         * when the path leads to nothing at start, for the application's migrations (Flyway, Liquibase,
+         * schema.sql) to make its schema in; it becomes generation 1. A symbolic link that leads nowhere
+         * is an error either way. Off, a missing file stops the application at start.
+         */
+        private boolean createIfMissing = true;
 
         public Path getPath() {
             return path;
@@ -184,6 +195,14 @@ public final class HotswapProperties {
 
         public void setPath(Path path) {
             this.path = path;
+        }
+
+        public boolean isCreateIfMissing() {
+            return createIfMissing;
+        }
+
+        public void setCreateIfMissing(boolean createIfMissing) {
+            this.createIfMissing = createIfMissing;
         }
     }
 }

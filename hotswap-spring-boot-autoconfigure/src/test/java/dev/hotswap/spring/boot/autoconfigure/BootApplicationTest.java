@@ -53,7 +53,8 @@ class BootApplicationTest {
         application.setLogStartupInfo(false);
         try (ConfigurableApplicationContext context = application.run(
                 "--server.address=127.0.0.1", "--server.port=0",
-                "--hotswap.databases.main.path=" + live, "--hotswap.socket=" + dir.resolve("hotswap.sock"))) {
+                "--hotswap.databases.main.path=" + live, "--hotswap.socket=" + dir.resolve("hotswap.sock"),
+                "--spring.flyway.enabled=false")) { // the database is made above; the test classpath has Flyway for FirstRunTest
             URI items = URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port") + "/items");
             Hotswap hotswap = context.getBean(Hotswap.class);
             HttpClient client = LiveServer.client();

@@ -56,6 +56,7 @@ class HotswapAutoConfigurationTest {
         runner.withPropertyValues(
                 "hotswap.databases.production.path=" + production.file(),
                 "hotswap.databases.staging.path=" + staging.file(),
+                "hotswap.databases.staging.create-if-missing=false",
                 "hotswap.primary=staging",
                 "hotswap.socket-enabled=false",
                 "hotswap.allowed-uids=1000,1001",
@@ -70,6 +71,8 @@ class HotswapAutoConfigurationTest {
                     HotswapProperties properties = context.getBean(HotswapProperties.class);
                     assertThat(properties.getDatabases()).containsOnlyKeys("production", "staging");
                     assertThat(properties.getDatabases().get("staging").getPath()).isEqualTo(staging.file());
+                    assertThat(properties.getDatabases().get("staging").isCreateIfMissing()).isFalse();
+                    assertThat(properties.getDatabases().get("production").isCreateIfMissing()).isTrue();
                     assertThat(properties.getPrimary()).isEqualTo("staging");
                     assertThat(properties.getSocket()).isEqualTo(dir.resolve("hotswap.sock"));
                     assertThat(properties.isSocketEnabled()).isFalse();
@@ -155,9 +158,39 @@ class HotswapAutoConfigurationTest {
     }
 
     @Test
-    void refusesAMissingDatabaseFile() {
-        runner.withPropertyValues("hotswap.databases.production.path=" + dir.resolve("absent.sqlite3"))
-                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("absent.sqlite3"));
+    void createsAMissingDatabaseFileByDefault() {
+        Path absent = dir.resolve("new/absent.sqlite3");
+        runner.withPropertyValues("hotswap.databases.production.path=" + absent).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Hotswap.class).status().get(0).current().id()).isEqualTo(1);
+            assertThat(context.getBean(JdbcTemplate.class).queryForObject("PRAGMA journal_mode", String.class))
+                    .isEqualTo("wal");
+        });
+        assertThat(Files.exists(absent)).isTrue();
+    }
+
+    @Test
+    void refusesAMissingDatabaseFileWhenCreateIfMissingIsOff() {
+        Path absent = dir.resolve("absent.sqlite3");
+        runner.withPropertyValues("hotswap.databases.production.path=" + absent,
+                "hotswap.databases.production.create-if-missing=false")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessage("database production: " + absent + " does not exist"));
+        assertThat(Files.exists(absent)).isFalse();
+    }
+
+    /** What two @SpringBootTest contexts with the same configuration meet: each needs its own database and socket. */
+    @Test
+    void aSecondContextOnTheSameDatabaseOrSocketRefusesToStart() {
+        ApplicationContextRunner same = runner.withPropertyValues("hotswap.databases.production.path=" + production.file());
+        same.run(first -> {
+            assertThat(first).hasNotFailed();
+            same.run(second -> assertThat(second).getFailure().rootCause()
+                    .hasMessage("a live server answers on " + dir.resolve("hotswap.sock") + "; refusing to start a second one"));
+            same.withPropertyValues("hotswap.socket=" + dir.resolve("other.sock")).run(second -> assertThat(second)
+                    .getFailure().rootCause().hasMessageStartingWith("database production: " + production.file()
+                            + " is managed already by another engine in this process"));
+        });
     }
 
     @Test
