@@ -68,6 +68,9 @@ final class EmptyDatabase {
                 Files.createLink(live, temp);
             } catch (FileAlreadyExistsException appeared) {
                 return false; // another process put a file there meanwhile: that one is served
+            } catch (IOException | UnsupportedOperationException e) {
+                throw new IOException("database " + database + ": cannot link the new empty database into place at "
+                        + live + " (the engine needs hard links there, as for adoption): " + e, e);
             }
             TempFiles.syncDirectory(dir);
         } finally {
