@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,24 +31,27 @@ class MissedHeadWriteTest {
     @RegisterExtension
     final TestFleet fleet = new TestFleet();
 
-    /** The coordinator stops right after its decision, before it rewrites the head. */
-    private static final Coordinator.Listener STOPS_AFTER_DECIDING = new Coordinator.Listener() {
-        @Override
-        public void decided(Manifest manifest, Decision decision) {
-            throw new IllegalStateException("the coordinator stops after deciding rollout " + manifest.id());
-        }
-    };
-
     /** Rolls out v2, then v3 whose coordinator stops after committing; returns v3's rollout id once both nodes serve it. */
     private String commitV3WithoutItsHead(Fleet coordinator) throws Exception {
         RolloutResult v2 = coordinator.rollout(DATABASE, fleet.file("v2.sqlite3", ITEMS, "v2"), Expected.aliveNodes());
         assertTrue(v2.everyNodeFlipped(), () -> "not every node flipped: " + v2);
+        AtomicReference<String> v3 = new AtomicReference<>();
+        // The coordinator stops right after its decision, before it rewrites the head.
+        Coordinator.Listener stopsAfterDeciding = new Coordinator.Listener() {
+            @Override
+            public void decided(Manifest manifest, Decision decision) {
+                v3.set(manifest.id());
+                throw new IllegalStateException("the coordinator stops after deciding rollout " + manifest.id());
+            }
+        };
         assertThrows(IllegalStateException.class, () -> coordinator.rollout(DATABASE,
-                fleet.file("v3.sqlite3", ITEMS, "v3"), Expected.aliveNodes(), STOPS_AFTER_DECIDING));
+                fleet.file("v3.sqlite3", ITEMS, "v3"), Expected.aliveNodes(), stopsAfterDeciding));
+        // A node serves v3's data a moment before its status names v3's rollout: wait for both.
         for (String node : List.of("web-1", "web-2")) {
-            await(WAIT, node + " to flip to v3 on the decision", () -> fleet.served(node).equals(List.of("v3")));
+            await(WAIT, node + " to flip to v3 on the decision", () -> fleet.served(node).equals(List.of("v3"))
+                    && fleet.node(node).currentRollout().equals(Optional.of(v3.get())));
         }
-        return fleet.node("web-1").currentRollout().orElseThrow();
+        return v3.get();
     }
 
     @Test
