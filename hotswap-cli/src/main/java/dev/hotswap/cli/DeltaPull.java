@@ -13,8 +13,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The delta side of a pull into a file that already holds a database ({@code docs/protocol.md}):
- * the destination is copied into the pull's temporary file and hashed in the same pass, the hashes
- * are offered, and the pages the server sends are patched into the copy, which must then have the
+ * its size is offered at once ({@code BASE}), the destination is copied into the pull's temporary
+ * file and hashed in the same pass, the hashes are offered, and the pages the server sends are patched into the copy, which must then have the
  * snapshot's digest. The destination itself is only read; it is replaced, as by any pull, once the
  * patched copy is complete, verified and confirmed.
  */
@@ -61,9 +61,12 @@ final class DeltaPull {
         // The copy is synced behind as it is written: the disk writes it while the server hashes
         // its snapshot and the pages come, not all in the fsync before the rename.
         SyncBehindOutputStream copied = new SyncBehindOutputStream(temp);
-        copyAndHash(copied, hashes, digests);
+        // BASE first: the server then knows before it hashes its snapshot that there is a copy to
+        // compare with, and hashes it while this side copies and hashes the old one.
         Base base = Base.of(copy.pageSize(), copy.pageCount());
-        delta.offer(base, hashes, digests);
+        delta.offerBase(base);
+        copyAndHash(copied, hashes, digests);
+        delta.offerHashes(base, hashes, digests);
         if (!delta.sourceChoseDelta()) {
             copied.awaitSync(); // the whole snapshot replaces the copy
             return null;

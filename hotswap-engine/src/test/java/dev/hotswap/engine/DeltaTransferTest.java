@@ -178,6 +178,28 @@ class DeltaTransferTest {
     }
 
     /**
+     * {@code hotswap cp db/production.sqlite3 new.sqlite3} offers a delta (SRC is a local database:
+     * the CLI cannot tell a pull from a push before READY), then offers no old copy. With no base
+     * there is nothing to compare: the server must not hash its snapshot for it.
+     */
+    @Test
+    void aPullOfferedNoOldCopyHashesNothing() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 2000);
+        try (Hotswap hotswap = fixture.builder(live).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            client.request("cp", Map.of("delta", "4096"), live.toString(), "-");
+            Ready.from(client.next());
+            new DeltaBase(client.in, client.out, FrameType.DATA_OUT, frame -> { }).offerNothing(4096);
+            byte[] pulled = client.data();
+
+            assertEquals(0, client.exit().code(), client.side::toString);
+            assertEquals(List.of(), client.side.stream().filter(line -> line.equals("PHASE compare")).toList(),
+                    "the server hashed its snapshot for an offer of no old copy: " + client.side);
+            assertArrayEquals(EngineFixture.bytes(live), pulled);
+        }
+    }
+
+    /**
      * The server's base copy waits for a writer's lock for three idle timeouts: its own work, which
      * the upload's minimum rate must not blame on the client.
      */

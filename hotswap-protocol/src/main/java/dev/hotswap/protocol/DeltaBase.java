@@ -47,6 +47,20 @@ public final class DeltaBase {
     /** Offers {@code base} and the block hashes of the pages in {@code hashes}. */
     public void offer(Base base, PageHashes hashes, PageDigests digests) throws IOException {
         out.write(base.toFrame());
+        offerHashes(base, hashes, digests);
+    }
+
+    /**
+     * Sends {@code base} alone, at once, before its pages are hashed: the source learns the old
+     * copy's size (and that there is one) without waiting for the hashes, which follow with
+     * {@link #offerHashes}.
+     */
+    public void offerBase(Base base) throws IOException {
+        out.send(base.toFrame());
+    }
+
+    /** After {@link #offerBase}: the block hashes of {@code base}'s pages in {@code hashes}. */
+    public void offerHashes(Base base, PageHashes hashes, PageDigests digests) throws IOException {
         DeltaWire.ListWriter list = DeltaWire.ListWriter.hashes(out);
         byte[] hash = new byte[PageDigests.WIRE_BYTES];
         for (long block = 0; block < base.blockCount(); block++) {
