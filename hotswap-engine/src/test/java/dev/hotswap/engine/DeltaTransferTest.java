@@ -23,6 +23,7 @@ import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.DeltaBase;
 import dev.hotswap.protocol.DeltaSource;
 import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.Handshake;
 import dev.hotswap.protocol.PageDigests;
@@ -229,6 +230,35 @@ class DeltaTransferTest {
             assertEquals(new Exit(0, "OK"), exit, client.side::toString);
         }
         assertEquals(List.of("changed"), EngineFixture.query(live, "SELECT DISTINCT name FROM items WHERE id < 50"));
+    }
+
+    /**
+     * Once the server has offered its base, the client's turn begins: a client that then sends
+     * nothing for the idle timeout is cut off, and the message says it was the client.
+     */
+    @Test
+    void aDeltaPushWhoseClientFallsSilentIsToldItWasTheClient() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 2000);
+        byte[] before = EngineFixture.bytes(live);
+        Duration idle = Duration.ofMillis(1000);
+        try (Hotswap hotswap = fixture.builder(live).idleTimeout(idle).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            client.request("cp", Map.of("delta", "4096"), "-", live.toString());
+            Ready.from(client.next());
+            DeltaSource source = new DeltaSource(client.in, client.out, FrameType.DATA_IN, frame -> { });
+            Base base = source.readBase();
+            assertTrue(base.pageCount() > 0, base::toString);
+            // ... and no WANT: silent from here on.
+            Frame frame;
+            while ((frame = client.next()) != null && frame.type() != FrameType.EXIT) {
+                // the block hashes, the server's lines
+            }
+
+            assertEquals(new Exit(1, "ERROR: push failed: the client sent nothing for 1s; database untouched"),
+                    frame == null ? null : Exit.from(frame));
+        }
+        assertArrayEquals(before, EngineFixture.bytes(live));
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
     }
 
     /**
