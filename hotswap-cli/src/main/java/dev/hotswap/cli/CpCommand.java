@@ -135,10 +135,11 @@ final class CpCommand implements Callable<Integer> {
             if (to.isStdio()) {
                 throw CommandFailure.failed("protocol error: the server wants a push to stdout");
             }
-            if (offer.pageSize() > 0 && offer.push() == null) {
+            if (offer.pageSize() > 0 && offer.pushSource() == null) {
                 DeltaPush.decline(connection, reporter); // offered for a pull; SRC goes whole
             }
-            Push push = new Push(connection, reporter, ready.database(), offer.push(), fleet.enabled());
+            DeltaPush delta = offer.pushSource() == null ? null : DeltaPush.start(offer.pushSource());
+            Push push = new Push(connection, reporter, ready.database(), delta, fleet.enabled());
             transfer = push;
             return push.run(pushed, environment.stdin(), environment.stdout());
         }

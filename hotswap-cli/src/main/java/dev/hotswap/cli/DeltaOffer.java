@@ -3,14 +3,17 @@ package dev.hotswap.cli;
 /**
  * Whether {@code cp} offers a delta, decided before the server says which way the copy goes: the
  * request's {@link dev.hotswap.protocol.CpOptions#DELTA} option carries the page size of SRC when SRC is a local database (a
- * push, probably; its hashing starts at once), else that of DST when DST is one (a pull into an
- * old copy). {@code -} on either side, {@code --full} and a version 1 server mean no offer.
+ * push, probably), else that of DST when DST is one (a pull into an old copy). {@code -} on either
+ * side, {@code --full} and a version 1 server mean no offer. Nothing is hashed before {@code READY}:
+ * SRC may be the live database itself ({@code cp db/production.sqlite3 new.sqlite3}, a pull), whose
+ * pages a push's hashing would read for nothing; the server's base copy, which a push's hashing runs
+ * beside, only starts after {@code READY} anyway.
  *
  * @param pageSize the page size offered, or 0 for no offer
- * @param push the delta side of a push, or {@code null} if SRC is no local database
+ * @param pushSource SRC as a delta push's new file, or {@code null} if it is no local database
  * @param pullBase DST as a delta pull's old copy, or {@code null} if it is no local database
  */
-record DeltaOffer(int pageSize, DeltaPush push, LocalDatabase pullBase) {
+record DeltaOffer(int pageSize, LocalDatabase pushSource, LocalDatabase pullBase) {
     /** No delta: the whole file either way. */
     static final DeltaOffer NONE = new DeltaOffer(0, null, null);
 
@@ -19,7 +22,7 @@ record DeltaOffer(int pageSize, DeltaPush push, LocalDatabase pullBase) {
         LocalDatabase source = from == null ? null : LocalDatabase.of(from.file());
         LocalDatabase destination = to.isStdio() || from == null ? null : LocalDatabase.of(to.local());
         if (source != null) {
-            return new DeltaOffer(source.pageSize(), DeltaPush.start(source), destination);
+            return new DeltaOffer(source.pageSize(), source, destination);
         }
         if (destination != null) {
             return new DeltaOffer(destination.pageSize(), null, destination);

@@ -13,9 +13,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The delta side of a pull into a file that already holds a database ({@code docs/protocol.md}):
- * the destination is copied into the pull's temporary file and hashed in the same pass, the hashes
- * are offered, and the pages the server sends are patched into the copy, which must then have the
- * snapshot's digest. The destination itself is only read; it is replaced, as by any pull, once the
+ * its size is offered at once ({@code BASE}), the destination is copied into the pull's temporary
+ * file and hashed in the same pass, each block's hash offered as soon as the block is copied, and
+ * the pages the server sends are patched into the copy, which must then have the snapshot's digest. The destination itself is only read; it is replaced, as by any pull, once the
  * patched copy is complete, verified and confirmed.
  */
 final class DeltaPull {
@@ -61,9 +61,12 @@ final class DeltaPull {
         // The copy is synced behind as it is written: the disk writes it while the server hashes
         // its snapshot and the pages come, not all in the fsync before the rename.
         SyncBehindOutputStream copied = new SyncBehindOutputStream(temp);
-        copyAndHash(copied, hashes, digests);
+        // BASE first: the server then knows before it hashes its snapshot that there is a copy to
+        // compare with, and hashes it while this side copies and hashes the old one.
         Base base = Base.of(copy.pageSize(), copy.pageCount());
-        delta.offer(base, hashes, digests);
+        delta.offerBase(base);
+        copyAndHash(base, copied, hashes, digests);
+        delta.endBlocks();
         if (!delta.sourceChoseDelta()) {
             copied.awaitSync(); // the whole snapshot replaces the copy
             return null;
@@ -75,20 +78,25 @@ final class DeltaPull {
         return new Result(patched.pageCount(), patched.pagesReceived(), patched.bytesReceived());
     }
 
-    private void copyAndHash(OutputStream temp, PageHashes hashes, PageDigests digests) throws CommandFailure {
+    /**
+     * Copies the old copy into {@code temp}, hashing its pages, and offers each block's hash as
+     * soon as its pages are in: the server times our offer by its idle timeout, and a big copy
+     * must not look like silence.
+     *
+     * @throws IOException from the connection
+     * @throws CommandFailure if the old copy cannot be read or its copy written
+     */
+    private void copyAndHash(Base base, OutputStream temp, PageHashes hashes, PageDigests digests)
+            throws IOException, CommandFailure {
         int pageSize = copy.pageSize();
         byte[] bytes = new byte[Math.max(pageSize, READ_BYTES / pageSize * pageSize)];
         byte[] hash = new byte[PageHashes.BYTES];
         long page = 0;
-        try (FileChannel file = FileChannel.open(copy.file(), StandardOpenOption.READ)) {
+        long block = 0;
+        try (FileChannel file = open()) {
             while (page < copy.pageCount()) {
                 int pages = (int) Math.min(bytes.length / pageSize, copy.pageCount() - page);
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, pages * pageSize);
-                while (buffer.hasRemaining()) {
-                    if (file.read(buffer, page * pageSize + buffer.position()) < 0) {
-                        throw new IOException("it shrank while it was read");
-                    }
-                }
+                read(file, ByteBuffer.wrap(bytes, 0, pages * pageSize), page * pageSize);
                 for (int i = 0; i < pages; i++) {
                     digests.pageHash(bytes, i * pageSize, pageSize, hash, 0);
                     hashes.put(page + i, hash, 0);
@@ -100,9 +108,44 @@ final class DeltaPull {
                             + CommandFailure.reason(e));
                 }
                 page += pages;
+                for (; block < base.blockCount() && Math.min((block + 1) * base.blockPages(), base.pageCount()) <= page;
+                        block++) {
+                    delta.offerBlock(base, block, hashes, digests);
+                }
+            }
+        } catch (ReadFailure e) {
+            throw CommandFailure.failed("cannot read " + copy.file() + ": " + CommandFailure.reason(e.cause));
+        }
+    }
+
+    private FileChannel open() throws ReadFailure {
+        try {
+            return FileChannel.open(copy.file(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new ReadFailure(e);
+        }
+    }
+
+    private static void read(FileChannel file, ByteBuffer buffer, long position) throws ReadFailure {
+        try {
+            while (buffer.hasRemaining()) {
+                if (file.read(buffer, position + buffer.position()) < 0) {
+                    throw new IOException("it shrank while it was read");
+                }
             }
         } catch (IOException e) {
-            throw CommandFailure.failed("cannot read " + copy.file() + ": " + CommandFailure.reason(e));
+            throw new ReadFailure(e);
+        }
+    }
+
+    /** Reading the old copy failed, as opposed to the connection. */
+    private static final class ReadFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient IOException cause;
+
+        ReadFailure(IOException cause) {
+            super(cause);
+            this.cause = cause;
         }
     }
 }

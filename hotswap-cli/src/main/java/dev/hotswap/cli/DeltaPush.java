@@ -11,14 +11,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The delta side of a push ({@code docs/protocol.md}): the local file's pages are hashed on a
- * thread of their own from the start (while the server copies and hashes the live database), then
+ * thread of their own from {@code READY} (while the server copies and hashes the live database), then
  * compared with the server's hashes, block by block and page by page; only the pages that differ
  * are sent. If the server's copy does not fit (another page size), the whole file goes instead.
  */
 final class DeltaPush {
+    /** Hashing passes started by this process: tests check that a pull starts none. */
+    static final LongAdder HASHINGS_STARTED = new LongAdder();
+
     private final LocalDatabase source;
     private final PageDigests digests = new PageDigests();
     private final CompletableFuture<PageHashes> hashing = new CompletableFuture<>();
@@ -27,9 +31,10 @@ final class DeltaPush {
         this.source = source;
     }
 
-    /** Starts hashing {@code source}. */
+    /** Starts hashing {@code source}, once the server said push. */
     static DeltaPush start(LocalDatabase source) {
         DeltaPush push = new DeltaPush(source);
+        HASHINGS_STARTED.increment();
         Thread thread = new Thread(push::hash, "hotswap-hash");
         thread.setDaemon(true);
         thread.start();

@@ -87,6 +87,33 @@ class EngineEndToEndTest {
         }
     }
 
+    /**
+     * {@code cp db/production.sqlite3 new.sqlite3} offers a delta (SRC is a local database, and
+     * the CLI cannot tell a pull from a push before READY), but there is no old copy: neither side
+     * may hash the database for it, as neither does for {@code cp production new.sqlite3}.
+     */
+    @Test
+    void aPullByPathIntoANewFileHashesNothing() throws Exception {
+        long hashings = DeltaPush.HASHINGS_STARTED.sum();
+        CommandRun.Result run = cli().run("cp", server.live.toString(), "new.sqlite3");
+        assertEquals(0, run.code(), run::toString);
+        assertEquals(1, EngineServer.version(dir.resolve("new.sqlite3")));
+        assertEquals(hashings, DeltaPush.HASHINGS_STARTED.sum(), "the CLI hashed SRC for a pull");
+        assertFalse(run.stderr().contains("whole file:"), "the server compared for nothing: " + run);
+    }
+
+    /** A pull into an old copy offers its size before it copies and hashes it, and gets the pages that changed. */
+    @Test
+    void aPullIntoAnOldCopyReceivesOnlyThePagesThatChanged() throws Exception {
+        assertEquals(0, cli().run("cp", "production", "backup.sqlite3").code());
+        EngineServer.run(server.live, "UPDATE meta SET version = 5");
+        CommandRun.Result run = cli().run("cp", "production", "backup.sqlite3");
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.stderr().contains("Pulled production to " + dir.resolve("backup.sqlite3") + " by delta: "),
+                run::toString);
+        assertEquals(5, EngineServer.version(dir.resolve("backup.sqlite3")));
+    }
+
     @Test
     void pullToStdout() throws Exception {
         CommandRun.Result run = cli().run("cp", server.live.toString(), "-");

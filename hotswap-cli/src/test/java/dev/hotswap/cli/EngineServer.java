@@ -1,6 +1,7 @@
 package dev.hotswap.cli;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -32,22 +34,27 @@ final class EngineServer implements AutoCloseable {
     final Path socket;
     private final Hotswap engine;
 
-    private EngineServer(int keep) throws IOException, SQLException {
+    private EngineServer(UnaryOperator<HotswapBuilder> settings) throws IOException, SQLException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "hs");
         live = Files.createDirectories(dir.resolve("db")).resolve("production.sqlite3");
         database(live, 1);
         socket = dir.resolve("s/hotswap.sock");
-        engine = Hotswap.builder().database("production", live).socket(socket).keep(keep).build().start();
+        engine = settings.apply(Hotswap.builder().database("production", live).socket(socket)).build().start();
     }
 
     /** Starts an engine managing {@code production} at version 1, keeping 1 earlier generation. */
     static EngineServer start() throws IOException, SQLException {
-        return new EngineServer(1);
+        return start(1);
     }
 
     /** Starts an engine managing {@code production} at version 1, keeping {@code keep} earlier generations. */
     static EngineServer start(int keep) throws IOException, SQLException {
-        return new EngineServer(keep);
+        return new EngineServer(builder -> builder.keep(keep));
+    }
+
+    /** Starts an engine managing {@code production} at version 1, with {@code settings} on its builder. */
+    static EngineServer start(UnaryOperator<HotswapBuilder> settings) throws IOException, SQLException {
+        return new EngineServer(settings);
     }
 
     /** The file of generation {@code id} in the generation folder beside the live path. */

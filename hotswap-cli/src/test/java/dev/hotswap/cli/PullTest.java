@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotswap.protocol.Base;
 import dev.hotswap.protocol.DataFrameOutputStream;
+import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.End;
 import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.Ready;
@@ -14,6 +16,7 @@ import dev.hotswap.protocol.Request;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,6 +78,40 @@ class PullTest {
                 request.get());
         assertArrayEquals(snapshot, Files.readAllBytes(dir.resolve("backup.sqlite3")));
         assertEquals(List.of(), leftovers(dir.resolve("backup.sqlite3")));
+    }
+
+    /**
+     * A pull into an old copy copies and hashes it before the server can compare (the client's own
+     * work, which the server's idle timeout counts): the client offers each block's hash as soon as
+     * that block is copied, so that it is never silent while it works, however big the copy.
+     */
+    @Test
+    void aPullOffersItsOldCopyBlockByBlockAsItCopiesIt() throws Exception {
+        Path old = EngineServer.run(dir.resolve("backup.sqlite3"), "PRAGMA page_size=4096", "CREATE TABLE t(x)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
+                        + " INSERT INTO t SELECT randomblob(1000) FROM n");
+        byte[] snapshot = Files.readAllBytes(old);
+        Base offered = Base.of(4096, snapshot.length / 4096);
+        List<Integer> hashesPerFrame = new java.util.ArrayList<>();
+        try (ScriptedServer server = ScriptedServer.start(peer -> {
+            peer.handshake();
+            assertEquals("4096", peer.request().options().get("delta"));
+            peer.ready(Ready.Direction.PULL, "production");
+            assertEquals(offered, Base.from(peer.next()));
+            for (Frame frame; (frame = peer.next()).length() > 0;) {
+                assertEquals(FrameType.HASHES, frame.type());
+                hashesPerFrame.add(frame.length() / 16);
+            }
+            peer.download(snapshot); // the whole file, as a server that declines does
+            peer.exit(0, "");
+        })) {
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "production", "backup.sqlite3");
+            server.await();
+            assertEquals(0, run.code(), run::toString);
+        }
+        assertTrue(offered.blockCount() > 2, offered::toString);
+        assertEquals(Collections.nCopies((int) offered.blockCount(), 1), hashesPerFrame);
+        assertArrayEquals(snapshot, Files.readAllBytes(old));
     }
 
     @Test

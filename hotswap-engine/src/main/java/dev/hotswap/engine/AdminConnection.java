@@ -59,7 +59,7 @@ final class AdminConnection {
             // A pull's snapshot streams out in 1 MiB writes; the default buffer (about 200 KiB) makes
             // each one several round trips between the two processes.
             socket.setSendBufferSize(Protocol.SOCKET_BUFFER);
-            paced = new PacedInputStream(socket.getInputStream());
+            paced = new PacedInputStream(socket.getInputStream(), idleTimeout);
             watched = new WatchedOutputStream(socket.getOutputStream());
             // A small buffer: data frame payloads larger than it go straight into the reader's buffer.
             in = new FrameReader(new BufferedInputStream(paced, 8192));

@@ -64,32 +64,32 @@ final class DeltaPullSender {
         DatabaseHeader header = DatabaseHeader.read(snapshot.file());
         int pageSize = header == null ? 0 : header.pageSize();
         long pages = pageSize == 0 ? 0 : snapshot.length() / pageSize;
+        // The client sends its BASE first, before it copies and hashes its old copy: an offer of
+        // none (a pull by path into a new file offers a delta before it knows it pulls) or of
+        // another page size needs no hashes here either.
+        Base base = fromTheOffer(delta::readBase);
+        if (!DeltaSource.usable(base, pageSize, pages)) {
+            fromTheOffer(() -> {
+                delta.decline(base);
+                return base;
+            });
+            if (base.pageCount() > 0) {
+                progress.status("whole file: the copy offered has " + base.pageCount() + " pages of "
+                        + base.pageSize() + " bytes, the snapshot pages of " + pageSize);
+            }
+            return false;
+        }
         try (DiskClaim claim = budget.claim("the page hashes", db.folder().path(), PageHashFile.bytes(pages));
                 FileChannel file = FileChannel.open(snapshot.file(), StandardOpenOption.READ);
                 PageHashFile hashes = PageHashFile.create(db.folder(), claim)) {
             long start = System.nanoTime();
             progress.phase("compare");
-            // Hashed before the offer is read: the client copies and hashes its old copy meanwhile,
-            // so the two passes run side by side. An offer then found unusable (another page size)
-            // wasted this pass; that is rare, and the whole file follows anyway.
+            // Hashed before the offer's hashes are read: the client copies and hashes its old copy
+            // meanwhile, so the two passes run side by side.
             PageDigests digests = new PageDigests();
-            if (pages > 0) {
-                digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
-            }
-            DeltaSource.Plan plan;
-            try {
-                Base base = delta.readBase();
-                if (!DeltaSource.usable(base, pageSize, pages)) {
-                    delta.decline(base);
-                    progress.status("whole file: the copy offered has " + base.pageCount() + " pages of "
-                            + base.pageSize() + " bytes, the snapshot pages of " + pageSize);
-                    return false;
-                }
-                plan = delta.compare(base, pages, hashes.hashes(), digests, PageDigests.Counter.NONE);
-            } catch (SocketTimeoutException e) {
-                throw new OfferStalledException("the client sent nothing for " + Push.format(idleTimeout)
-                        + " while it offered its old copy", e);
-            }
+            digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
+            DeltaSource.Plan plan = fromTheOffer(
+                    () -> delta.compare(base, pages, hashes.hashes(), digests, PageDigests.Counter.NONE));
             progress.phase("send");
             DeltaSource.Sent sent = DeltaSource.stream(plan, file, new DataFrameOutputStream(out, FrameType.DATA_OUT),
                     hashes.hashes(), digests, PageDigests.Counter.NONE);
@@ -98,6 +98,21 @@ final class DeltaPullSender {
             LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
             progress.status(line);
             return true;
+        }
+    }
+
+    /** A step of the conversation whose reads wait for the client's offer. */
+    private interface OfferStep<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code step}; the client falling silent in it is named as such. */
+    private <T> T fromTheOffer(OfferStep<T> step) throws IOException {
+        try {
+            return step.run();
+        } catch (SocketTimeoutException e) {
+            throw new OfferStalledException("the client sent nothing for " + Push.format(idleTimeout)
+                    + " while it offered its old copy", e);
         }
     }
 

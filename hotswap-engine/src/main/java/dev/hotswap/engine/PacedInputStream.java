@@ -19,9 +19,12 @@ import java.time.Duration;
  * </ul>
  * The pace is checked as reads complete, so a peer is cut off at most one read timeout after it
  * fell behind. A peer that falls behind gets a {@link TooSlowException} (a
- * {@link SocketTimeoutException}).
+ * {@link SocketTimeoutException}); one silent for the whole read timeout a
+ * {@link SocketTimeoutException} that says so, in place of the socket's own ("Resource temporarily
+ * unavailable", which names nobody).
  */
 final class PacedInputStream extends FilterInputStream {
+    private final Duration readTimeout;
     private long deadline;
     private boolean deadlineSet;
     private String deadlineWhat;
@@ -31,8 +34,10 @@ final class PacedInputStream extends FilterInputStream {
     private long windowBytes;
     private String rateText;
 
-    PacedInputStream(InputStream in) {
+    /** {@code readTimeout}: the socket's, for the message when the peer sends nothing for that long. */
+    PacedInputStream(InputStream in, Duration readTimeout) {
         super(in);
+        this.readTimeout = readTimeout;
     }
 
     /** The peer fell behind the pace set for it. */
@@ -70,16 +75,33 @@ final class PacedInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
+        int b;
+        try {
+            b = super.read();
+        } catch (SocketTimeoutException e) {
+            throw silent(e);
+        }
         account(b < 0 ? 0 : 1);
         return b;
     }
 
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
-        int n = super.read(bytes, offset, length);
+        int n;
+        try {
+            n = super.read(bytes, offset, length);
+        } catch (SocketTimeoutException e) {
+            throw silent(e);
+        }
         account(Math.max(0, n));
         return n;
+    }
+
+    private SocketTimeoutException silent(SocketTimeoutException cause) {
+        SocketTimeoutException silent = new SocketTimeoutException("the client sent nothing for "
+                + Push.format(readTimeout));
+        silent.initCause(cause);
+        return silent;
     }
 
     private void account(int n) throws TooSlowException {

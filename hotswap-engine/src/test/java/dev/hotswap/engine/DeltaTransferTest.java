@@ -23,6 +23,7 @@ import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.DeltaBase;
 import dev.hotswap.protocol.DeltaSource;
 import dev.hotswap.protocol.Exit;
+import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameType;
 import dev.hotswap.protocol.Handshake;
 import dev.hotswap.protocol.PageDigests;
@@ -178,6 +179,28 @@ class DeltaTransferTest {
     }
 
     /**
+     * {@code hotswap cp db/production.sqlite3 new.sqlite3} offers a delta (SRC is a local database:
+     * the CLI cannot tell a pull from a push before READY), then offers no old copy. With no base
+     * there is nothing to compare: the server must not hash its snapshot for it.
+     */
+    @Test
+    void aPullOfferedNoOldCopyHashesNothing() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 2000);
+        try (Hotswap hotswap = fixture.builder(live).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            client.request("cp", Map.of("delta", "4096"), live.toString(), "-");
+            Ready.from(client.next());
+            new DeltaBase(client.in, client.out, FrameType.DATA_OUT, frame -> { }).offerNothing(4096);
+            byte[] pulled = client.data();
+
+            assertEquals(0, client.exit().code(), client.side::toString);
+            assertEquals(List.of(), client.side.stream().filter(line -> line.equals("PHASE compare")).toList(),
+                    "the server hashed its snapshot for an offer of no old copy: " + client.side);
+            assertArrayEquals(EngineFixture.bytes(live), pulled);
+        }
+    }
+
+    /**
      * The server's base copy waits for a writer's lock for three idle timeouts: its own work, which
      * the upload's minimum rate must not blame on the client.
      */
@@ -207,6 +230,35 @@ class DeltaTransferTest {
             assertEquals(new Exit(0, "OK"), exit, client.side::toString);
         }
         assertEquals(List.of("changed"), EngineFixture.query(live, "SELECT DISTINCT name FROM items WHERE id < 50"));
+    }
+
+    /**
+     * Once the server has offered its base, the client's turn begins: a client that then sends
+     * nothing for the idle timeout is cut off, and the message says it was the client.
+     */
+    @Test
+    void aDeltaPushWhoseClientFallsSilentIsToldItWasTheClient() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 2000);
+        byte[] before = EngineFixture.bytes(live);
+        Duration idle = Duration.ofMillis(1000);
+        try (Hotswap hotswap = fixture.builder(live).idleTimeout(idle).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            client.request("cp", Map.of("delta", "4096"), "-", live.toString());
+            Ready.from(client.next());
+            DeltaSource source = new DeltaSource(client.in, client.out, FrameType.DATA_IN, frame -> { });
+            Base base = source.readBase();
+            assertTrue(base.pageCount() > 0, base::toString);
+            // ... and no WANT: silent from here on.
+            Frame frame;
+            while ((frame = client.next()) != null && frame.type() != FrameType.EXIT) {
+                // the block hashes, the server's lines
+            }
+
+            assertEquals(new Exit(1, "ERROR: push failed: the client sent nothing for 1s; database untouched"),
+                    frame == null ? null : Exit.from(frame));
+        }
+        assertArrayEquals(before, EngineFixture.bytes(live));
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
     }
 
     /**

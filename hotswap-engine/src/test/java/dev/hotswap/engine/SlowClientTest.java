@@ -107,6 +107,21 @@ class SlowClientTest {
     }
 
     @Test
+    void aSilentUploadIsCutOffNamingTheClient() throws Exception {
+        hotswap = fixture.builder(live).idleTimeout(IDLE).build().start();
+        try (EngineFixture.Client client = EngineFixture.connect(hotswap.socketPath()).hello()
+                .request("cp", "-", "production")) {
+            assertEquals(new Ready(Ready.Direction.PUSH, "production"), Ready.from(client.next()));
+
+            assertEquals(new Exit(1, "ERROR: push failed: the client sent nothing for 400ms; database untouched"),
+                    client.exit());
+        }
+        awaitNoConversation();
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+        assertArrayEquals(before, Files.readAllBytes(live));
+    }
+
+    @Test
     void aSlowUploadAboveTheMinimumRateSwaps() throws Exception {
         byte[] next = Files.readAllBytes(fixture.versioned("next.sqlite3", false, 2, 10));
         hotswap = fixture.builder(live).idleTimeout(IDLE).minUploadRate(1024).build().start();

@@ -47,6 +47,37 @@ public final class DeltaBase {
     /** Offers {@code base} and the block hashes of the pages in {@code hashes}. */
     public void offer(Base base, PageHashes hashes, PageDigests digests) throws IOException {
         out.write(base.toFrame());
+        offerHashes(base, hashes, digests);
+    }
+
+    /**
+     * Sends {@code base} alone, at once, before its pages are hashed: the source learns the old
+     * copy's size (and that there is one) without waiting for the hashes, which follow block by
+     * block with {@link #offerBlock}, then {@link #endBlocks}.
+     */
+    public void offerBase(Base base) throws IOException {
+        out.send(base.toFrame());
+    }
+
+    /**
+     * After {@link #offerBase}: sends the hash of {@code block}, whose pages are all in
+     * {@code hashes}, in a frame of its own and at once, so that the source hears from this side
+     * while it still copies and hashes the rest. Every block of {@code base}, in order.
+     */
+    public void offerBlock(Base base, long block, PageHashes hashes, PageDigests digests) throws IOException {
+        byte[] hash = new byte[PageDigests.WIRE_BYTES];
+        digests.blockHash(hashes, block, base.blockPages(), base.pageCount(), hash, 0);
+        out.write(FrameType.HASHES, hash, 0, hash.length);
+        out.flush();
+    }
+
+    /** Ends an offer made with {@link #offerBlock}. */
+    public void endBlocks() throws IOException {
+        out.write(FrameType.HASHES, new byte[0], 0, 0);
+        out.flush();
+    }
+
+    private void offerHashes(Base base, PageHashes hashes, PageDigests digests) throws IOException {
         DeltaWire.ListWriter list = DeltaWire.ListWriter.hashes(out);
         byte[] hash = new byte[PageDigests.WIRE_BYTES];
         for (long block = 0; block < base.blockCount(); block++) {
