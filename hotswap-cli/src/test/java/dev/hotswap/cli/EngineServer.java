@@ -1,6 +1,7 @@
 package dev.hotswap.cli;
 
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -32,22 +34,27 @@ final class EngineServer implements AutoCloseable {
     final Path socket;
     private final Hotswap engine;
 
-    private EngineServer(int keep) throws IOException, SQLException {
+    private EngineServer(int keep, UnaryOperator<HotswapBuilder> configure) throws IOException, SQLException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "hs");
         live = Files.createDirectories(dir.resolve("db")).resolve("production.sqlite3");
         database(live, 1);
         socket = dir.resolve("s/hotswap.sock");
-        engine = Hotswap.builder().database("production", live).socket(socket).keep(keep).build().start();
+        engine = configure.apply(Hotswap.builder().database("production", live).socket(socket).keep(keep)).build().start();
+    }
+
+    /** Starts an engine managing {@code production} at version 1, configured further by {@code configure}. */
+    static EngineServer start(UnaryOperator<HotswapBuilder> configure) throws IOException, SQLException {
+        return new EngineServer(1, configure);
     }
 
     /** Starts an engine managing {@code production} at version 1, keeping 1 earlier generation. */
     static EngineServer start() throws IOException, SQLException {
-        return new EngineServer(1);
+        return new EngineServer(1, UnaryOperator.identity());
     }
 
     /** Starts an engine managing {@code production} at version 1, keeping {@code keep} earlier generations. */
     static EngineServer start(int keep) throws IOException, SQLException {
-        return new EngineServer(keep);
+        return new EngineServer(keep, UnaryOperator.identity());
     }
 
     /** The file of generation {@code id} in the generation folder beside the live path. */
@@ -81,6 +88,18 @@ final class EngineServer implements AutoCloseable {
                 ResultSet rows = statement.executeQuery("SELECT version FROM meta")) {
             return rows.next() ? rows.getInt(1) : -1;
         }
+    }
+
+    /** The generation files in the folder, and any hidden temp file beside them or the live path. */
+    List<String> generationFolder() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Path folder : List.of(dir.resolve("db"), dir.resolve("db/.hotswap/production.sqlite3"))) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.map(file -> file.getFileName().toString()).filter(name -> !name.equals(".hotswap"))
+                        .sorted().forEach(names::add);
+            }
+        }
+        return names;
     }
 
     /** The meta version the engine serves now, read through its own pool. */

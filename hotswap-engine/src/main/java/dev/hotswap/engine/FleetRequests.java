@@ -48,7 +48,7 @@ final class FleetRequests {
             throw new RequestMisuse("options " + FleetOptions.NODES + " and " + FleetOptions.MIN_NODES
                     + " exclude each other: name the nodes, or ask for a number of alive ones");
         }
-        for (String skip : new String[] {CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK}) {
+        for (String skip : new String[] {CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK, CpOptions.SKIP_CHECK}) {
             if (request.options().containsKey(skip)) {
                 throw new RequestMisuse(skip + " does not apply to fleet rollouts: every node runs every check");
             }
