@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.hotswap.engine.CandidateCheck;
 import dev.hotswap.engine.Rollouts;
 import dev.hotswap.engine.SwapRefusedException;
 
@@ -64,6 +65,26 @@ class FleetPushTest {
             assertEquals(Optional.of("000001"), server.currentRollout(), node + "'s generation names the rollout");
             assertEquals(2, server.status().current().id(), node + " staged the file once, as generation 2");
             assertEquals(1, server.swaps());
+        }
+    }
+
+    @Test
+    void everyNodeRunsItsOwnChecksAndOneRefusalAbortsTheRolloutEverywhere() throws Exception {
+        fleet.add("a", ITEMS, "v1");
+        fleet.add("b", ITEMS, "v1");
+        // only c has this rule: the coordinator's own checks pass, c's refuse in phase one
+        fleet.addWithEngine("c", ITEMS, "v1", engine -> engine.check("keeps-v1",
+                CandidateCheck.sql("SELECT count(*) > 0 FROM items WHERE name = 'v1'")));
+        Path next = fleet.file("next.sqlite3", ITEMS, "v2");
+
+        Rollouts.Result result = fleet.node("a").push(next, Rollouts.Nodes.alive(), lines::add);
+
+        assertEquals("ERROR: rollout 000001 of production aborted: node c refused; no node flipped", result.summary());
+        assertTrue(lines.contains("c: ERROR: check keeps-v1 refused: SELECT count(*) > 0 FROM items"
+                + " WHERE name = 'v1' returned 0"), lines::toString);
+        for (String node : List.of("a", "b", "c")) {
+            assertEquals(List.of("v1"), fleet.node(node).served(), node + " still serves the old file");
+            assertEquals(0, fleet.node(node).swaps(), node + " did not flip");
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.testkit.LocalS3;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -157,6 +158,13 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     /** Starts an engine on {@code live} joined to this fleet as node {@code node}, with {@code tweak} on its config. */
     TestNode start(String node, Path live, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
         TestNode started = TestNode.start(node, live, tweak.apply(config(node)).build(), KEEP);
+        nodes.put(node, started);
+        return started;
+    }
+
+    /** Creates and starts node {@code node} as {@link #add} does, with {@code engine} applied to its engine's builder. */
+    TestNode addWithEngine(String node, String schema, String row, UnaryOperator<HotswapBuilder> engine) throws IOException {
+        TestNode started = TestNode.start(node, prepare(node, schema, row), config(node).build(), KEEP, engine);
         nodes.put(node, started);
         return started;
     }
