@@ -79,7 +79,7 @@ final class CpCommand implements Callable<Integer> {
     @Option(names = "--" + CpOptions.SKIP_INTEGRITY_CHECK, description = "Push without running PRAGMA integrity_check.")
     private boolean skipIntegrityCheck;
 
-    @Option(names = "--" + CpOptions.SKIP_SCHEMA_CHECK, description = "Push even if the schema differs from the live one.")
+    @Option(names = "--" + CpOptions.SKIP_SCHEMA_CHECK, description = "Push even if the schema differs from the live one, or its latest migration is older.")
     private boolean skipSchemaCheck;
 
     @Option(names = "--" + CpOptions.SKIP_CHECK, paramLabel = "NAME", split = ",",

@@ -16,7 +16,8 @@ import java.util.Map;
  *     which overlaps with the checks ({@link OverlappedSync});</li>
  * <li>the header sanity check (always);</li>
  * <li>{@code PRAGMA integrity_check} (unless skipped);</li>
- * <li>the schema comparison with the current generation (unless skipped);</li>
+ * <li>the schema comparison with the current generation, and of their latest Flyway or Liquibase
+ *     migrations ({@link MigrationHistory}) (unless skipped);</li>
  * <li>the application's {@link CandidateCheck}s, in order (each unless skipped by name);</li>
  * <li>the current generation's journal mode and permissions, an fsync, and the file's permanent name
  *     ({@code NNNNNN.sqlite3}), with an fsync of the folder.</li>
@@ -160,10 +161,16 @@ final class Push {
             } else {
                 progress.phase("schema check");
                 start = System.nanoTime();
+                // Migrations first: "built by older code" says more than the diff such a file also has.
+                String migrations = compareMigrations(currentFile, temp);
                 checkSchema(name, currentFile, temp);
                 schema = since(start);
-                LOG.log(System.Logger.Level.INFO, name + ": schema check ok in " + schema.toMillis() + " ms");
+                LOG.log(System.Logger.Level.INFO, name + ": schema check ok in " + schema.toMillis() + " ms"
+                        + (migrations != null ? "; " + migrations : ""));
                 progress.status("schema check " + schema.toMillis() + " ms");
+                if (migrations != null) {
+                    progress.status(migrations);
+                }
             }
 
             Map<String, Duration> times = checks.run(name, temp, currentFile, options.skipChecks(), progress);
@@ -173,6 +180,16 @@ final class Push {
             if (!checked) {
                 discard(db, temp, sync);
             }
+        }
+    }
+
+    /** The line naming both latest migrations, or null without a migration history; refuses an older one. */
+    private static String compareMigrations(Path live, Path incoming) throws SwapRefusedException {
+        try {
+            return MigrationHistory.compare(live, incoming);
+        } catch (SQLException e) {
+            throw new SwapRefusedException(SwapRefusedException.Reason.SCHEMA,
+                    "ERROR: reading the migration history failed\n" + e.getMessage());
         }
     }
 

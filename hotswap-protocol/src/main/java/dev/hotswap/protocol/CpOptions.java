@@ -4,7 +4,7 @@ package dev.hotswap.protocol;
 public final class CpOptions {
     /** Flag ({@code "true"}): push without {@code PRAGMA integrity_check}. */
     public static final String SKIP_INTEGRITY_CHECK = "skip-integrity-check";
-    /** Flag ({@code "true"}): push even if the schema differs. */
+    /** Flag ({@code "true"}): push even if the schema differs, or the latest migration is older. */
     public static final String SKIP_SCHEMA_CHECK = "skip-schema-check";
     /**
      * Flag ({@code "true"}): a dry run; the push runs every check, reports it, and discards the file
