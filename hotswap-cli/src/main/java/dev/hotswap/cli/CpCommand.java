@@ -54,8 +54,8 @@ import picocli.CommandLine.Spec;
             "",
             "With --dry-run, a push runs every check (header, integrity, schema, the app's own checks) and "
                     + "reports them as a push would, then the server deletes the file: exit 0 and OK if it would "
-                    + "have gone live, 1 with the reason if not. With --fleet, only the server this command talks "
-                    + "to checks it."},
+                    + "have gone live, 1 with the reason if not. With --fleet, every server checks it and none "
+                    + "flips; exit 0 only when every server would have gone live."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  hotswap cp ./new.sqlite3 db/production.sqlite3    push, check and swap",

@@ -24,16 +24,9 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
     private static final Set<String> FLAGS = Set.of(CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK,
             CpOptions.DRY_RUN, CpOptions.SKIP_CHECK);
 
-    /**
-     * The last line of a dry run that passed. A fleet dry run checks this server only: asking every
-     * node would need a rollout that always aborts after its first phase, which the fleet does not
-     * have yet; the line says so, so that nobody reads it as the fleet's verdict.
-     */
+    /** The last line of a dry run on this server alone that passed. */
     String dryRunPassed() {
-        return fleet.isPresent()
-                ? "dry run: " + destination.name() + " would go live on this server; the file is deleted, nothing"
-                        + " changed; the fleet's other servers did not check it"
-                : "dry run: " + destination.name() + " would go live; the file is deleted, nothing changed";
+        return "dry run: " + destination.name() + " would go live; the file is deleted, nothing changed";
     }
 
     /** True for a push, false for a pull. */

@@ -184,8 +184,8 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** A new database file to roll out. */
-    Path file(String name, String schema, String row) throws IOException {
-        return TestDatabases.create(dir.resolve(name), schema, row);
+    Path file(String name, String schema, String... rows) throws IOException {
+        return TestDatabases.create(dir.resolve(name), schema, rows);
     }
 
     Fleet coordinator() throws FleetException {

@@ -128,6 +128,15 @@ final class TestNode implements AutoCloseable {
         return fleet.push(staged, nodes, report);
     }
 
+    /** {@code hotswap cp FILE production --fleet --dry-run} as this node's admin socket runs it. */
+    Rollouts.Result check(Path file, Rollouts.Nodes nodes, Consumer<String> report) throws Exception {
+        StagedGeneration staged;
+        try (InputStream in = Files.newInputStream(file)) {
+            staged = engine.stage(TestFleet.DATABASE, in, PushOptions.defaults(), null);
+        }
+        return fleet.check(staged, nodes, report);
+    }
+
     /** {@code hotswap rollback production --fleet [--to ROLLOUT]} as this node's admin socket runs it. */
     Rollouts.Result rollback(Optional<String> to, Rollouts.Nodes nodes, Consumer<String> report) {
         return fleet.rollback(TestFleet.DATABASE, to, nodes, report);
