@@ -1,8 +1,9 @@
 /**
  * The hotswap engine: embedded in a JVM web application, it replaces a live SQLite database with no
  * restart and no failed request. Every pushed file is validated (header sanity check,
- * {@code PRAGMA integrity_check}, schema diff) and becomes a <em>generation</em> with a file of its own
- * beside the data; the live path is a link to the current one. Requests pin the generation they
+ * {@code PRAGMA integrity_check}, schema diff, the application's own
+ * {@link dev.hotswap.engine.CandidateCheck}s; a dry run stops there) and becomes a
+ * <em>generation</em> with a file of its own beside the data; the live path is a link to the current one. Requests pin the generation they
  * started on and a swap only flips which one new requests get, so no request waits. It also serves
  * consistent snapshots while the application writes (whole or by delta), rolls back to kept
  * generations, and answers the {@code hotswap} CLI on a private Unix socket ({@code docs/protocol.md}).

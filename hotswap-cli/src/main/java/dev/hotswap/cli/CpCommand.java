@@ -5,6 +5,7 @@ import dev.hotswap.protocol.Ready;
 import dev.hotswap.protocol.Request;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -49,7 +50,12 @@ import picocli.CommandLine.Spec;
                     + "command talks to checks the file as above, uploads it to the fleet's store and "
                     + "coordinates; every server checks it against its own live database, and only when all "
                     + "are ready do they flip. One line per server (flipped with its pause, or why not); "
-                    + "OK and exit 0 only when every server flipped."},
+                    + "OK and exit 0 only when every server flipped.",
+            "",
+            "With --dry-run, a push runs every check (header, integrity, schema, the app's own checks) and "
+                    + "reports them as a push would, then the server deletes the file: exit 0 and OK if it would "
+                    + "have gone live, 1 with the reason if not. With --fleet, every server checks it and none "
+                    + "flips; exit 0 only when every server would have gone live."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  hotswap cp ./new.sqlite3 db/production.sqlite3    push, check and swap",
@@ -57,6 +63,7 @@ import picocli.CommandLine.Spec;
             "  hotswap cp production - | gzip > backup.sqlite3.gz",
             "  ssh prod 'cd /app && hotswap cp - db/production.sqlite3' < new.sqlite3",
             "  hotswap cp ./new.sqlite3 production --fleet      every server of the fleet, or none",
+            "  hotswap cp ./new.sqlite3 production --dry-run    would it go live? nothing changes",
             "",
             "Exit codes: 0 success, 1 refused or failed, 2 usage error, 3 server unreachable."})
 final class CpCommand implements Callable<Integer> {
@@ -72,8 +79,16 @@ final class CpCommand implements Callable<Integer> {
     @Option(names = "--" + CpOptions.SKIP_INTEGRITY_CHECK, description = "Push without running PRAGMA integrity_check.")
     private boolean skipIntegrityCheck;
 
-    @Option(names = "--" + CpOptions.SKIP_SCHEMA_CHECK, description = "Push even if the schema differs from the live one.")
+    @Option(names = "--" + CpOptions.SKIP_SCHEMA_CHECK, description = "Push even if the schema differs from the live one, or its latest migration is older.")
     private boolean skipSchemaCheck;
+
+    @Option(names = "--" + CpOptions.SKIP_CHECK, paramLabel = "NAME", split = ",",
+            description = "Push without the app's check NAME (repeatable, or NAME,NAME); an unknown name is refused.")
+    private List<String> skipChecks = new ArrayList<>();
+
+    @Option(names = "--" + CpOptions.DRY_RUN, description = {"Run every check the push would run, report them, then "
+            + "discard the file: nothing becomes a generation, nothing flips. Exit 0 if the push would go live."})
+    private boolean dryRun;
 
     @Option(names = "--full", description = "Copy the whole file, never only the pages that changed.")
     private boolean full;
@@ -102,9 +117,10 @@ final class CpCommand implements Callable<Integer> {
                     "SRC and DST cannot both be '-': one of them must be a database the app manages");
         }
         Map<String, String> options = new TreeMap<>(fleet.options(spec));
-        if (fleet.enabled() && (skipIntegrityCheck || skipSchemaCheck)) {
+        if (fleet.enabled() && (skipIntegrityCheck || skipSchemaCheck || !skipChecks.isEmpty())) {
             throw new ParameterException(spec.commandLine(), (skipIntegrityCheck ? "--skip-integrity-check"
-                    : "--skip-schema-check") + " does not apply with --fleet: every server runs every check");
+                    : skipSchemaCheck ? "--skip-schema-check" : "--skip-check")
+                    + " does not apply with --fleet: every server runs every check");
         }
         if (fleet.enabled() && to.isStdio()) {
             throw new ParameterException(spec.commandLine(), "--fleet pushes to the fleet: DST must be the managed"
@@ -115,6 +131,12 @@ final class CpCommand implements Callable<Integer> {
         }
         if (skipSchemaCheck) {
             options.put(CpOptions.SKIP_SCHEMA_CHECK, "true");
+        }
+        if (!skipChecks.isEmpty()) {
+            options.put(CpOptions.SKIP_CHECK, String.join(",", skipChecks));
+        }
+        if (dryRun) {
+            options.put(CpOptions.DRY_RUN, "true");
         }
         // Resolved once: what is measured, hashed and sent is one file, the one SQLite would open.
         PushSource pushed = from.isStdio() ? null : PushSource.of(from.local());
@@ -139,7 +161,7 @@ final class CpCommand implements Callable<Integer> {
                 DeltaPush.decline(connection, reporter); // offered for a pull; SRC goes whole
             }
             DeltaPush delta = offer.pushSource() == null ? null : DeltaPush.start(offer.pushSource());
-            Push push = new Push(connection, reporter, ready.database(), delta, fleet.enabled());
+            Push push = new Push(connection, reporter, ready.database(), delta, fleet.enabled(), dryRun);
             transfer = push;
             return push.run(pushed, environment.stdin(), environment.stdout());
         }

@@ -49,18 +49,21 @@ final class Push implements Transfer {
 
     private final DeltaPush delta;
     private final boolean fleet;
+    private final boolean dryRun;
 
     /**
      * A push of the whole file, or, with {@code delta} (offered in the request), of the pages that
-     * differ; with {@code fleet}, a push the server rolls out to its fleet.
+     * differ; with {@code fleet}, a push the server rolls out to its fleet; with {@code dryRun}, one the
+     * server only checks.
      */
-    Push(Connection connection, Reporter reporter, String database, DeltaPush delta, boolean fleet) {
+    Push(Connection connection, Reporter reporter, String database, DeltaPush delta, boolean fleet, boolean dryRun) {
         this.connection = connection;
         this.reporter = reporter;
         this.database = database;
         this.upload = new DataFrameOutputStream(connection.writer(), FrameType.DATA_IN);
         this.delta = delta;
         this.fleet = fleet;
+        this.dryRun = dryRun;
     }
 
     /**
@@ -140,6 +143,9 @@ final class Push implements Transfer {
         // From the moment END may be on its way, the server may act on the file: only before that
         // can the CLI promise that nothing changed.
         boolean sentEnd = upload.finishBegun();
+        if (dryRun) {
+            return "interrupted: a dry run changes nothing; " + database + " is unchanged";
+        }
         if (sentEnd && fleet) {
             return "interrupted after the upload: the server goes on with the fleet rollout of " + database
                     + " (other servers may be about to flip); run 'hotswap ls' on the servers to see where it ended";

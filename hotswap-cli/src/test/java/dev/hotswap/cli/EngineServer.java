@@ -52,9 +52,9 @@ final class EngineServer implements AutoCloseable {
         return new EngineServer(builder -> builder.keep(keep));
     }
 
-    /** Starts an engine managing {@code production} at version 1, with {@code settings} on its builder. */
+    /** Starts an engine managing {@code production} at version 1, keeping 1, with {@code settings} on its builder. */
     static EngineServer start(UnaryOperator<HotswapBuilder> settings) throws IOException, SQLException {
-        return new EngineServer(settings);
+        return new EngineServer(builder -> settings.apply(builder.keep(1)));
     }
 
     /** The file of generation {@code id} in the generation folder beside the live path. */
@@ -88,6 +88,18 @@ final class EngineServer implements AutoCloseable {
                 ResultSet rows = statement.executeQuery("SELECT version FROM meta")) {
             return rows.next() ? rows.getInt(1) : -1;
         }
+    }
+
+    /** The generation files in the folder, and any hidden temp file beside them or the live path. */
+    List<String> generationFolder() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Path folder : List.of(dir.resolve("db"), dir.resolve("db/.hotswap/production.sqlite3"))) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.map(file -> file.getFileName().toString()).filter(name -> !name.equals(".hotswap"))
+                        .sorted().forEach(names::add);
+            }
+        }
+        return names;
     }
 
     /** The meta version the engine serves now, read through its own pool. */

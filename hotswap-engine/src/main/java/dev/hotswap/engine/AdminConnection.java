@@ -186,7 +186,10 @@ final class AdminConnection {
             if (cp.fleet().isPresent()) {
                 StagedGeneration staged = engine.stage(db, receiver, cp.options(), null, progress());
                 paced.unbounded(); // the upload is over; the rollout reads nothing more
-                exit(FleetRequests.push(engine.rollouts(), staged, cp.fleet().get(), progress()));
+                exit(FleetRequests.push(engine.rollouts(), staged, cp.fleet().get(), cp.dryRun(), progress()));
+            } else if (cp.dryRun()) {
+                engine.check(db, receiver, cp.options(), progress());
+                exit(Protocol.EXIT_OK, cp.dryRunPassed());
             } else {
                 engine.push(db, receiver, cp.options(), progress());
                 exit(Protocol.EXIT_OK, "OK");

@@ -1,5 +1,6 @@
 package dev.hotswap.engine;
 
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,10 +16,18 @@ import dev.hotswap.protocol.Request;
  * @param size the upload size the client declared, or -1
  * @param deltaPageSize the page size of the client's file when it offers a delta, or 0
  * @param fleet the nodes of a fleet rollout (pushes only), or empty
+ * @param dryRun whether to check the push and discard it (pushes only)
  */
 record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOptions options, long size,
-        int deltaPageSize, Optional<Rollouts.Nodes> fleet) {
-    private static final Set<String> FLAGS = Set.of(CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK);
+        int deltaPageSize, Optional<Rollouts.Nodes> fleet, boolean dryRun) {
+    /** The options that apply to pushes only. */
+    private static final Set<String> FLAGS = Set.of(CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK,
+            CpOptions.DRY_RUN, CpOptions.SKIP_CHECK);
+
+    /** The last line of a dry run on this server alone that passed. */
+    String dryRunPassed() {
+        return "dry run: " + destination.name() + " would go live; the file is deleted, nothing changed";
+    }
 
     /** True for a push, false for a pull. */
     boolean isPush() {
@@ -52,9 +61,12 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
                 }
             } else if (FleetOptions.names().contains(name)) {
                 continue; // checked by FleetRequests
+            } else if (name.equals(CpOptions.SKIP_CHECK)) {
+                continue; // checked against the destination's checks below
             } else if (!FLAGS.contains(name)) {
                 throw new RequestMisuse("unknown option '" + name + "' for cp (options: "
-                        + CpOptions.SKIP_INTEGRITY_CHECK + ", " + CpOptions.SKIP_SCHEMA_CHECK + ", " + CpOptions.SIZE
+                        + CpOptions.SKIP_INTEGRITY_CHECK + ", " + CpOptions.SKIP_SCHEMA_CHECK + ", " + CpOptions.SKIP_CHECK
+                        + ", " + CpOptions.DRY_RUN + ", " + CpOptions.SIZE
                         + ", " + FleetOptions.FLEET + ", " + FleetOptions.NODES + ", " + FleetOptions.MIN_NODES + ")");
             } else if (!"true".equals(value)) {
                 throw new RequestMisuse("option " + name + " takes the value true, not '" + value + "'");
@@ -79,8 +91,30 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
                     .filter(FLAGS::contains).toList()) + " applies to pushes only");
         }
         PushOptions options = new PushOptions(request.flag(CpOptions.SKIP_INTEGRITY_CHECK),
-                request.flag(CpOptions.SKIP_SCHEMA_CHECK));
-        return new CopyRequest(source, destination, options, size, deltaPageSize, fleet);
+                request.flag(CpOptions.SKIP_SCHEMA_CHECK), skippedChecks(request, destination));
+        return new CopyRequest(source, destination, options, size, deltaPageSize, fleet,
+                request.flag(CpOptions.DRY_RUN));
+    }
+
+    /** The checks option {@code skip-check} names, each one that {@code destination} has. */
+    private static Set<String> skippedChecks(Request request, ManagedDatabase destination) throws RequestMisuse {
+        String value = request.options().get(CpOptions.SKIP_CHECK);
+        if (value == null || destination == null) {
+            return Set.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : value.split(",", -1)) {
+            if (name.isEmpty() || !names.add(name)) {
+                throw new RequestMisuse("option " + CpOptions.SKIP_CHECK + " takes check names, comma-separated,"
+                        + " each once, not '" + value + "'");
+            }
+        }
+        try {
+            destination.settings().checksOf(destination.name()).requireKnown(destination.name(), names);
+        } catch (IllegalArgumentException e) {
+            throw new RequestMisuse(e.getMessage());
+        }
+        return names;
     }
 
     /** A page size given as an option value, or 0 if it is none. */

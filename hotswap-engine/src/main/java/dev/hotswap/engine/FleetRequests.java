@@ -48,7 +48,7 @@ final class FleetRequests {
             throw new RequestMisuse("options " + FleetOptions.NODES + " and " + FleetOptions.MIN_NODES
                     + " exclude each other: name the nodes, or ask for a number of alive ones");
         }
-        for (String skip : new String[] {CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK}) {
+        for (String skip : new String[] {CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK, CpOptions.SKIP_CHECK}) {
             if (request.options().containsKey(skip)) {
                 throw new RequestMisuse(skip + " does not apply to fleet rollouts: every node runs every check");
             }
@@ -68,10 +68,16 @@ final class FleetRequests {
         }
     }
 
-    /** Rolls {@code staged}, checked here, out to the fleet; {@code staged} belongs to {@code rollouts} now. */
-    static Exit push(Rollouts rollouts, StagedGeneration staged, Rollouts.Nodes nodes, Progress progress) {
-        String what = "rollout of " + staged.database();
-        return run(what, progress, report -> rollouts.push(staged, nodes, report));
+    /**
+     * Rolls {@code staged}, checked here, out to the fleet, or with {@code dryRun} has every node check
+     * it and none flip; {@code staged} belongs to {@code rollouts} now.
+     */
+    static Exit push(Rollouts rollouts, StagedGeneration staged, Rollouts.Nodes nodes, boolean dryRun,
+            Progress progress) {
+        if (dryRun) {
+            return run("dry run of " + staged.database(), progress, report -> rollouts.check(staged, nodes, report));
+        }
+        return run("rollout of " + staged.database(), progress, report -> rollouts.push(staged, nodes, report));
     }
 
     /** Rolls every node of the fleet back to {@code toRollout}, or to the rollout served before the current one. */

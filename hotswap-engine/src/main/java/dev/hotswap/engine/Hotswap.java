@@ -244,7 +244,8 @@ public final class Hotswap implements AutoCloseable {
      * @throws SwapRefusedException if a check or the one-at-a-time rule refused; nothing changed
      * @throws IOException if reading {@code content} or a file operation failed; nothing changed unless
      *     the message says so
-     * @throws IllegalArgumentException if {@code database} is not managed
+     * @throws IllegalArgumentException if {@code database} is not managed, or {@code options} skip a
+     *     check it does not have
      * @throws IllegalStateException if not started, or closed
      */
     public SwapReport push(String database, InputStream content, PushOptions options)
@@ -253,7 +254,45 @@ public final class Hotswap implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         ManagedDatabase db = managed(database);
         requireStarted();
+        db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
         return push(db, content, options, Progress.NONE);
+    }
+
+    /**
+     * A dry run: receives {@code content} and runs every check a {@link #push} with {@code options}
+     * would run (header, integrity, schema, the application's {@link CandidateCheck}s), then deletes
+     * it. Nothing becomes a generation, nothing flips, and listeners hear nothing. Meanwhile the
+     * database is claimed as by a push: the verdict is about the generation current now.
+     * <pre>{@code
+     * try {
+     *     hotswap.check("production", Files.newInputStream(candidate), PushOptions.defaults());
+     * } catch (SwapRefusedException e) {
+     *     System.err.println(e.getMessage());      // ERROR: check products-not-empty refused: ...
+     * }
+     * }</pre>
+     *
+     * @return how long each check took
+     * @throws SwapRefusedException if a push would have been refused (a check, or another push or
+     *     rollback running); its message is the one the push would have given
+     * @throws IOException if reading {@code content} or a file operation failed
+     * @throws IllegalArgumentException if {@code database} is not managed, or {@code options} skip a
+     *     check it does not have
+     * @throws IllegalStateException if not started, or closed
+     */
+    public CheckReport check(String database, InputStream content, PushOptions options)
+            throws IOException, SwapRefusedException {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(options, "options");
+        ManagedDatabase db = managed(database);
+        requireStarted();
+        db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
+        return check(db, receiver(db, content), options, Progress.NONE);
+    }
+
+    /** {@link #check} of a file that arrives through {@code receiver}. */
+    CheckReport check(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
+            throws IOException, SwapRefusedException {
+        return Push.dryRun(db, receiver, options, progress);
     }
 
     /**
@@ -273,6 +312,7 @@ public final class Hotswap implements AutoCloseable {
         StagedGeneration.checkRolloutId(rolloutId);
         ManagedDatabase db = managed(database);
         requireStarted();
+        db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
         return stage(db, receiver(db, content), options, rolloutId, Progress.NONE);
     }
 

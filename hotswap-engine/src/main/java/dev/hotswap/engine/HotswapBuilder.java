@@ -39,6 +39,8 @@ public final class HotswapBuilder {
     private boolean createIfMissing;
     /** Per-database choices of {@link #createIfMissing(String, boolean)}, over {@link #createIfMissing}. */
     private final Map<String, Boolean> createIfMissingOf = new HashMap<>();
+    private final List<CandidateChecks.Named> checks = new ArrayList<>();
+    private final Map<String, List<CandidateChecks.Named>> checksOf = new HashMap<>();
 
     /** Made by {@link Hotswap#builder()}. */
     HotswapBuilder() {
@@ -262,6 +264,48 @@ public final class HotswapBuilder {
         return this;
     }
 
+    /**
+     * Adds the application's check {@code name} to every database: each push, dry run and fleet
+     * rollout runs it after the integrity and schema checks, in the order added (see
+     * {@link CandidateCheck}); {@code hotswap cp --skip-check NAME} skips it once.
+     *
+     * @throws IllegalArgumentException for a name that is not 1 to 64 letters, digits, {@code ._-},
+     *     or that a database has already
+     */
+    public HotswapBuilder check(String name, CandidateCheck check) {
+        CandidateChecks.checkName(name);
+        Objects.requireNonNull(check, "check");
+        if (checks.stream().anyMatch(named -> named.name().equals(name))
+                || checksOf.values().stream().flatMap(List::stream).anyMatch(named -> named.name().equals(name))) {
+            throw new IllegalArgumentException("check " + name + " is already added");
+        }
+        checks.add(new CandidateChecks.Named(name, check));
+        return this;
+    }
+
+    /**
+     * Adds the application's check {@code name} to {@code database} only, after the checks for all.
+     *
+     * @throws IllegalArgumentException if no database of that name is configured (call {@link #database}
+     *     first), or for a name that is malformed or that the database has already
+     */
+    public HotswapBuilder check(String database, String name, CandidateCheck check) {
+        Objects.requireNonNull(database, "database");
+        CandidateChecks.checkName(name);
+        Objects.requireNonNull(check, "check");
+        if (!databases.containsKey(database)) {
+            throw new IllegalArgumentException("database " + database + " is not managed: call database(" + database
+                    + ", path) first");
+        }
+        List<CandidateChecks.Named> own = checksOf.computeIfAbsent(database, key -> new ArrayList<>());
+        if (checks.stream().anyMatch(named -> named.name().equals(name))
+                || own.stream().anyMatch(named -> named.name().equals(name))) {
+            throw new IllegalArgumentException("check " + name + " is already added to " + database);
+        }
+        own.add(new CandidateChecks.Named(name, check));
+        return this;
+    }
+
     /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
     public HotswapBuilder socketEnabled(boolean enabled) {
         this.socketEnabled = enabled;
@@ -293,6 +337,6 @@ public final class HotswapBuilder {
         }
         return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
                 idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate,
-                rollouts, clock, disk, create));
+                rollouts, clock, disk, create, CandidateChecks.of(databases.keySet(), checks, checksOf)));
     }
 }

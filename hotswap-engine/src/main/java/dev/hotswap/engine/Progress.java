@@ -21,7 +21,8 @@ interface Progress {
 
     /**
      * The operation entered {@code phase}: {@code upload}, {@code integrity check}, {@code schema check},
-     * {@code swap}, {@code snapshot}, {@code rollout} (a fleet rollout waits for its nodes).
+     * {@code check NAME} (one of the application's checks), {@code swap}, {@code snapshot},
+     * {@code rollout} (a fleet rollout waits for its nodes).
      */
     void phase(String phase) throws IOException;
 

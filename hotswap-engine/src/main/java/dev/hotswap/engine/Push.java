@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pushed file on its way to becoming a generation that is not yet current (staged), each step
@@ -15,18 +16,26 @@ import java.util.List;
  *     which overlaps with the checks ({@link OverlappedSync});</li>
  * <li>the header sanity check (always);</li>
  * <li>{@code PRAGMA integrity_check} (unless skipped);</li>
- * <li>the schema comparison with the current generation (unless skipped);</li>
+ * <li>the schema comparison with the current generation, and of their latest Flyway or Liquibase
+ *     migrations ({@link MigrationHistory}) (unless skipped);</li>
+ * <li>the application's {@link CandidateCheck}s, in order (each unless skipped by name);</li>
  * <li>the current generation's journal mode and permissions, an fsync, and the file's permanent name
  *     ({@code NNNNNN.sqlite3}), with an fsync of the folder.</li>
  * </ol>
- * Any failure deletes the temp file; the live database is never touched here. The database is
- * claimed for the push from the first step until the staged generation is activated or discarded, so
- * that a second push is refused at once instead of queueing.
+ * A dry run ({@link #dryRun}) stops before the last step and deletes the file. Any failure deletes
+ * the temp file; the live database is never touched here. The database is claimed for the push from
+ * the first step until the staged generation is activated or discarded, so that a second push is
+ * refused at once instead of queueing.
  */
 final class Push {
     private static final System.Logger LOG = System.getLogger(Push.class.getName());
 
     private Push() {
+    }
+
+    /** A received file that passed every check, still under its temp name, its fsync perhaps under way. */
+    private record Checked(Path temp, OverlappedSync sync, long bytes, Duration receive, Duration integrity,
+            Duration schema, Map<String, Duration> checks) {
     }
 
     /**
@@ -37,11 +46,85 @@ final class Push {
      */
     static StagedGeneration stage(Hotswap engine, ManagedDatabase db, CandidateReceiver receiver, PushOptions options,
             String rolloutId, Progress progress) throws IOException, SwapRefusedException {
+        claim(db);
+        Path temp = null;
+        OverlappedSync sync = null;
+        try {
+            String name = db.name();
+            Checked checked = receiveAndCheck(db, receiver, options, progress);
+            temp = checked.temp();
+            sync = checked.sync();
+            Path currentFile = db.currentFile();
+            JournalMode.match(name, temp, JournalMode.isWal(currentFile));
+            Permissions.copy(name, currentFile, temp);
+            sync.await();
+            // after the journal mode's small changes: cheap once the sync above is done
+            db.settings().disk().sync(temp);
+            long id = db.nextId();
+            Path file = db.folder().install(temp, id);
+            temp = null;
+            db.settings().disk().reached(Steps.STAGED);
+            LOG.log(System.Logger.Level.INFO, "{0}: staged generation {1}", name, id);
+            GenerationRecord record = new GenerationRecord(id, file, db.settings().clock().instant(),
+                    GenerationRecord.Origin.PUSHED,
+                    rolloutId);
+            return new StagedGeneration(engine, db, record, checked.bytes(), checked.receive(), checked.integrity(),
+                    checked.schema());
+        } catch (IOException | SwapRefusedException | RuntimeException | Error e) {
+            db.endClaim();
+            throw e;
+        } finally {
+            discard(db, temp, sync);
+        }
+    }
+
+    /**
+     * Runs the steps up to the last check, as {@link #stage} does, then deletes the file: a dry run.
+     * The database is claimed meanwhile, as for a push: the verdict is about the generation that is
+     * current, and a push at the same time would change it.
+     *
+     * @throws SwapRefusedException if a check refused, or another push or rollback runs
+     * @throws IOException if receiving or a file operation failed
+     */
+    static CheckReport dryRun(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
+            throws IOException, SwapRefusedException {
+        claim(db);
+        try {
+            Checked checked = receiveAndCheck(db, receiver, options, progress);
+            discard(db, checked.temp(), checked.sync());
+            LOG.log(System.Logger.Level.INFO, "{0}: dry run passed; the file is deleted", db.name());
+            return new CheckReport(db.name(), checked.bytes(), checked.integrity(), checked.schema(), checked.checks());
+        } finally {
+            db.endClaim();
+        }
+    }
+
+    private static void claim(ManagedDatabase db) throws SwapRefusedException {
         if (!db.tryClaim()) {
             throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
         }
+    }
+
+    private static void discard(ManagedDatabase db, Path temp, OverlappedSync sync) {
+        if (temp != null) {
+            if (sync != null) {
+                sync.awaitQuietly();
+            }
+            db.folder().delete(temp);
+        }
+    }
+
+    /**
+     * Receives the file into a temp file and runs the checks on it. On failure the temp file is
+     * deleted here; on success it is the caller's.
+     */
+    private static Checked receiveAndCheck(ManagedDatabase db, CandidateReceiver receiver, PushOptions options,
+            Progress progress) throws IOException, SwapRefusedException {
+        CandidateChecks checks = db.settings().checksOf(db.name());
+        checks.requireKnown(db.name(), options.skipChecks());
         Path temp = null;
         OverlappedSync sync = null;
+        boolean checked = false;
         try {
             String name = db.name();
             temp = db.folder().newTemp();
@@ -78,36 +161,35 @@ final class Push {
             } else {
                 progress.phase("schema check");
                 start = System.nanoTime();
+                // Migrations first: "built by older code" says more than the diff such a file also has.
+                String migrations = compareMigrations(currentFile, temp);
                 checkSchema(name, currentFile, temp);
                 schema = since(start);
-                LOG.log(System.Logger.Level.INFO, name + ": schema check ok in " + schema.toMillis() + " ms");
+                LOG.log(System.Logger.Level.INFO, name + ": schema check ok in " + schema.toMillis() + " ms"
+                        + (migrations != null ? "; " + migrations : ""));
                 progress.status("schema check " + schema.toMillis() + " ms");
+                if (migrations != null) {
+                    progress.status(migrations);
+                }
             }
 
-            JournalMode.match(name, temp, JournalMode.isWal(currentFile));
-            Permissions.copy(name, currentFile, temp);
-            sync.await();
-            // after the journal mode's small changes: cheap once the sync above is done
-            db.settings().disk().sync(temp);
-            long id = db.nextId();
-            Path file = db.folder().install(temp, id);
-            temp = null;
-            db.settings().disk().reached(Steps.STAGED);
-            LOG.log(System.Logger.Level.INFO, "{0}: staged generation {1}", name, id);
-            GenerationRecord record = new GenerationRecord(id, file, db.settings().clock().instant(),
-                    GenerationRecord.Origin.PUSHED,
-                    rolloutId);
-            return new StagedGeneration(engine, db, record, bytes, receive, integrity, schema);
-        } catch (IOException | SwapRefusedException | RuntimeException | Error e) {
-            db.endClaim();
-            throw e;
+            Map<String, Duration> times = checks.run(name, temp, currentFile, options.skipChecks(), progress);
+            checked = true;
+            return new Checked(temp, sync, bytes, receive, integrity, schema, times);
         } finally {
-            if (temp != null) {
-                if (sync != null) {
-                    sync.awaitQuietly();
-                }
-                db.folder().delete(temp);
+            if (!checked) {
+                discard(db, temp, sync);
             }
+        }
+    }
+
+    /** The line naming both latest migrations, or null without a migration history; refuses an older one. */
+    private static String compareMigrations(Path live, Path incoming) throws SwapRefusedException {
+        try {
+            return MigrationHistory.compare(live, incoming);
+        } catch (SQLException e) {
+            throw new SwapRefusedException(SwapRefusedException.Reason.SCHEMA,
+                    "ERROR: reading the migration history failed\n" + e.getMessage());
         }
     }
 

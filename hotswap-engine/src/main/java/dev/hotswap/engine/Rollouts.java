@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *     start, and the engine closes;</li>
  * <li>hands it what the CLI's {@code --fleet} asks for: a push is received and checked here
  *     exactly as a local push is (so a bad file fails fast, on this server), and {@link #push} gets
- *     the staged generation; {@link #rollback} gets a rollback;</li>
+ *     the staged generation ({@link #check} for a dry run); {@link #rollback} gets a rollback;</li>
  * <li>calls {@link #close} when it closes, before its databases close.</li>
  * </ul>
  * The engine relays every line of {@code report} to the CLI as it comes (one line per node, say),
@@ -46,6 +46,22 @@ public interface Rollouts {
      * @throws IOException if the rollout failed in a way the result cannot say
      */
     Result push(StagedGeneration staged, Nodes nodes, Consumer<String> report) throws IOException;
+
+    /**
+     * A dry run of {@link #push} ({@code hotswap cp FILE DB --fleet --dry-run}): every node checks and
+     * stages the file against its own live database, then nothing flips and every node discards it.
+     * {@code staged} belongs to the implementation from the call on, as for {@link #push}. The result
+     * is a success ({@link Result#everyNodeFlipped()} true) when every expected node would have gone
+     * live, and fails as the push would have otherwise. The default, for a fleet that cannot ask its
+     * nodes without a rollout, discards {@code staged} and fails saying so.
+     *
+     * @throws IOException if the dry run failed in a way the result cannot say
+     */
+    default Result check(StagedGeneration staged, Nodes nodes, Consumer<String> report) throws IOException {
+        staged.close();
+        return new Result(false, "ERROR: this fleet cannot check a push on every node; run --dry-run without"
+                + " --fleet on each server");
+    }
 
     /**
      * Rolls every node of the fleet back, as {@code hotswap rollback --fleet} asks.

@@ -31,11 +31,12 @@ import java.util.Set;
  * @param disk where every disk step of a generation's life goes ({@link Disk#REAL}; tests fail or crash it)
  * @param createIfMissing the databases whose live path, if it leads to nothing at start, gets an empty
  *     database ({@link EmptyDatabase})
+ * @param checks the application's checks of each database, by database name (every name has an entry)
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
         Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts,
-        Clock clock, Disk disk, Set<String> createIfMissing) {
+        Clock clock, Disk disk, Set<String> createIfMissing, Map<String, CandidateChecks> checks) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -47,6 +48,12 @@ record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled,
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(disk, "disk");
         createIfMissing = Set.copyOf(createIfMissing);
+        checks = Map.copyOf(checks);
+    }
+
+    /** The checks of {@code database}, none if it has none. */
+    CandidateChecks checksOf(String database) {
+        return checks.getOrDefault(database, CandidateChecks.NONE);
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class SwapRefusedException extends Exception {
         INTEGRITY,
         /** The schema differs from the current generation's. */
         SCHEMA,
+        /** One of the application's {@link CandidateCheck}s refused the file, or failed. */
+        CHECK,
         /** Another push or rollback of the database is running; trying again later may succeed. */
         BUSY,
         /** The volume has no room for it beside the disk reserve. */

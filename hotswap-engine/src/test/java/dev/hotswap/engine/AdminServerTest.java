@@ -266,7 +266,7 @@ class AdminServerTest {
         assertEquals(new Exit(2, "ERROR: cp takes 2 arguments (source and destination), got 1"), answer("cp", "production"));
         assertEquals(new Exit(2, "ERROR: ls takes no arguments or options"), answer("ls", "x"));
         try (EngineFixture.Client client = client().hello().request("cp", Map.of("force", "true"), "-", "production")) {
-            assertEquals(new Exit(2, "ERROR: unknown option 'force' for cp (options: skip-integrity-check, skip-schema-check, size, fleet, nodes, min-nodes)"),
+            assertEquals(new Exit(2, "ERROR: unknown option 'force' for cp (options: skip-integrity-check, skip-schema-check, skip-check, dry-run, size, fleet, nodes, min-nodes)"),
                     client.exit());
         }
         // The other side is only a name in messages: a path that does not exist is fine, and never touched.

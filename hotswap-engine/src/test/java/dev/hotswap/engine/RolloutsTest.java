@@ -142,6 +142,25 @@ class RolloutsTest {
     }
 
     @Test
+    void fleetDryRunToRolloutsThatCannotCheckFailsAndDiscardsTheStagedFile() throws Exception {
+        start();
+        byte[] before = EngineFixture.bytes(live.toRealPath());
+        List<String> side = new ArrayList<>();
+
+        Exit exit = push(incoming, Map.of("fleet", "true", "dry-run", "true"), side);
+
+        assertEquals(new Exit(1, "ERROR: this fleet cannot check a push on every node; run --dry-run without --fleet"
+                + " on each server"), exit);
+        assertTrue(side.contains("PHASE schema check"), () -> "checked here first: " + side);
+        assertEquals(List.of(), fleet.pushedFor, "nothing was rolled out");
+        assertEquals(1, hotswap.status().get(0).current().id());
+        assertEquals(List.of(1L), fixture.generations("production.sqlite3"), "the staged generation is gone");
+        assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+        assertEquals(-1, java.util.Arrays.mismatch(before, EngineFixture.bytes(live.toRealPath())));
+        assertEquals(new Exit(0, "OK"), push(incoming, Map.of(), new ArrayList<>()), "the database is free again");
+    }
+
+    @Test
     void fleetRollbackGoesToTheRolloutsWithItsTarget() throws Exception {
         start();
         try (EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()

@@ -29,6 +29,9 @@ final class Coordinator {
     private final Layout layout;
     private final String database;
 
+    /** Why a dry run's rollout aborts when every node would have gone live. */
+    static final String DRY_RUN_PASSED = "dry run: every node checked and staged the file; none flips";
+
     Coordinator(ObjectStore store, String database) {
         this.store = store;
         this.config = store.config();
@@ -106,6 +109,15 @@ final class Coordinator {
     }
 
     RolloutResult run(Request request, Optional<Head> head, Listener listener) throws IOException, InterruptedException {
+        return run(request, head, listener, false);
+    }
+
+    /**
+     * {@link #run(Request, Optional, Listener)}; a {@code dryRun} aborts where it would commit, with
+     * {@link #DRY_RUN_PASSED} as its reason: every node checked and staged the file, none flips.
+     */
+    RolloutResult run(Request request, Optional<Head> head, Listener listener, boolean dryRun)
+            throws IOException, InterruptedException {
         if (head.isPresent()) {
             closeOrRefuse(head.get().latest());
         }
@@ -150,7 +162,11 @@ final class Coordinator {
             store.put(layout.head(database), new Head(manifest.id(), committed, content).toBytes());
             throw e;
         }
-        Decision decision = decide(manifest, verdict(manifest, answers));
+        Decision verdict = verdict(manifest, answers);
+        if (dryRun && verdict.commit()) {
+            verdict = Decision.abort(config.node(), DRY_RUN_PASSED);
+        }
+        Decision decision = decide(manifest, verdict);
         if (decision.commit()) {
             committed = manifest.id();
             content = manifest.content();

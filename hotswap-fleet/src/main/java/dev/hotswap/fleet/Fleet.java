@@ -69,6 +69,21 @@ public final class Fleet implements AutoCloseable {
     }
 
     /**
+     * A dry run of {@link #rollout}: every expected node downloads, checks and stages the file as for
+     * a rollout, then the rollout aborts instead of committing; nothing flips anywhere. It takes a
+     * rollout id (aborted, with {@link Coordinator#DRY_RUN_PASSED} as its reason when every node
+     * would have gone live) and one generation id on each node.
+     */
+    RolloutResult dryRun(String database, Path file, Expected expected, Coordinator.Listener listener)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(expected, "expected");
+        LocalFile local = LocalFile.inspect(Objects.requireNonNull(file, "file"));
+        Coordinator coordinator = new Coordinator(store, database);
+        return coordinator.run(new Coordinator.Request(RolloutResult.Kind.PUSH, local, null, expected),
+                coordinator.head(), listener, true);
+    }
+
+    /**
      * Rolls every expected node back to the generation rollout {@code to} brought (by default the one
      * the fleet served before the current one), with the same two phases: each node first checks that
      * it keeps that generation.

@@ -95,6 +95,19 @@ public final class HotswapFleet implements Rollouts {
 
     @Override
     public Result push(StagedGeneration staged, Nodes nodes, Consumer<String> report) {
+        return push(staged, nodes, report, false);
+    }
+
+    /**
+     * A dry run of {@link #push}: every node checks and stages the file, then the rollout aborts;
+     * nothing flips. The result is a success when every expected node would have gone live.
+     */
+    @Override
+    public Result check(StagedGeneration staged, Nodes nodes, Consumer<String> report) {
+        return push(staged, nodes, report, true);
+    }
+
+    private Result push(StagedGeneration staged, Nodes nodes, Consumer<String> report, boolean dryRun) {
         AtomicBoolean handedOver = new AtomicBoolean();
         try {
             FleetNode joined = joined();
@@ -107,8 +120,10 @@ public final class HotswapFleet implements Rollouts {
                     staged.close(); // not expected: it catches up after the commit, like any node left out
                 }
             });
-            return coordinate("rollout of " + staged.database(), lines, () -> new Fleet(joined.store())
-                    .rollout(staged.database(), staged.file(), expected(nodes), lines));
+            Fleet fleet = new Fleet(joined.store());
+            return coordinate((dryRun ? "dry run of " : "rollout of ") + staged.database(), lines, dryRun,
+                    () -> dryRun ? fleet.dryRun(staged.database(), staged.file(), expected(nodes), lines)
+                            : fleet.rollout(staged.database(), staged.file(), expected(nodes), lines));
         } catch (FleetException e) {
             return new Result(false, e.getMessage());
         } finally {
@@ -123,7 +138,7 @@ public final class HotswapFleet implements Rollouts {
         try {
             FleetNode joined = joined();
             RolloutReport lines = new RolloutReport(report, manifest -> { });
-            return coordinate("rollback of " + database, lines, () -> new Fleet(joined.store())
+            return coordinate("rollback of " + database, lines, false, () -> new Fleet(joined.store())
                     .rollback(database, toRollout, expected(nodes), lines));
         } catch (FleetException e) {
             return new Result(false, e.getMessage());
@@ -137,7 +152,7 @@ public final class HotswapFleet implements Rollouts {
     }
 
     /** Runs {@code rollout} on this thread, interruptible by {@link #close()}, and reports its nodes. */
-    private Result coordinate(String what, RolloutReport lines, Rollout rollout) throws FleetException {
+    private Result coordinate(String what, RolloutReport lines, boolean dryRun, Rollout rollout) throws FleetException {
         Thread thread = Thread.currentThread();
         synchronized (this) {
             if (closed) {
@@ -148,7 +163,7 @@ public final class HotswapFleet implements Rollouts {
         try {
             RolloutResult result = rollout.run();
             lines.nodes(result);
-            return RolloutReport.summary(result);
+            return RolloutReport.summary(result, dryRun);
         } catch (FleetException e) {
             return new Result(false, e.getMessage());
         } catch (IOException e) {

@@ -64,10 +64,17 @@ final class RolloutReport implements Coordinator.Listener {
         result.nodes().forEach(node -> out.accept(node.line()));
     }
 
-    /** The rollout's end for the engine: {@code OK} only when every expected node flipped. */
-    static Rollouts.Result summary(RolloutResult result) {
+    /**
+     * The rollout's end for the engine: {@code OK} only when every expected node flipped; for a dry
+     * run, only when it aborted because every node would have gone live.
+     */
+    static Rollouts.Result summary(RolloutResult result, boolean dryRun) {
         String rollout = "rollout " + result.rolloutId() + " of " + result.database();
         int expected = result.nodes().size();
+        if (dryRun && !result.committed() && Coordinator.DRY_RUN_PASSED.equals(Messages.bare(result.reason()))) {
+            return new Rollouts.Result(true, "dry run: " + rollout + ": every node (" + expected + " of " + expected
+                    + ") would go live; none flipped, each discarded the file");
+        }
         if (result.everyNodeFlipped()) {
             return new Rollouts.Result(true, rollout + " committed: " + expected + " of " + expected + " nodes flipped");
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.hotswap.engine.CandidateCheck;
 import dev.hotswap.engine.Rollouts;
 import dev.hotswap.engine.SwapRefusedException;
 
@@ -64,6 +65,72 @@ class FleetPushTest {
             assertEquals(Optional.of("000001"), server.currentRollout(), node + "'s generation names the rollout");
             assertEquals(2, server.status().current().id(), node + " staged the file once, as generation 2");
             assertEquals(1, server.swaps());
+        }
+    }
+
+    @Test
+    void everyNodeRunsItsOwnChecksAndOneRefusalAbortsTheRolloutEverywhere() throws Exception {
+        fleet.add("a", ITEMS, "v1");
+        fleet.add("b", ITEMS, "v1");
+        // only c has this rule: the coordinator's own checks pass, c's refuse in phase one
+        fleet.addWithEngine("c", ITEMS, "v1", engine -> engine.check("keeps-v1",
+                CandidateCheck.sql("SELECT count(*) > 0 FROM items WHERE name = 'v1'")));
+        Path next = fleet.file("next.sqlite3", ITEMS, "v2");
+
+        Rollouts.Result result = fleet.node("a").push(next, Rollouts.Nodes.alive(), lines::add);
+
+        assertEquals("ERROR: rollout 000001 of production aborted: node c refused; no node flipped", result.summary());
+        assertTrue(lines.contains("c: ERROR: check keeps-v1 refused: SELECT count(*) > 0 FROM items"
+                + " WHERE name = 'v1' returned 0"), lines::toString);
+        for (String node : List.of("a", "b", "c")) {
+            assertEquals(List.of("v1"), fleet.node(node).served(), node + " still serves the old file");
+            assertEquals(0, fleet.node(node).swaps(), node + " did not flip");
+        }
+    }
+
+    @Test
+    void dryRunHasEveryNodeCheckTheFileAndNoneFlips() throws Exception {
+        fleet.add("a", ITEMS, "v1");
+        fleet.add("b", ITEMS, "v1");
+        fleet.addWithEngine("c", ITEMS, "v1", engine -> engine.check("keeps-v1",
+                CandidateCheck.sql("SELECT count(*) > 0 FROM items WHERE name = 'v1'")));
+        Path next = fleet.file("next.sqlite3", ITEMS, "v1", "v2");
+        Path stale = fleet.file("stale.sqlite3", ITEMS, "v2");
+
+        Rollouts.Result passed = fleet.node("a").check(next, Rollouts.Nodes.alive(), lines::add);
+
+        assertEquals(new Rollouts.Result(true, "dry run: rollout 000001 of production: every node (3 of 3) would go"
+                + " live; none flipped, each discarded the file"), passed);
+        assertEquals("rollout 000001 aborted: dry run: every node checked and staged the file; none flips",
+                lines.get(2));
+        awaitDiscarded();
+        lines.clear();
+        Rollouts.Result refused = fleet.node("a").check(stale, Rollouts.Nodes.alive(), lines::add);
+        assertEquals(new Rollouts.Result(false, "ERROR: rollout 000002 of production aborted: node c refused; no node"
+                + " flipped"), refused);
+        assertTrue(lines.contains("c: ERROR: check keeps-v1 refused: SELECT count(*) > 0 FROM items"
+                + " WHERE name = 'v1' returned 0"), lines::toString);
+        for (String node : List.of("a", "b", "c")) {
+            TestNode server = fleet.node(node);
+            assertEquals(List.of("v1"), server.served(), node + " still serves the old file");
+            assertEquals(0, server.swaps(), node + " did not flip");
+            assertEquals(1, server.status().current().id(), node + " still serves generation 1");
+        }
+        awaitDiscarded();
+        assertEquals(Optional.empty(), fleet.coordinator().servedRollout(DATABASE));
+        // and a real push goes through after them
+        assertTrue(fleet.node("a").push(next, Rollouts.Nodes.alive(), lines::add).everyNodeFlipped());
+        assertEquals(List.of("v1", "v2"), fleet.node("c").served());
+    }
+
+    /**
+     * Every node discards what it staged for an aborted rollout on its next poll; until then its
+     * database stays claimed, the coordinator's too.
+     */
+    private void awaitDiscarded() throws Exception {
+        for (String node : List.of("a", "b", "c")) {
+            TestNode server = fleet.node(node);
+            await(WAIT, node + " to discard what it staged", () -> server.strayFiles().isEmpty());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.testkit.LocalS3;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -161,6 +162,13 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
         return started;
     }
 
+    /** Creates and starts node {@code node} as {@link #add} does, with {@code engine} applied to its engine's builder. */
+    TestNode addWithEngine(String node, String schema, String row, UnaryOperator<HotswapBuilder> engine) throws IOException {
+        TestNode started = TestNode.start(node, prepare(node, schema, row), config(node).build(), KEEP, engine);
+        nodes.put(node, started);
+        return started;
+    }
+
     /** Stops node {@code node} cleanly: it leaves the fleet (deregisters), then its engine closes. */
     void stop(String node) {
         nodes.remove(node).close();
@@ -176,8 +184,8 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** A new database file to roll out. */
-    Path file(String name, String schema, String row) throws IOException {
-        return TestDatabases.create(dir.resolve(name), schema, row);
+    Path file(String name, String schema, String... rows) throws IOException {
+        return TestDatabases.create(dir.resolve(name), schema, rows);
     }
 
     Fleet coordinator() throws FleetException {

@@ -13,11 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import dev.hotswap.engine.DatabaseStatus;
 import dev.hotswap.engine.GenerationStatus;
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.engine.Rollouts;
 import dev.hotswap.engine.StagedGeneration;
@@ -49,9 +51,15 @@ final class TestNode implements AutoCloseable {
      * of {@code config}: it catches up before this returns.
      */
     static TestNode start(String name, Path live, FleetConfig config, int keep) throws IOException {
+        return start(name, live, config, keep, UnaryOperator.identity());
+    }
+
+    /** {@link #start(String, Path, FleetConfig, int)} with {@code engine} applied to the engine's builder. */
+    static TestNode start(String name, Path live, FleetConfig config, int keep, UnaryOperator<HotswapBuilder> engine)
+            throws IOException {
         AtomicInteger swaps = new AtomicInteger();
         HotswapFleet fleet = HotswapFleet.of(config);
-        Hotswap engine = Hotswap.builder().database(TestFleet.DATABASE, live).socketEnabled(false).keep(keep)
+        Hotswap started = engine.apply(Hotswap.builder().database(TestFleet.DATABASE, live).socketEnabled(false).keep(keep))
                 .rollouts(fleet)
                 .listener(outcome -> {
                     if (outcome.result() == SwapOutcome.Result.SWAPPED) {
@@ -59,7 +67,7 @@ final class TestNode implements AutoCloseable {
                     }
                 })
                 .build().start();
-        return new TestNode(name, live, engine, fleet, swaps);
+        return new TestNode(name, live, started, fleet, swaps);
     }
 
     /** What a request on this node reads now: the first item names, through the engine. */
@@ -118,6 +126,15 @@ final class TestNode implements AutoCloseable {
             staged = engine.stage(TestFleet.DATABASE, in, PushOptions.defaults(), null);
         }
         return fleet.push(staged, nodes, report);
+    }
+
+    /** {@code hotswap cp FILE production --fleet --dry-run} as this node's admin socket runs it. */
+    Rollouts.Result check(Path file, Rollouts.Nodes nodes, Consumer<String> report) throws Exception {
+        StagedGeneration staged;
+        try (InputStream in = Files.newInputStream(file)) {
+            staged = engine.stage(TestFleet.DATABASE, in, PushOptions.defaults(), null);
+        }
+        return fleet.check(staged, nodes, report);
     }
 
     /** {@code hotswap rollback production --fleet [--to ROLLOUT]} as this node's admin socket runs it. */

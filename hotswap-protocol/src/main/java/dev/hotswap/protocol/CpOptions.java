@@ -4,8 +4,19 @@ package dev.hotswap.protocol;
 public final class CpOptions {
     /** Flag ({@code "true"}): push without {@code PRAGMA integrity_check}. */
     public static final String SKIP_INTEGRITY_CHECK = "skip-integrity-check";
-    /** Flag ({@code "true"}): push even if the schema differs. */
+    /** Flag ({@code "true"}): push even if the schema differs, or the latest migration is older. */
     public static final String SKIP_SCHEMA_CHECK = "skip-schema-check";
+    /**
+     * Flag ({@code "true"}): a dry run; the push runs every check, reports it, and discards the file
+     * instead of swapping. A server that predates it refuses the request as an unknown option, so an
+     * old server never swaps what was meant as a dry run.
+     */
+    public static final String DRY_RUN = "dry-run";
+    /**
+     * The application's checks to skip on a push, by name, comma-separated ({@code a,b}); a name the
+     * database does not have is refused.
+     */
+    public static final String SKIP_CHECK = "skip-check";
     /**
      * SRC's size in bytes, in decimal, when the client knows it (a regular file, not a pipe): the
      * server refuses a push that does not fit before its {@code READY}. A pull ignores it, since the

@@ -1,5 +1,6 @@
 package dev.hotswap.spring.boot.autoconfigure;
 
+import dev.hotswap.engine.CandidateCheck;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.HotswapBuilder;
 import java.util.Map;
@@ -63,6 +64,20 @@ final class EngineBuilder {
             set("hotswap.min-upload-rate", () -> builder.minUploadRate(properties.getMinUploadRate().toBytes()));
         }
         return builder;
+    }
+
+    /**
+     * Adds the {@code CandidateCheck} beans, by bean name, to every database, then each database's SQL
+     * checks from its properties ({@code hotswap.databases.NAME.checks.CHECK=SELECT ...}).
+     *
+     * @throws IllegalStateException naming the bean or property whose name is malformed or taken
+     */
+    static void addChecks(HotswapBuilder builder, HotswapProperties properties, Map<String, CandidateCheck> beans) {
+        beans.forEach((name, check) -> set("CandidateCheck bean '" + name + "'", () -> builder.check(name, check)));
+        properties.getDatabases().forEach((database, settings) -> settings.getChecks().forEach((name, sql) -> {
+            String property = "hotswap.databases." + database + ".checks." + name;
+            set(property, () -> builder.check(database, name, CandidateCheck.sql(sql)));
+        }));
     }
 
     private static void set(String property, Runnable setting) {

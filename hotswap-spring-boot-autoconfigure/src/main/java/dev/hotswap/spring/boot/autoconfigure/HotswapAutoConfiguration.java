@@ -1,6 +1,7 @@
 package dev.hotswap.spring.boot.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hotswap.engine.CandidateCheck;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.engine.PoolFactory;
@@ -10,7 +11,12 @@ import dev.hotswap.servlet.HotswapServletContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -25,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -36,8 +43,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * <li>the engine, a {@link Hotswap} bean started when it is created (so that the application's
  *     own start-up can use the databases) and closed with the context, after the web server has
  *     stopped; {@link SwapListener} beans, a {@link PoolFactory} bean and
- *     {@link HotswapBuilderCustomizer} beans are applied to its builder. An application that defines
- *     its own {@code Hotswap} bean keeps it;
+ *     {@link HotswapBuilderCustomizer} beans are applied to its builder; every {@link CandidateCheck}
+ *     bean is a check of every database under its bean name, and
+ *     {@code hotswap.databases.NAME.checks.CHECK=SELECT ...} a SQL check of one. An application that
+ *     defines its own {@code Hotswap} bean keeps it;
  * <li>with HikariCP on the class path, a HikariCP pool per generation ({@link HikariPools}),
  *     configured from Boot's {@code spring.datasource.hikari.*}, unless the application defines a
  *     {@code PoolFactory} of its own;
@@ -67,12 +76,24 @@ public final class HotswapAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     Hotswap hotswap(HotswapProperties properties, ObjectProvider<SwapListener> listeners,
-            ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers) throws IOException {
+            ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers,
+            ListableBeanFactory beans) throws IOException {
         HotswapBuilder builder = EngineBuilder.from(properties);
+        EngineBuilder.addChecks(builder, properties, checks(beans));
         listeners.orderedStream().forEach(builder::listener);
         pools.ifAvailable(builder::pool);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build().start();
+    }
+
+    /** The {@link CandidateCheck} beans by bean name, in {@code @Order} order, then as registered. */
+    private static Map<String, CandidateCheck> checks(ListableBeanFactory beans) {
+        List<Map.Entry<String, CandidateCheck>> found = new ArrayList<>(beans.getBeansOfType(CandidateCheck.class)
+                .entrySet());
+        found.sort((a, b) -> AnnotationAwareOrderComparator.INSTANCE.compare(a.getValue(), b.getValue()));
+        Map<String, CandidateCheck> ordered = new LinkedHashMap<>();
+        found.forEach(entry -> ordered.put(entry.getKey(), entry.getValue()));
+        return ordered;
     }
 
     /**

@@ -189,6 +189,15 @@ public final class HotswapProperties {
          */
         private boolean createIfMissing = true;
 
+        /**
+         * The application's checks of a pushed file as SQL, by check name
+         * ({@code hotswap.databases.production.checks.products-not-empty=SELECT count(*) > 0 FROM products}):
+         * each query runs on the pushed file and passes when it returns exactly one row of one column
+         * holding a non-zero number; anything else refuses the push, saying what came back. They run
+         * after the {@code CandidateCheck} beans, on every push and dry run of this database.
+         */
+        private final Map<String, String> checks = new LinkedHashMap<>();
+
         public Path getPath() {
             return path;
         }
@@ -203,6 +212,10 @@ public final class HotswapProperties {
 
         public void setCreateIfMissing(boolean createIfMissing) {
             this.createIfMissing = createIfMissing;
+        }
+
+        public Map<String, String> getChecks() {
+            return checks;
         }
     }
 }
