@@ -15,9 +15,11 @@ import dev.hotswap.protocol.Request;
  * @param size the upload size the client declared, or -1
  * @param deltaPageSize the page size of the client's file when it offers a delta, or 0
  * @param fleet the nodes of a fleet rollout (pushes only), or empty
+ * @param catchUp whether a pull may end with catch-up passes: protocol 3, and the destination is a
+ *     file the client can patch, not {@code -}
  */
 record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOptions options, long size,
-        int deltaPageSize, Optional<Rollouts.Nodes> fleet) {
+        int deltaPageSize, Optional<Rollouts.Nodes> fleet, boolean catchUp) {
     private static final Set<String> FLAGS = Set.of(CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK);
 
     /** True for a push, false for a pull. */
@@ -80,7 +82,8 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
         }
         PushOptions options = new PushOptions(request.flag(CpOptions.SKIP_INTEGRITY_CHECK),
                 request.flag(CpOptions.SKIP_SCHEMA_CHECK));
-        return new CopyRequest(source, destination, options, size, deltaPageSize, fleet);
+        return new CopyRequest(source, destination, options, size, deltaPageSize, fleet,
+                version >= 3 && !request.args().get(1).equals("-"));
     }
 
     /** A page size given as an option value, or 0 if it is none. */

@@ -121,7 +121,7 @@ final class RollbackFileCopy {
     }
 
     /** The header fields the copy needs, read from the file under a read transaction. */
-    private record Header(long changeCounter, long bytes) {
+    record Header(long changeCounter, long bytes) {
         static Header of(FileChannel source) throws IOException {
             ByteBuffer header = ByteBuffer.allocate(DatabaseHeader.SIZE);
             while (header.hasRemaining() && source.read(header, header.position()) > 0) {
