@@ -2,7 +2,6 @@ package dev.hotswap.engine;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -177,10 +176,5 @@ final class LiveFilePull {
 
     private static int units(long length) {
         return Math.toIntExact((length + UNIT - 1) / UNIT);
-    }
-
-    /** Opens the reader of a pull of {@code file}. */
-    static LiveFileChunks open(Path file) throws IOException, SQLException {
-        return new LiveFileChunks(file, () -> { });
     }
 }
