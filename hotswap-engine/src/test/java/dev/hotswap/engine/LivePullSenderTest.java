@@ -61,6 +61,44 @@ class LivePullSenderTest {
     }
 
     @Test
+    void aClientThatStopsReadingHoldsNoLockAndThePullCatchesUpOnWhatWasWrittenMeanwhile() throws Exception {
+        Path live = fixture.versioned("big.sqlite3", false, 1, 1_000_000); // far more than the socket buffers
+        Path pulled = fixture.dir.resolve("pulled.sqlite3");
+        try (Hotswap server = Hotswap.builder().database("big", live).socket(fixture.socket()).build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()
+                        .request("cp", "big", pulled.toString());
+                FileChannel file = FileChannel.open(pulled, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
+            assertEquals(Ready.Direction.PULL, Ready.from(client.next()).direction());
+            DataFrameInputStream data = new DataFrameInputStream(client.in, FrameType.DATA_OUT, frame -> { });
+            byte[] first = new byte[1];
+            data.readFully(first, 0, 1);
+            // The client reads no more: the server blocks on a full socket, between two read transactions.
+            try (Connection writer = server.dataSource("big").getConnection();
+                    java.sql.Statement statement = writer.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = 1000"); // a chunk's read takes milliseconds
+                statement.executeUpdate("UPDATE items SET name = 'written while the client slept' WHERE id = 1");
+            }
+            file.write(ByteBuffer.wrap(first));
+            file.write(ByteBuffer.wrap(data.readAllBytes()));
+            int passes = 0;
+            while (client.in.peek() != FrameType.EXIT) {
+                if (client.in.peek() == FrameType.DATA_OUT) {
+                    passes++;
+                    CatchUpPass.apply(new DataFrameInputStream(client.in, FrameType.DATA_OUT, f -> { }), file);
+                } else {
+                    client.next();
+                }
+            }
+            assertEquals(new Exit(0, ""), client.exit());
+            assertTrue(passes >= 1, "the update landed mid-pull: a catch-up pass brought it in");
+        }
+        assertArrayEquals(Files.readAllBytes(live), Files.readAllBytes(pulled));
+        assertEquals(List.of("written while the client slept"),
+                EngineFixture.query(pulled, "SELECT name FROM items WHERE id = 1"));
+    }
+
+    @Test
     void aPullToStdoutStillCopiesTheFileFirst() throws Exception {
         Path live = fixture.versioned("big.sqlite3", false, 1, ROWS);
         try (Hotswap server = Hotswap.builder().database("big", live).socket(fixture.socket()).build().start();
