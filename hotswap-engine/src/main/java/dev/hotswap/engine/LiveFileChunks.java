@@ -22,7 +22,9 @@ import java.sql.Statement;
  * With {@code hold}, the transaction is kept after the read, for the next chunks, until
  * {@link #release}: a pass that must finish holds writers off for its rest.
  *
- * <p>Not for a database in exclusive locking mode (its counter moves once per session): the app then
+ * <p>A database that switches to WAL mode meanwhile fails the read (that switch is a commit, so the
+ * chunks read before it are caught up by a pass, which sees it). Not for a database in exclusive
+ * locking mode (its counter moves once per session): the app then
  * holds the lock, and the first read waits out its busy timeout and fails.
  */
 final class LiveFileChunks implements AutoCloseable {
@@ -70,6 +72,10 @@ final class LiveFileChunks implements AutoCloseable {
         try {
             long fileSize = source.size();
             RollbackFileCopy.Header header = fileSize < DatabaseHeader.SIZE ? null : RollbackFileCopy.Header.of(source);
+            if (header != null && header.wal()) {
+                // Commits would go to the log and leave the counter as it is: chunks could no longer tell them.
+                throw new IOException("the database switched to WAL mode during the pull; pull it again");
+            }
             long counter = header == null ? 0 : header.changeCounter();
             long length = header == null ? fileSize : Math.min(fileSize, header.bytes());
             int n = (int) Math.max(0, Math.min(buffer.length, length - position));

@@ -2,6 +2,7 @@ package dev.hotswap.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -101,6 +102,26 @@ class LiveFilePullTest {
             assertArrayEquals(Files.readAllBytes(live), Files.readAllBytes(pulled.file()));
         }
         assertEquals(List.of("ok"), EngineFixture.query(live, "PRAGMA integrity_check"));
+    }
+
+    @Test
+    void aSwitchToWalModeBetweenChunksFailsThePullInsteadOfMissingTheLog() throws Exception {
+        Path live = liveDatabase();
+        try (Connection writer = new SQLiteConfig().createConnection("jdbc:sqlite:" + live);
+                Statement statement = writer.createStatement()) {
+            AtomicInteger between = new AtomicInteger();
+            IOException failed = assertThrows(IOException.class, () -> pull(live, LiveFilePull.UNIT, () -> {
+                if (between.getAndIncrement() == 0) {
+                    try {
+                        statement.execute("PRAGMA journal_mode = WAL");
+                        statement.executeUpdate("UPDATE items SET body = x'00' WHERE id = 1"); // in the log only
+                    } catch (SQLException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }));
+            assertEquals("the database switched to WAL mode during the pull; pull it again", failed.getMessage());
+        }
     }
 
     /** The client's file after the whole pull, and how many catch-up passes it took. */
