@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * Whole-file against delta transfers through the real jlink CLI, as a user runs them: bytes on the
  * wire each way (counted by a relay between the CLI and the engine's socket, optionally throttled
  * like an ssh link) and wall time, for 1 %, 10 % and 100 % of the pages changed; the full push
- * against cp + fsync + integrity_check and the full pull against {@code sqlite3 .backup}, side by
- * side; and the resident memory of the process hosting the engine.
+ * against cp + fsync + integrity_check and the full pull, into a file and to stdout (which copies
+ * the file first in rollback-journal mode), against {@code sqlite3 .backup}, side by side; and the
+ * resident memory of the process hosting the engine.
  *
  * <pre>{@code
  * java -cp hotswap-bench.jar dev.hotswap.bench.TransferBench [--mib 256,1024] [--throttle-mbs 50]
@@ -155,19 +156,24 @@ public final class TransferBench {
         System.out.println();
     }
 
-    /** The full push and pull straight on the socket against their by-hand baselines, run after run. */
+    /**
+     * The full push and pull straight on the socket against their by-hand baselines, run after run;
+     * beside the pull into a file (in rollback-journal mode: the live file streamed, no copy), a pull
+     * to stdout, which still copies the file first (the way every pull went before).
+     */
     private static void sideBySide(Setup setup, Path changed, int runs, Memory memory) throws Exception {
-        System.out.println("| run | full push | cp + fsync + integrity_check | ratio | full pull | sqlite3 .backup | ratio |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| run | full push | cp + fsync + integrity_check | ratio | full pull | sqlite3 .backup | ratio "
+                + "| pull to stdout (copy first) | ratio |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         Path cli = setup.cli();
         Path socket = setup.socket();
         double[] pushRatios = new double[runs];
         double[] pullRatios = new double[runs];
+        double[] stdoutRatios = new double[runs];
         for (int run = 0; run < runs; run++) {
             reset(setup.hotswap(), setup.original());
             double push = time(() -> cli(cli, socket, "cp", "--full", changed.toString(), "production"));
             Path copy = setup.dir().resolve("copy.sqlite3");
-            Files.deleteIfExists(copy);
             double byHand = time(() -> {
                 Files.copy(changed, copy);
                 try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
@@ -175,19 +181,25 @@ public final class TransferBench {
                 }
                 sql(copy, "PRAGMA integrity_check");
             });
+            Files.delete(copy); // one copy on disk at a time: the sizes measured are as large as the disk allows
             Path pulled = setup.dir().resolve("pulled.sqlite3");
-            Files.deleteIfExists(pulled);
             double pull = time(() -> cli(cli, socket, "cp", "--full", "production", pulled.toString()));
+            Files.delete(pulled);
             Path backup = setup.dir().resolve("backup.sqlite3");
-            Files.deleteIfExists(backup);
             double sqlite = time(() -> exec(List.of("sqlite3", setup.live().toString(), ".backup " + backup)));
+            Files.delete(backup);
+            Path piped = setup.dir().resolve("piped.sqlite3");
+            double stdout = time(() -> execTo(piped, cli.toString(), "cp", "production", "-", "--socket", socket.toString()));
+            Files.delete(piped);
             memory.sample();
             pushRatios[run] = push / byHand;
             pullRatios[run] = pull / sqlite;
-            System.out.printf(Locale.ROOT, "| %d | %.2f s | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx |%n",
-                    run + 1, push, byHand, pushRatios[run], pull, sqlite, pullRatios[run]);
+            stdoutRatios[run] = stdout / sqlite;
+            System.out.printf(Locale.ROOT, "| %d | %.2f s | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx | %.2f s | %.2fx |%n",
+                    run + 1, push, byHand, pushRatios[run], pull, sqlite, pullRatios[run], stdout, stdoutRatios[run]);
         }
-        System.out.printf(Locale.ROOT, "| median | | | %.2fx | | | %.2fx |%n", median(pushRatios), median(pullRatios));
+        System.out.printf(Locale.ROOT, "| median | | | %.2fx | | | %.2fx | | %.2fx |%n", median(pushRatios),
+                median(pullRatios), median(stdoutRatios));
     }
 
     private static double median(double[] values) {
@@ -242,6 +254,20 @@ public final class TransferBench {
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException(command + " failed:\n" + new String(output, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Runs {@code command} with its stdout into {@code file} (a pull to {@code -}, as a shell redirects it). */
+    private static void execTo(Path file, String... command) throws Exception {
+        Path errors = Files.createTempFile(file.getParent(), "stderr", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(file.toFile()).redirectError(errors.toFile())
+                    .start();
+            if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException(List.of(command) + " failed:\n" + Files.readString(errors));
+            }
+        } finally {
+            Files.delete(errors);
         }
     }
 

@@ -170,6 +170,12 @@ final class FileDestination implements PullDestination {
         }
     }
 
+    /** The temporary file, with everything written to {@link #open}'s stream in it, for a catch-up pass to patch. */
+    synchronized FileChannel patchable() throws IOException {
+        out.flush();
+        return channel;
+    }
+
     @Override
     public synchronized void commit() throws IOException {
         if (state != State.WRITING) {

@@ -70,18 +70,35 @@ final class Pull implements Transfer {
                 }
                 reporter.bytes(data.byteCount());
             }
+            CatchUpPasses.Outcome caughtUp = catchUp();
             commitOnceConfirmed();
             committed = true;
             long nanos = System.nanoTime() - started;
             reporter.status("Pulled " + database + " to " + destination.describe() + " ("
                     + Quantities.bytes(data.byteCount()) + " in " + Quantities.duration(nanos) + ", "
-                    + Quantities.rate(data.byteCount(), nanos) + ")");
+                    + Quantities.rate(data.byteCount(), nanos)
+                    + (caughtUp.passes() == 0 ? "" : ", then " + Quantities.bytes(caughtUp.bytesPatched())
+                            + " of later commits in " + caughtUp.passes() + " catch-up passes") + ")");
             return Protocol.EXIT_OK;
         } finally {
             reporter.stopProgress();
             if (!committed) {
                 destination.discard();
             }
+        }
+    }
+
+    /** Applies the catch-up passes that may follow the stream of a pull into a file (protocol 3). */
+    private CatchUpPasses.Outcome catchUp() throws CommandFailure {
+        if (!(destination instanceof FileDestination file)) {
+            return new CatchUpPasses.Outcome(0, 0);
+        }
+        try {
+            return CatchUpPasses.apply(connection, reporter, file);
+        } catch (IOException e) {
+            CommandFailure failure = CommandFailure.of(e);
+            throw isServerExit(e) ? failure
+                    : new CommandFailure(failure.exitCode(), failure.getMessage() + "; " + destination.afterFailure());
         }
     }
 

@@ -156,7 +156,7 @@ final class AdminConnection {
         if (cp.isPush()) {
             push(cp);
         } else {
-            pull(cp.source(), cp.deltaPageSize() != 0);
+            pull(cp.source(), cp.deltaPageSize() != 0, cp.catchUp());
         }
     }
 
@@ -288,10 +288,22 @@ final class AdminConnection {
         }
     }
 
-    private void pull(ManagedDatabase db, boolean deltaOffered) throws IOException {
+    private void pull(ManagedDatabase db, boolean deltaOffered, boolean catchUp) throws IOException {
         out.send(new Ready(Ready.Direction.PULL, db.name(), liveMode(db)).toFrame());
         out.send(Frame.text(FrameType.PHASE, "snapshot"));
         long start = System.nanoTime();
+        if (catchUp && !deltaOffered) {
+            try {
+                if (LivePullSender.trySend(db, out, progress())) {
+                    exit(Protocol.EXIT_OK, "");
+                    return;
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
+                exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());
+                return;
+            }
+        }
         Snapshot snapshot;
         try {
             snapshot = Snapshot.open(db, engine.diskBudget());

@@ -17,9 +17,11 @@ import dev.hotswap.protocol.Request;
  * @param deltaPageSize the page size of the client's file when it offers a delta, or 0
  * @param fleet the nodes of a fleet rollout (pushes only), or empty
  * @param dryRun whether to check the push and discard it (pushes only)
+ * @param catchUp whether a pull may end with catch-up passes: protocol 3, and the destination is a
+ *     file the client can patch, not {@code -}
  */
 record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOptions options, long size,
-        int deltaPageSize, Optional<Rollouts.Nodes> fleet, boolean dryRun) {
+        int deltaPageSize, Optional<Rollouts.Nodes> fleet, boolean dryRun, boolean catchUp) {
     /** The options that apply to pushes only. */
     private static final Set<String> FLAGS = Set.of(CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK,
             CpOptions.DRY_RUN, CpOptions.SKIP_CHECK);
@@ -93,7 +95,7 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
         PushOptions options = new PushOptions(request.flag(CpOptions.SKIP_INTEGRITY_CHECK),
                 request.flag(CpOptions.SKIP_SCHEMA_CHECK), skippedChecks(request, destination));
         return new CopyRequest(source, destination, options, size, deltaPageSize, fleet,
-                request.flag(CpOptions.DRY_RUN));
+                request.flag(CpOptions.DRY_RUN), version >= 3 && !request.args().get(1).equals("-"));
     }
 
     /** The checks option {@code skip-check} names, each one that {@code destination} has. */

@@ -120,8 +120,12 @@ final class RollbackFileCopy {
         }
     }
 
-    /** The header fields the copy needs, read from the file under a read transaction. */
-    private record Header(long changeCounter, long bytes) {
+    /**
+     * The header fields the copy needs, read from the file under a read transaction; {@code wal}:
+     * the file is in WAL mode now (its read and write versions are 2), where commits do not move the
+     * counter.
+     */
+    record Header(long changeCounter, long bytes, boolean wal) {
         static Header of(FileChannel source) throws IOException {
             ByteBuffer header = ByteBuffer.allocate(DatabaseHeader.SIZE);
             while (header.hasRemaining() && source.read(header, header.position()) > 0) {
@@ -133,7 +137,7 @@ final class RollbackFileCopy {
             int rawPageSize = header.getShort(16) & 0xffff;
             long pageSize = rawPageSize == 1 ? 65536 : rawPageSize;
             long pageCount = header.getInt(28) & 0xffffffffL;
-            return new Header(header.getInt(24) & 0xffffffffL, pageCount * pageSize);
+            return new Header(header.getInt(24) & 0xffffffffL, pageCount * pageSize, header.get(18) == 2);
         }
     }
 }

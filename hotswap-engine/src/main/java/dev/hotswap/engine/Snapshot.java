@@ -27,7 +27,9 @@ import org.sqlite.SQLiteConnection;
  *     the copy over, and after a few restarts one read transaction holds to the end of the pass so
  *     that the copy finishes.</li>
  * </ul>
- * A delta push's base is always a copy ({@link #copyInto}): it is patched.
+ * A delta push's base is always a copy ({@link #copyInto}): it is patched. A pull into a client's
+ * file of a rollback-journal database needs no snapshot: {@link LivePullSender} streams the live
+ * file and catches the client up.
  */
 final class Snapshot implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Snapshot.class.getName());

@@ -155,12 +155,27 @@ class DiskBudgetTest {
             assertTrue(refused.getMessage().startsWith("no room for a snapshot: " + Files.size(live) + " bytes and a reserve of "
                     + reserve + " bytes for the app, but "), refused.getMessage());
             try (EngineFixture.Client client = EngineFixture.connect(hotswap.socketPath()).hello()
-                    .request("cp", "production", "/tmp/backup.sqlite3")) {
+                    .request("cp", "production", "-")) {
                 assertEquals(FrameType.READY, client.next().type());
                 Exit exit = client.exit();
                 assertEquals(1, exit.code());
                 assertTrue(exit.message().startsWith("ERROR: snapshot failed: no room for a snapshot: "), exit.message());
             }
+        }
+        assertEquals(List.of(), EngineFixture.temps(small));
+    }
+
+    @Test
+    void aPullIntoAFileClaimsNoSpaceAndGoesAheadWhereACopyWouldNotFit() throws Exception {
+        long free = Files.getFileStore(small).getUsableSpace();
+        long reserve = free - Files.size(live) / 2; // no temp copy fits beside the reserve
+        try (Hotswap hotswap = fixture.builder(live).diskReserve(reserve).build().start();
+                EngineFixture.Client client = EngineFixture.connect(hotswap.socketPath()).hello()
+                        .request("cp", "production", "/tmp/backup.sqlite3")) {
+            // Rollback-journal mode: the live file itself is streamed, so there is nothing to claim.
+            assertEquals(FrameType.READY, client.next().type());
+            assertArrayEquals(Files.readAllBytes(live), client.data());
+            assertEquals(new Exit(0, ""), client.exit());
         }
         assertEquals(List.of(), EngineFixture.temps(small));
     }

@@ -4,9 +4,11 @@ package dev.hotswap.protocol;
 public final class Protocol {
     /**
      * The newest protocol version this library speaks. Version 2 adds delta transfers ({@code BASE},
-     * {@code HASHES}, {@code WANT}); a version 2 peer still speaks version 1 with a version 1 peer.
+     * {@code HASHES}, {@code WANT}); version 3 adds the catch-up passes that may follow
+     * the data of a pull whose destination is not {@code -} ({@link CatchUpPass}). A peer still speaks every older version with
+     * an older peer.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** The oldest protocol version this library still speaks. */
     public static final int MIN_VERSION = 1;
