@@ -1,7 +1,10 @@
 package dev.hotswap.demo.spring;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -13,4 +16,10 @@ import org.springframework.context.annotation.Import;
 @EnableAutoConfiguration
 @Import(ItemsController.class)
 class NewcomerApplication {
+
+    /** Runs the application; once it serves, says on which port (the test's cue, as the demo's). */
+    public static void main(String[] args) {
+        ConfigurableApplicationContext context = SpringApplication.run(NewcomerApplication.class, args);
+        System.out.println("listening on " + ((WebServerApplicationContext) context).getWebServer().getPort());
+    }
 }

@@ -28,15 +28,11 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The newcomer's path of issue 19, end to end: a Boot application on the starter with Flyway
  * ({@code V1__init.sql}, {@code V2__add_item_price.sql}) and a SQL check in its properties starts with
- * no database file; then the real jlink CLI, on the application's socket, dry-runs a good file, is
+ * no database file; then the real jlink CLI, in the application's folder, dry-runs a good file, is
  * refused a file failing the check and a file built by older code (only V1), pushes the good file and
  * rolls it back, while the application serves the rows over HTTP. The candidates are built by Flyway
  * itself, from the same migrations, as the newcomer's CI would.
@@ -56,69 +52,62 @@ class SpringNewcomerIT {
     void firstRunMigratesThenDryRunRefusalsPushAndRollbackWorkThroughTheCli() throws Exception {
         assertTrue(Files.isExecutable(CLI), "the jlink CLI is built first in the reactor: " + CLI);
         Path live = dir.resolve("db/production.sqlite3");
-        Path socket = dir.resolve("hotswap.sock");
-        Path good = candidate("good.sqlite3", "2", List.of("kiwi", "lime"));
-        Path empty = candidate("empty.sqlite3", "2", List.of());
-        Path stale = candidate("stale.sqlite3", "1", List.of("old"));
+        Path socket = dir.resolve("tmp/sockets/hotswap.sock");
+        candidate("good.sqlite3", "2", List.of("kiwi", "lime"));
+        candidate("empty.sqlite3", "2", List.of());
+        candidate("stale.sqlite3", "1", List.of("old"));
         assertFalse(Files.exists(live.getParent()), "no database file, nor its folder, at the first run");
 
-        try (ConfigurableApplicationContext app = application().run(
-                "--server.port=0", "--server.address=127.0.0.1",
-                "--hotswap.databases.production.path=" + live,
-                "--hotswap.databases.production.checks.items-not-empty=" + CHECK,
-                "--hotswap.socket=" + socket)) {
-            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        // The issue's properties, the path relative to the application's folder; the socket is the default.
+        try (NewcomerProcess app = NewcomerProcess.start(dir, "--server.port=0", "--server.address=127.0.0.1",
+                "--hotswap.databases.production.path=db/production.sqlite3",
+                "--hotswap.databases.production.checks.items-not-empty=" + CHECK)) {
+            int port = app.port;
+            assertTrue(Files.exists(socket), "the admin socket at its default place");
             assertTrue(Files.isRegularFile(live.toRealPath()), "the engine created the file");
             assertEquals(List.of("1", "2"), values(live, "SELECT version FROM flyway_schema_history"
                     + " WHERE success = 1 ORDER BY installed_rank"), "Flyway migrated generation 1");
             assertEquals(201, post(port, "/items", "written on generation 1").statusCode());
             assertEquals("[\"written on generation 1\"]", get(port, "/items"));
-            assertEquals(List.of("1 current"), generations(socket));
+            assertEquals(List.of("1 current"), generations());
 
-            CliResult dryRun = cli(socket, "cp", good.toString(), "production", "--dry-run");
+            CliResult dryRun = cli("cp", "good.sqlite3", "production", "--dry-run");
             dryRun.assertOk();
             assertTrue(dryRun.stderr().contains("\nlatest Flyway migration: new 2 (add item price), live 2 (add item"
                     + " price)\n"), dryRun.stderr());
             assertTrue(dryRun.stderr().contains("\ncheck items-not-empty "), dryRun.stderr());
-            assertEquals(List.of("1 current"), generations(socket), "a dry run makes no generation");
+            assertEquals(List.of("1 current"), generations(), "a dry run makes no generation");
 
             byte[] before = sha256(live);
-            CliResult refused = cli(socket, "cp", empty.toString(), "production");
+            CliResult refused = cli("cp", "empty.sqlite3", "production");
             assertEquals(1, refused.exit(), refused.stderr());
             assertTrue(refused.stderr().endsWith("ERROR: check items-not-empty refused: " + CHECK + " returned 0\n"),
                     refused.stderr());
             assertArrayEquals(before, sha256(live), "the live file byte for byte");
 
-            CliResult older = cli(socket, "cp", stale.toString(), "production");
+            CliResult older = cli("cp", "stale.sqlite3", "production");
             assertEquals(1, older.exit(), older.stderr());
             assertTrue(older.stderr().endsWith("ERROR: the new database was built by older code: its latest Flyway"
                     + " migration is 1 (init), the live database's is 2 (add item price) (--skip-schema-check pushes"
                     + " it anyway)\n"), older.stderr());
             assertArrayEquals(before, sha256(live), "the live file byte for byte");
-            assertEquals(List.of("1 current"), generations(socket), "no refusal makes a generation");
+            assertEquals(List.of("1 current"), generations(), "no refusal makes a generation");
             assertEquals("[\"written on generation 1\"]", get(port, "/items"));
 
             // As the README types it: the live path, relative to where the CLI runs.
-            cli(socket, "cp", good.toString(), "db/production.sqlite3").assertOk();
+            cli("cp", "good.sqlite3", "db/production.sqlite3").assertOk();
             assertEquals("[\"kiwi\",\"lime\"]", get(port, "/items"));
-            assertEquals(List.of("2 current", "1 kept"), generations(socket));
+            assertEquals(List.of("2 current", "1 kept"), generations());
 
-            cli(socket, "rollback", "production").assertOk();
+            cli("rollback", "production").assertOk();
             assertEquals("[\"written on generation 1\"]", get(port, "/items"));
-            assertEquals("1 current", generations(socket).get(0));
+            assertEquals("1 current", generations().get(0));
         }
         assertFalse(Files.exists(socket), "the socket file is removed when the application stops");
     }
 
-    private static SpringApplication application() {
-        SpringApplication application = new SpringApplication(NewcomerApplication.class);
-        application.setBannerMode(Banner.Mode.OFF);
-        application.setLogStartupInfo(false);
-        return application;
-    }
-
     /** A file as the newcomer's CI builds it: Flyway's migrations up to {@code version}, then {@code names}. */
-    private Path candidate(String name, String version, List<String> names) throws SQLException {
+    private void candidate(String name, String version, List<String> names) throws SQLException {
         Path file = dir.resolve(name);
         String url = "jdbc:sqlite:" + file;
         Flyway.configure().dataSource(url, null, null).target(version).load().migrate();
@@ -129,7 +118,6 @@ class SpringNewcomerIT {
                 insert.executeUpdate();
             }
         }
-        return file;
     }
 
     /** The first column of every row of {@code query} on {@code db}, read-only. */
@@ -163,21 +151,22 @@ class SpringNewcomerIT {
     }
 
     /** The generations {@code hotswap ls} lists, as {@code "<id> <state>"}, in its order. */
-    private List<String> generations(Path socket) throws IOException, InterruptedException {
-        CliResult ls = cli(socket, "ls");
+    private List<String> generations() throws IOException, InterruptedException {
+        CliResult ls = cli("ls");
         assertEquals(0, ls.exit(), ls.stderr());
         return ls.out().lines().skip(1).map(line -> line.split(" +", 11)).map(fields -> fields[1] + " " + fields[2])
                 .toList();
     }
 
-    /** Runs the jlink CLI in the test's folder, as a user in the application's folder would. */
-    private CliResult cli(Path socket, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(CLI.toString(), args[0], "--socket", socket.toString()));
-        command.addAll(List.of(args).subList(1, args.length));
+    /** Runs the jlink CLI in the application's folder, as its user would: the default socket, relative paths. */
+    private CliResult cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(CLI.toString()));
+        command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "cli", ".out");
         Path err = Files.createTempFile(dir, "cli", ".err");
-        Process cli = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().remove("HOTSWAP_SOCKET");
+        Process cli = builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!cli.waitFor(60, TimeUnit.SECONDS)) {
             cli.destroyForcibly();
