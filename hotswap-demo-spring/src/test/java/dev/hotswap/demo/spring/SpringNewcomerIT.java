@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code V1__init.sql}, {@code V2__add_item_price.sql}) and a SQL check in its properties starts with
  * no database file; then the real jlink CLI, in the application's folder, dry-runs a good file, is
  * refused a file failing the check and a file built by older code (only V1), pushes the good file and
- * rolls it back, while the application serves the rows over HTTP. The candidates are built by Flyway
- * itself, from the same migrations, as the newcomer's CI would.
+ * rolls it back, while the application serves the rows over HTTP; its next run serves what was live.
+ * The candidates are built by Flyway itself, from the same migrations, as the newcomer's CI would.
  */
 @Timeout(180)
 class SpringNewcomerIT {
@@ -59,9 +59,11 @@ class SpringNewcomerIT {
         assertFalse(Files.exists(live.getParent()), "no database file, nor its folder, at the first run");
 
         // The properties, the path relative to the application's folder; the socket is the default.
-        try (NewcomerProcess app = NewcomerProcess.start(dir, "--server.port=0", "--server.address=127.0.0.1",
+        String[] arguments = {"--server.port=0", "--server.address=127.0.0.1",
                 "--hotswap.databases.production.path=db/production.sqlite3",
-                "--hotswap.databases.production.checks.items-not-empty=" + CHECK)) {
+                "--hotswap.databases.production.checks.items-not-empty=" + CHECK};
+        List<String> afterRollback;
+        try (NewcomerProcess app = NewcomerProcess.start(dir, arguments)) {
             int port = app.port;
             assertTrue(Files.exists(socket), "the admin socket at its default place");
             assertTrue(Files.isRegularFile(live.toRealPath()), "the engine created the file");
@@ -101,9 +103,17 @@ class SpringNewcomerIT {
 
             cli("rollback", "production").assertOk();
             assertEquals("[\"written on generation 1\"]", get(port, "/items"));
-            assertEquals("1 current", generations().get(0));
+            afterRollback = generations();
+            assertEquals("1 current", afterRollback.get(0));
         }
         assertFalse(Files.exists(socket), "the socket file is removed when the application stops");
+
+        try (NewcomerProcess app = NewcomerProcess.start(dir, arguments)) {
+            assertEquals("[\"written on generation 1\"]", get(app.port, "/items"), "the next run serves what was live");
+            assertEquals(afterRollback, generations(), "the next run keeps the generations");
+            assertEquals(List.of("1", "2"), values(live, "SELECT version FROM flyway_schema_history"
+                    + " WHERE success = 1 ORDER BY installed_rank"), "nothing migrated again");
+        }
     }
 
     /** A file as the newcomer's CI builds it: Flyway's migrations up to {@code version}, then {@code names}. */
