@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +24,7 @@ import java.util.regex.Pattern;
  */
 final class NewcomerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (\\d+)");
+    private static final Duration START_LIMIT = Duration.ofSeconds(120);
 
     final int port;
     private final Process process;
@@ -42,16 +46,26 @@ final class NewcomerProcess implements AutoCloseable {
                 .redirectError(dir.resolve("app.stderr").toFile());
         builder.environment().remove("HOTSWAP_SOCKET");
         Process process = builder.start();
+        // A start that hangs must fail, not stall the build: past the limit the JVM is killed, its
+        // stdout ends, and the loop below says so.
+        AtomicBoolean started = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(START_LIMIT.toSeconds(), TimeUnit.SECONDS).execute(() -> {
+            if (!started.get()) {
+                process.destroyForcibly();
+            }
+        });
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         // Boot may print before it serves (a banner); the cue is the line main prints once it does.
         for (String line; (line = stdout.readLine()) != null;) {
             Matcher listening = LISTENING.matcher(line);
             if (listening.matches()) {
+                started.set(true);
                 return new NewcomerProcess(process, Integer.parseInt(listening.group(1)));
             }
         }
         process.destroyForcibly();
-        throw new IOException("the application did not start:\n" + Files.readString(dir.resolve("app.stderr")));
+        throw new IOException("the application exited, or did not serve within " + START_LIMIT.toSeconds()
+                + " s; its stderr:\n" + Files.readString(dir.resolve("app.stderr")));
     }
 
     /** Stops the application with SIGTERM; it must exit within 30 s. */
