@@ -234,13 +234,16 @@ final class ManagedDatabase {
         return current.file();
     }
 
-    /** The id the next new generation gets: above every id on disk or known. */
+    /**
+     * The id the next new generation gets: above every id on disk or known, and above every id the
+     * history ever named, so that an id is never given twice, even after its generation was deleted.
+     */
     synchronized long nextId() throws IOException {
         return nextIdLocked();
     }
 
     private long nextIdLocked() throws IOException {
-        long max = 0;
+        long max = folder.history().highestId();
         for (long id : folder.ids()) {
             max = Math.max(max, id);
         }
