@@ -1,6 +1,7 @@
 package dev.hotswap.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -81,6 +82,31 @@ class DiskFaultsTest {
             assertTrue(Files.exists(live), "the live path leads to a file: " + live.toRealPath());
         }
         assertEquals("2", versionAfterRestart(live), "a restart serves what the push reported");
+    }
+
+    @Test
+    void pushWhoseFolderFsyncFailsAfterThePermanentNameLeavesNoGenerationFileBehind() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        FaultyDisk disk = new FaultyDisk();
+        try (Hotswap hotswap = started(live, 1, disk)) {
+            Path folder = fixture.folder("production.sqlite3").toRealPath();
+            disk.rule(call -> call.op() == FaultyDisk.Op.SYNC_DIRECTORY && call.path().equals(folder)
+                    ? new FaultyDisk.Fail(new IOException("Input/output error (injected)")) : null);
+
+            IOException failed = assertThrows(IOException.class, () -> push(hotswap, 2));
+
+            assertTrue(failed.getMessage().contains("Input/output error"), failed.getMessage());
+            assertEquals(List.of(1L), fixture.generations("production.sqlite3"), "the staged file is gone");
+            assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+            assertEquals("1", version(hotswap));
+            disk.rule(call -> null);
+            assertEquals("2", version(hotswap, push(hotswap, 2)));
+        }
+    }
+
+    private static String version(Hotswap hotswap, SwapReport report) throws Exception {
+        assertEquals(report.toGeneration(), hotswap.status().get(0).current().id());
+        return version(hotswap);
     }
 
     @Test
