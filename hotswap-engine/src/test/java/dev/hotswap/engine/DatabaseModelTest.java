@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.quicktheories.QuickTheory.qt;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,14 +27,18 @@ import org.quicktheories.QuickTheory;
  * printed.
  */
 class DatabaseModelTest {
-    static final int SEQUENCES = 150;
+    static final int SEQUENCES = 120;
     private static final int MAX_GROUPS = 20;
     /** Shrinking reruns the failing sequence each cycle; enough to get to a few steps. */
     private static final int SHRINK_CYCLES = 60;
 
+    /** Passes over the steps when minimizing a failing sequence. */
+    private static final int MINIMIZING_PASSES = 3;
+
     private final AtomicLong sequences = new AtomicLong();
     private final AtomicLong steps = new AtomicLong();
     private final AtomicLong crashes = new AtomicLong();
+    private volatile DatabaseOp.Sequence smallestFailure;
 
     @Test
     void everyGeneratedSequenceKeepsTheInvariants() {
@@ -50,8 +56,13 @@ class DatabaseModelTest {
         QuickTheory configured = theory;
         long start = System.nanoTime();
         try {
-            assertTimeoutPreemptively(limit, () -> configured.forAll(DatabaseOp.sequences(MAX_GROUPS))
-                    .checkAssert(this::run), "the model test ran past " + limit);
+            assertTimeoutPreemptively(limit, () -> {
+                try {
+                    configured.forAll(DatabaseOp.sequences(MAX_GROUPS)).checkAssert(this::run);
+                } catch (AssertionError e) {
+                    throw minimized(e);
+                }
+            }, "the model test ran past " + limit);
         } finally {
             System.out.printf("hotswap-soak: DatabaseModelTest explored %d sequences, %d steps (%d crashes and"
                     + " restarts) in %d s%n", sequences.get(), steps.get(), crashes.get(),
@@ -64,10 +75,58 @@ class DatabaseModelTest {
         steps.addAndGet(sequence.steps().size());
         try {
             crashes.addAndGet(SequenceRun.run(sequence));
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new AssertionError("the sequence failed: " + e, e);
+        } catch (AssertionError | Exception e) {
+            DatabaseOp.Sequence smallest = smallestFailure;
+            if (smallest == null || sequence.steps().size() < smallest.steps().size()) {
+                smallestFailure = sequence;
+            }
+            throw e instanceof AssertionError assertion ? assertion : new AssertionError("the sequence failed: " + e, e);
+        }
+    }
+
+    /**
+     * QuickTheories shrinks a list mostly from its end and its values towards the first choice; this
+     * then drops the steps of the smallest failing sequence one at a time while it still fails, and
+     * puts the result, with its failure, ahead of QuickTheories' report (which has the seed).
+     */
+    private AssertionError minimized(AssertionError report) {
+        DatabaseOp.Sequence minimal = smallestFailure;
+        if (minimal == null) {
+            return report;
+        }
+        Throwable failure = failure(minimal);
+        for (int pass = 0; pass < MINIMIZING_PASSES; pass++) {
+            boolean dropped = false;
+            for (int i = minimal.steps().size() - 1; i >= 0 && minimal.steps().size() > 1; i--) {
+                List<DatabaseOp> fewer = new ArrayList<>(minimal.steps());
+                fewer.remove(i);
+                DatabaseOp.Sequence candidate = new DatabaseOp.Sequence(minimal.keep(), minimal.wal(), fewer);
+                Throwable candidateFailure = failure(candidate);
+                if (candidateFailure != null) {
+                    minimal = candidate;
+                    failure = candidateFailure;
+                    dropped = true;
+                }
+            }
+            if (!dropped) {
+                break;
+            }
+        }
+        AssertionError minimized = new AssertionError("minimal failing sequence (steps dropped one at a time while it"
+                + " still fails):\n" + minimal + "\nfails with: " + (failure == null ? "(it passed when run again)"
+                : failure.getMessage()) + "\n\nQuickTheories' report:\n" + report.getMessage(), report);
+        if (failure != null) {
+            minimized.addSuppressed(failure);
+        }
+        return minimized;
+    }
+
+    private static Throwable failure(DatabaseOp.Sequence sequence) {
+        try {
+            SequenceRun.run(sequence);
+            return null;
+        } catch (AssertionError | Exception e) {
+            return e;
         }
     }
 }

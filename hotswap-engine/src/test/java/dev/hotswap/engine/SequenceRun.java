@@ -83,8 +83,8 @@ final class SequenceRun {
             crashes++;
             FaultyDisk.Call at = engine.crashedAt();
             Throwable startFailure = engine.restart();
+            reconcileCrash(expected, at, startFailure); // first: the swap's target may be one only a hold kept
             model.crashed();
-            reconcileCrash(expected, at, startFailure);
         }
         DatabaseInvariants.checkAll(engine, model);
     }
