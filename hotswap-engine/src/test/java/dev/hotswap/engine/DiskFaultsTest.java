@@ -154,6 +154,28 @@ class DiskFaultsTest {
     }
 
     @Test
+    void rollbackThatCrashedBetweenItsLinkAndItsHistoryLineIsRecordedCurrentAtTheRestart() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        FaultyDisk disk = new FaultyDisk();
+        Hotswap crashed = started(live, 3, disk);
+        push(crashed, 2);
+        push(crashed, 3);
+        disk.rule(call -> call.op() == FaultyDisk.Op.STEP && call.step().equals(Steps.LINKED)
+                ? new FaultyDisk.CrashHere() : null);
+        assertThrows(FaultyDisk.Crash.class, () -> crashed.rollback("production", OptionalLong.empty()));
+        crashed.close();
+
+        try (Hotswap hotswap = started(live, 3, Disk.REAL)) {
+            assertEquals("2", version(hotswap), "the link was replaced: generation 2 is current");
+            push(hotswap, 4);
+        }
+        try (Hotswap hotswap = started(live, 3, Disk.REAL)) {
+            assertEquals(2, hotswap.rollback("production", OptionalLong.empty()).toGeneration(),
+                    "generation 2 was current just before 4, not 3");
+        }
+    }
+
+    @Test
     void appendAfterATornLastLineStartsALineOfItsOwn() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 1);
         started(live, 3, Disk.REAL).close();
