@@ -133,6 +133,19 @@ final class DatabaseModel {
         jobs.add(current());
     }
 
+    /** Whether releasing job {@code index} lets the keep policy delete its generation. */
+    boolean prunedIfReleased(int index) {
+        long id = jobs.get(index);
+        int holds = 0;
+        for (long held : jobs) {
+            holds += held == id ? 1 : 0;
+        }
+        for (long held : requests) {
+            holds += held == id ? 1 : 0;
+        }
+        return holds == 1 && earlier().indexOf(id) >= keep;
+    }
+
     void jobReleased(int index) {
         jobs.remove(index);
         prune();

@@ -88,6 +88,17 @@ sealed interface DatabaseOp {
         }
     }
 
+    /**
+     * A job closes its connection on a thread of its own while {@code rollback --to} its generation
+     * runs: the retirement (keep may delete the file) races the rollback.
+     */
+    record RollbackRacingRelease(int which) implements DatabaseOp {
+        @Override
+        public String toString() {
+            return "job #" + which + " closes its connection while a rollback --to its generation runs";
+        }
+    }
+
     /** A request enters the gate and stays. */
     record RequestEnter() implements DatabaseOp {
         @Override
@@ -207,6 +218,7 @@ sealed interface DatabaseOp {
                 Pair.of(3, Generate.constant(new JobTake())),
                 Pair.of(2, which.map(JobWrite::new)),
                 Pair.of(3, which.map(JobRelease::new)),
+                Pair.of(2, which.map(RollbackRacingRelease::new)),
                 Pair.of(3, Generate.constant(new RequestEnter())),
                 Pair.of(2, which.map(RequestWrite::new)),
                 Pair.of(3, which.map(RequestLeave::new)),
@@ -224,6 +236,7 @@ sealed interface DatabaseOp {
                 Pair.of(3, Generate.constant(new Rollback())),
                 Pair.of(2, which.map(RollbackTo::new)),
                 Pair.of(2, which.map(JobRelease::new)),
+                Pair.of(1, which.map(RollbackRacingRelease::new)),
                 Pair.of(2, which.map(RequestLeave::new)),
                 Pair.of(1, Generate.constant(new Restart()))));
     }

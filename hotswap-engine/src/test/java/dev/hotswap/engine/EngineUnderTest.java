@@ -3,21 +3,14 @@ package dev.hotswap.engine;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -30,7 +23,6 @@ final class EngineUnderTest implements AutoCloseable {
     static final String NAME = "production";
     /** How long a step may leave retirements running on the background thread. */
     private static final Duration SETTLE = Duration.ofSeconds(10);
-    private static final Map<String, byte[]> FILES = new ConcurrentHashMap<>();
 
     private final EngineFixture fixture = new EngineFixture();
     private final SteppingClock clock = new SteppingClock();
@@ -82,23 +74,12 @@ final class EngineUnderTest implements AutoCloseable {
 
     /** Pushes the file of {@code version}. */
     SwapReport push(int version) throws IOException, SwapRefusedException {
-        return engine.push(NAME, new ByteArrayInputStream(file("v" + version, () -> fixture.versioned(
-                "v" + version + "-" + System.nanoTime() + ".sqlite3", false, version, 2))), PushOptions.defaults());
+        return engine.push(NAME, new ByteArrayInputStream(PushedFiles.version(version)), PushOptions.defaults());
     }
 
     /** Pushes a file the checks refuse. */
     SwapReport pushRefused(DatabaseOp.Refusal refusal) throws IOException, SwapRefusedException {
-        byte[] content = switch (refusal) {
-            case NOT_A_DATABASE -> "this is no SQLite database\n".repeat(200).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            case TRUNCATED -> {
-                byte[] whole = file("v9999", () -> fixture.versioned("v9999-" + System.nanoTime() + ".sqlite3", false,
-                        9999, 200));
-                yield java.util.Arrays.copyOf(whole, whole.length / 2);
-            }
-            case OTHER_SCHEMA -> file("other", () -> fixture.database("other-" + System.nanoTime() + ".sqlite3", false,
-                    "CREATE TABLE meta (version INTEGER NOT NULL, extra TEXT)", "INSERT INTO meta VALUES (7777, 'x')"));
-        };
-        return engine.push(NAME, new ByteArrayInputStream(content), PushOptions.defaults());
+        return engine.push(NAME, new ByteArrayInputStream(PushedFiles.refused(refusal)), PushOptions.defaults());
     }
 
     SwapReport rollback(OptionalLong to) throws IOException, SwapRefusedException {
@@ -118,6 +99,11 @@ final class EngineUnderTest implements AutoCloseable {
 
     void jobRelease(int index) throws SQLException {
         jobs.remove(index).close();
+    }
+
+    /** Hands job {@code index}'s connection to the caller, to close it elsewhere. */
+    Connection jobTakenAway(int index) {
+        return jobs.remove(index);
     }
 
     /** A request enters; the test thread stays outside it. */
@@ -294,55 +280,10 @@ final class EngineUnderTest implements AutoCloseable {
         }
     }
 
-    /** The bytes of a database made once per run and pushed by every sequence that needs it. */
-    private static byte[] file(String key, SqlFile make) throws IOException {
-        byte[] bytes = FILES.get(key);
-        if (bytes == null) {
-            try {
-                Path made = make.create();
-                bytes = Files.readAllBytes(made);
-                Files.delete(made);
-            } catch (SQLException e) {
-                throw new IOException(e);
-            }
-            FILES.putIfAbsent(key, bytes);
-        }
-        return bytes;
-    }
-
     /** Work on a connection. */
     @FunctionalInterface
     interface SqlWork<T> {
         T on(Connection connection) throws SQLException;
     }
 
-    @FunctionalInterface
-    private interface SqlFile {
-        Path create() throws SQLException;
-    }
-
-    /** A wall clock that moves one second per reading, and steps when told. */
-    private static final class SteppingClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-07T12:00:00Z");
-
-        void step(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            now = now.plusSeconds(1);
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the engine reads instants only");
-        }
-    }
 }

@@ -9,8 +9,15 @@ import static dev.hotswap.engine.DatabaseInvariants.check;
 import static dev.hotswap.engine.DatabaseInvariants.equal;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One generated sequence, run against a fresh engine and the model side by side: each step is
@@ -20,6 +27,8 @@ import java.util.OptionalLong;
 final class SequenceRun {
     /** At most this many jobs and requests hold connections at once: the pool has 4. */
     private static final int MAX_HOLDERS = 3;
+    /** How long a racing release may take. */
+    private static final Duration RACE_WAIT = Duration.ofSeconds(10);
 
     private final DatabaseOp.Sequence sequence;
     private final EngineUnderTest engine;
@@ -107,6 +116,11 @@ final class SequenceRun {
         if (op instanceof DatabaseOp.Rollback) {
             return new Expectation(-1, none, model.rollbackTarget());
         }
+        if (op instanceof DatabaseOp.RollbackRacingRelease race && model.jobs() > 0) {
+            long id = model.job(race.which() % model.jobs());
+            return id == model.current() ? new Expectation(-1, none, none)
+                    : new Expectation(-1, OptionalLong.of(id), OptionalLong.of(id));
+        }
         if (op instanceof DatabaseOp.RollbackTo to) {
             List<Long> earlier = model.earlier();
             int choice = to.choice() % (earlier.size() + 2);
@@ -145,6 +159,10 @@ final class SequenceRun {
                 int i = release.which() % model.jobs();
                 engine.jobRelease(i);
                 model.jobReleased(i);
+            }
+        } else if (op instanceof DatabaseOp.RollbackRacingRelease race) {
+            if (model.jobs() > 0) {
+                raceRollbackAndRelease(race.which() % model.jobs(), expected.rollbackTarget());
             }
         } else if (op instanceof DatabaseOp.RequestEnter) {
             if (model.jobs() + model.requests() < MAX_HOLDERS) {
@@ -188,6 +206,56 @@ final class SequenceRun {
         } else {
             throw new IllegalArgumentException("unknown step " + op);
         }
+    }
+
+    /**
+     * Job {@code index} closes its connection on another thread while a rollback to its generation
+     * runs here. The rollback may find the generation, or find it deleted by the keep policy (then
+     * it is refused); it never goes live on a file that a retirement deletes.
+     */
+    private void raceRollbackAndRelease(int index, OptionalLong target) throws Exception {
+        if (target.isEmpty()) { // its generation is current: nothing to race
+            engine.jobRelease(index);
+            model.jobReleased(index);
+            return;
+        }
+        boolean mayVanish = model.prunedIfReleased(index);
+        Connection job = engine.jobTakenAway(index);
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+            try {
+                go.await();
+                job.close();
+            } catch (SQLException | InterruptedException e) {
+                throw new IllegalStateException("closing job #" + index + "'s connection failed", e);
+            }
+        });
+        long before = model.current();
+        SwapReport report = null;
+        Exception refused = null;
+        go.countDown();
+        try {
+            report = engine.rollback(target);
+        } catch (SwapRefusedException | IOException e) {
+            refused = e;
+        }
+        try {
+            release.get(RACE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof FaultyDisk.Crash)) {
+                throw e;
+            }
+        }
+        if (report == null) {
+            check(ROLLBACK_TARGET, mayVanish || faulted, "a rollback to " + target.getAsLong() + ", which stays",
+                    "it was refused: " + refused.getMessage());
+            model.jobReleased(index);
+            return;
+        }
+        equal(ROLLBACK_TARGET + " (from)", before, report.fromGeneration());
+        equal(ROLLBACK_TARGET, target.getAsLong(), report.toGeneration());
+        model.rolledBack(target.getAsLong());
+        model.jobReleased(index);
     }
 
     private void pushRefused(DatabaseOp.Refusal refusal) throws Exception {
