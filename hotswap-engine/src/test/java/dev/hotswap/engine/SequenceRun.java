@@ -30,7 +30,6 @@ final class SequenceRun {
     /** How long a racing release may take. */
     private static final Duration RACE_WAIT = Duration.ofSeconds(10);
 
-    private final DatabaseOp.Sequence sequence;
     private final EngineUnderTest engine;
     private final DatabaseModel model;
     private int nextVersion = 2;
@@ -40,7 +39,6 @@ final class SequenceRun {
     private int crashes;
 
     private SequenceRun(DatabaseOp.Sequence sequence) throws Exception {
-        this.sequence = sequence;
         this.engine = new EngineUnderTest(sequence.keep(), sequence.wal());
         this.model = new DatabaseModel(sequence.keep(), engine.engine().status().get(0).current().id(), 1);
     }
@@ -67,6 +65,7 @@ final class SequenceRun {
                 run.engine.restart();
                 run.model.crashed();
                 run.checkRestart();
+                DatabaseInvariants.checkAll(run.engine, run.model); // the order and the rows, as read back
             } catch (AssertionError | Exception e) {
                 throw new AssertionError("the restart after the last step: " + e.getMessage() + "\n  model: "
                         + run.model, e);
