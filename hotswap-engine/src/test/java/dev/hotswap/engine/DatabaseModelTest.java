@@ -27,7 +27,7 @@ import org.quicktheories.QuickTheory;
  * printed.
  */
 class DatabaseModelTest {
-    static final int SEQUENCES = 120;
+    static final int SEQUENCES = 140;
     private static final int MAX_GROUPS = 20;
     /** Shrinking reruns the failing sequence each cycle; enough to get to a few steps. */
     private static final int SHRINK_CYCLES = 60;
