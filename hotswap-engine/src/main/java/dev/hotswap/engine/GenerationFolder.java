@@ -202,14 +202,20 @@ final class GenerationFolder implements AutoCloseable {
 
     /**
      * Gives {@code temp} (complete, synced, closed) its permanent name as generation {@code id}, and
-     * syncs the folder.
+     * syncs the folder. If that sync fails, the file is deleted again: a push that fails leaves no
+     * generation file behind.
      *
      * @throws java.nio.file.FileAlreadyExistsException if that generation exists
      */
     Path install(Path temp, long id) throws IOException {
         Path file = file(id);
         disk.renameNew(temp, file);
-        disk.syncDirectory(folder);
+        try {
+            disk.syncDirectory(folder);
+        } catch (IOException e) {
+            delete(file);
+            throw e;
+        }
         return file;
     }
 

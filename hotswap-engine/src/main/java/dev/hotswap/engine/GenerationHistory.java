@@ -29,6 +29,11 @@ import java.util.Map;
  * id or {@code -}. A line that does not parse, or a last line without its newline (a crash or power
  * loss mid-append), is skipped; the next append starts on a line of its own.
  *
+ * <p>Generation ids are never given twice (they are an order, and {@code ls}, metrics and the fleet
+ * show them): the next id follows the highest one any line ever named, also after a prune deleted
+ * that generation and its line (a rollback with {@code keep 0} deletes the newest generation). A
+ * rewrite that drops the line of the highest id keeps it in a first line {@code highest <TAB> id}.
+ *
  * <p>After a write that failed, the file may lack a line the engine knows of: it is <em>stale</em>,
  * and the next write replaces the whole file from what the engine knows instead of appending. The
  * caller (the database, under its lock) serializes every write, so that a rewrite never replaces an
@@ -37,11 +42,14 @@ import java.util.Map;
 final class GenerationHistory {
     private static final System.Logger LOG = System.getLogger(GenerationHistory.class.getName());
     private static final String NONE = "-";
+    private static final String HIGHEST = "highest";
 
     private final Path file;
     private final Path folder;
     private final Disk disk;
     private boolean stale;
+    /** The highest generation id a line read or written named. */
+    private long highestId;
 
     GenerationHistory(Path folder, Disk disk) {
         this.folder = folder;
@@ -64,6 +72,10 @@ final class GenerationHistory {
             LOG.log(System.Logger.Level.WARNING, "{0}: skipping a last line cut short: {1}", file, torn);
         }
         for (String line : lines.subList(0, lines.size() - 1)) {
+            if (line.startsWith(HIGHEST + "\t")) {
+                highestId = Math.max(highestId, parseHighest(line));
+                continue;
+            }
             GenerationRecord record = parse(line);
             if (record == null) {
                 if (!line.isBlank()) {
@@ -77,8 +89,14 @@ final class GenerationHistory {
                         earlier.rolloutId());
             }
             records.put(record.id(), record);
+            highestId = Math.max(highestId, record.id());
         }
         return records;
+    }
+
+    /** The highest generation id any line read or written so far named, 0 if none. */
+    long highestId() {
+        return highestId;
     }
 
     /**
@@ -89,6 +107,7 @@ final class GenerationHistory {
      * @throws IOException if the write failed; the file is stale until a later write succeeds
      */
     void append(GenerationRecord record, Collection<GenerationRecord> all) throws IOException {
+        highestId = Math.max(highestId, record.id());
         if (stale) {
             rewrite(all);
             return;
@@ -105,6 +124,14 @@ final class GenerationHistory {
     /** Replaces the file with one line per record, in order (atomically: temp file, sync, rename). */
     void rewrite(Collection<GenerationRecord> records) throws IOException {
         StringBuilder text = new StringBuilder();
+        long highestKept = 0;
+        for (GenerationRecord record : records) {
+            highestKept = Math.max(highestKept, record.id());
+        }
+        highestId = Math.max(highestId, highestKept);
+        if (highestId > highestKept) {
+            text.append(HIGHEST).append('\t').append(highestId).append('\n');
+        }
         records.forEach(record -> text.append(format(record)));
         Path temp = folder.resolve(".history.tmp");
         stale = true;
@@ -139,6 +166,15 @@ final class GenerationHistory {
         String outside = record.file().getParent().equals(folder) ? NONE : record.file().toString();
         return record.id() + "\t" + record.since() + "\t" + record.origin().name().toLowerCase(java.util.Locale.ROOT)
                 + "\t" + outside + "\t" + (record.rolloutId() == null ? NONE : record.rolloutId()) + "\n";
+    }
+
+    private long parseHighest(String line) {
+        try {
+            return Long.parseLong(line.substring(HIGHEST.length() + 1));
+        } catch (NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: skipping unreadable line {1}", file, line);
+            return 0;
+        }
     }
 
     private GenerationRecord parse(String line) {

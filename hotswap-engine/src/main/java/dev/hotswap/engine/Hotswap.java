@@ -482,6 +482,15 @@ public final class Hotswap implements AutoCloseable {
         views.prune(db);
     }
 
+    /**
+     * Tests only: waits up to {@code timeout} for the retirements and prunes queued so far.
+     *
+     * @return false if they are still running
+     */
+    boolean settle(Duration timeout) throws InterruptedException {
+        return views.awaitQueued(timeout);
+    }
+
     /** Requests pinned to {@code generation} now. */
     long requests(Generation generation) {
         return views.requests(generation);

@@ -151,8 +151,15 @@ final class ManagedDatabase {
         if (location.generation().isPresent()) {
             long id = location.generation().getAsLong();
             GenerationRecord known = records.get(id);
-            if (known != null) {
+            if (known != null && id == lastRecordedId()) {
                 return known;
+            }
+            if (known != null) {
+                // A rollback replaced the link but its history line did not make it (a crash in
+                // between): the generation became current again, and the order must say so.
+                GenerationRecord record = known.currentSince(settings.clock().instant());
+                appendLocked(record);
+                return record;
             }
             // The link was replaced but the history line did not make it (a crash in between).
             GenerationRecord record = new GenerationRecord(id, location.file(), settings.clock().instant(),
@@ -169,6 +176,15 @@ final class ManagedDatabase {
         return new GenerationRecord(nextIdLocked(), location.file(), settings.clock().instant(),
                 GenerationRecord.Origin.ADOPTED,
                 null);
+    }
+
+    /** The generation of the history's last line (the most recently current one), or -1. */
+    private long lastRecordedId() {
+        long last = -1;
+        for (long id : records.keySet()) {
+            last = id;
+        }
+        return last;
     }
 
     /** Deletes generation files that never went live (no history line): pushes that crashed before their flip. */
@@ -234,13 +250,16 @@ final class ManagedDatabase {
         return current.file();
     }
 
-    /** The id the next new generation gets: above every id on disk or known. */
+    /**
+     * The id the next new generation gets: above every id on disk or known, and above every id the
+     * history ever named, so that an id is never given twice, even after its generation was deleted.
+     */
     synchronized long nextId() throws IOException {
         return nextIdLocked();
     }
 
     private long nextIdLocked() throws IOException {
-        long max = 0;
+        long max = folder.history().highestId();
         for (long id : folder.ids()) {
             max = Math.max(max, id);
         }

@@ -3,10 +3,12 @@ package dev.hotswap.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The views of generations the engine's gate hands out, and what follows a flip: a view no request
@@ -88,6 +90,25 @@ final class Views {
             }
         }
         return sum;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the work queued on the background thread before this call
+     * (retirements, prunes): tests that compare the engine with a model after each step use it.
+     *
+     * @return false if that work is still running
+     */
+    boolean awaitQueued(Duration timeout) throws InterruptedException {
+        try {
+            background.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return true; // closing: close() waits for what was queued
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("an empty task failed", e);
+        }
     }
 
     /** Lets retirements already queued finish (their pools close, SQLite checkpoints); stops the watch. */

@@ -1,6 +1,7 @@
 package dev.hotswap.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -84,6 +85,31 @@ class DiskFaultsTest {
     }
 
     @Test
+    void pushWhoseFolderFsyncFailsAfterThePermanentNameLeavesNoGenerationFileBehind() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        FaultyDisk disk = new FaultyDisk();
+        try (Hotswap hotswap = started(live, 1, disk)) {
+            Path folder = fixture.folder("production.sqlite3").toRealPath();
+            disk.rule(call -> call.op() == FaultyDisk.Op.SYNC_DIRECTORY && call.path().equals(folder)
+                    ? new FaultyDisk.Fail(new IOException("Input/output error (injected)")) : null);
+
+            IOException failed = assertThrows(IOException.class, () -> push(hotswap, 2));
+
+            assertTrue(failed.getMessage().contains("Input/output error"), failed.getMessage());
+            assertEquals(List.of(1L), fixture.generations("production.sqlite3"), "the staged file is gone");
+            assertEquals(List.of(), EngineFixture.temps(fixture.dir));
+            assertEquals("1", version(hotswap));
+            disk.rule(call -> null);
+            assertEquals("2", version(hotswap, push(hotswap, 2)));
+        }
+    }
+
+    private static String version(Hotswap hotswap, SwapReport report) throws Exception {
+        assertEquals(report.toGeneration(), hotswap.status().get(0).current().id());
+        return version(hotswap);
+    }
+
+    @Test
     void rollbackThatRacesTheRetirementOfItsTargetGoesLiveOnAFileThatStays() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 1);
         FaultyDisk disk = new FaultyDisk();
@@ -125,6 +151,28 @@ class DiskFaultsTest {
             assertEquals("1", version(hotswap));
         }
         assertEquals("1", versionAfterRestart(live));
+    }
+
+    @Test
+    void rollbackThatCrashedBetweenItsLinkAndItsHistoryLineIsRecordedCurrentAtTheRestart() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        FaultyDisk disk = new FaultyDisk();
+        Hotswap crashed = started(live, 3, disk);
+        push(crashed, 2);
+        push(crashed, 3);
+        disk.rule(call -> call.op() == FaultyDisk.Op.STEP && call.step().equals(Steps.LINKED)
+                ? new FaultyDisk.CrashHere() : null);
+        assertThrows(FaultyDisk.Crash.class, () -> crashed.rollback("production", OptionalLong.empty()));
+        crashed.close();
+
+        try (Hotswap hotswap = started(live, 3, Disk.REAL)) {
+            assertEquals("2", version(hotswap), "the link was replaced: generation 2 is current");
+            push(hotswap, 4);
+        }
+        try (Hotswap hotswap = started(live, 3, Disk.REAL)) {
+            assertEquals(2, hotswap.rollback("production", OptionalLong.empty()).toGeneration(),
+                    "generation 2 was current just before 4, not 3");
+        }
     }
 
     @Test

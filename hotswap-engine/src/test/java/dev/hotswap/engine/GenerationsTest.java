@@ -287,6 +287,33 @@ class GenerationsTest {
     }
 
     @Test
+    void generationIdsAreNeverReusedAfterARollbackDeletedTheNewestOneNorAfterARestart() throws Exception {
+        Path live = fixture.versioned("production.sqlite3", false, 1, 1);
+        try (Hotswap hotswap = started(live, 0)) {
+            try (Connection job = hotswap.dataSource("production").getConnection()) { // holds generation 1
+                push(hotswap, 2);
+                assertEquals(1, hotswap.rollback("production", OptionalLong.empty()).toGeneration());
+                assertTrue(waitUntil(() -> fixture.generations("production.sqlite3").equals(List.of(1L))),
+                        "keep 0: generation 2 is deleted once it retired");
+
+                assertEquals(3, push(hotswap, 3).toGeneration(), "generation 2 existed: its id is not given again");
+                assertEquals("1", EngineFixture.query(job, "SELECT version FROM meta").get(0));
+            }
+        }
+        try (Hotswap hotswap = started(live, 0)) {
+            try (Connection job = hotswap.dataSource("production").getConnection()) { // holds generation 3
+                push(hotswap, 4);
+                assertEquals(3, hotswap.rollback("production", OptionalLong.empty()).toGeneration());
+                assertTrue(waitUntil(() -> fixture.generations("production.sqlite3").equals(List.of(3L))));
+                assertEquals("3", EngineFixture.query(job, "SELECT version FROM meta").get(0));
+            }
+        }
+        try (Hotswap hotswap = started(live, 0)) {
+            assertEquals(5, push(hotswap, 5).toGeneration(), "generation 4 existed before the restart");
+        }
+    }
+
+    @Test
     void generationsFolderHoldsOnlyWhatTheEngineMade() throws Exception {
         Path live = fixture.versioned("production.sqlite3", false, 1, 1);
         try (Hotswap hotswap = started(live, 1)) {
