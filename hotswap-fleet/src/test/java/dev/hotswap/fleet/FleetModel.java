@@ -255,12 +255,18 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
         }
     }
 
-    /** A local push or rollback; refused only while the node holds a rollout, or when there is nothing to roll back to. */
+    /**
+     * A local push or rollback; refused only while the node holds a rollout, when there is nothing to
+     * roll back to, or for a push of another schema than the node serves (without the operator's
+     * skip of the schema check).
+     */
     private String local(ModelNode node, ModelStep.LocalAct act) throws Exception {
         if (!node.up()) {
             return "skipped: down";
         }
         boolean holding = node.awaitsDecision();
+        // A plain local push of our schema onto a node that serves another one is refused, as it should be.
+        boolean schemaDiffers = act == ModelStep.LocalAct.PUSH && !ITEMS.equals(node.schema());
         try {
             if (act == ModelStep.LocalAct.ROLLBACK) {
                 node.engine.rollback(DATABASE, OptionalLong.empty());
@@ -274,8 +280,12 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
                 }
             }
         } catch (SwapRefusedException e) {
-            boolean expected = e.reason() == SwapRefusedException.Reason.BUSY ? holding
-                    : e.reason() == SwapRefusedException.Reason.NO_SUCH_GENERATION;
+            boolean expected = switch (e.reason()) {
+                case BUSY -> holding;
+                case NO_SUCH_GENERATION -> act == ModelStep.LocalAct.ROLLBACK;
+                case SCHEMA -> schemaDiffers;
+                default -> false;
+            };
             if (!expected) {
                 throw new AssertionError(node.name + " refused a " + act + ": " + e.getMessage()
                         + (holding ? "" : " (it holds no rollout)"), e);

@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * kills and restarts, with store faults injected per request (fails, lost replies, delays) and a
  * crash point after every store write of the coordinator and of each node. {@link FleetModel} runs
  * them on real engines; {@link FleetInvariants} lists what must hold after every step. Sequences
- * are generated lists, so a failure shrinks to a short one and prints it step by step, with the
+ * are generated lists; a failing one is cut at the step that broke the fleet, shrunk by replays
+ * ({@link SequenceFailure#minimize}), and printed step by step with what each step did, with the
  * seed ({@code -Dhotswap.fleet.model.seed=N} runs the same sequences again).
  *
  * <p>First on an in-memory store, many sequences ({@code -Dhotswap.soak.minutes=N} runs it for N
@@ -46,7 +47,8 @@ class FleetModelTest implements WithQuickTheories {
     /** {@code -Dhotswap.fleet.model.verbose=true} prints what every sequence did, step by step. */
     private static final boolean VERBOSE = Boolean.getBoolean("hotswap.fleet.model.verbose");
     private static final int MAX_STEPS = 10;
-    private static final int SHRINK_CYCLES = 40;
+    /** Replays a failing sequence may take to shrink (QuickTheories' own shrinking is off: see {@link SequenceFailure}). */
+    private static final int MINIMIZE_REPLAYS = 30;
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
     @Test
@@ -71,31 +73,35 @@ class FleetModelTest implements WithQuickTheories {
         }
     }
 
-    /** Runs one scenario on {@code backend} in a temp folder; returns the steps it ran. */
-    private static int run(S3Client backend, String bucket, ModelStep.Scenario scenario) throws Exception {
-        Path dir = Files.createTempDirectory("hotswap-fleet-model");
-        try (FleetModel model = new FleetModel(dir, backend, bucket, "model-" + PREFIXES.incrementAndGet(),
-                scenario.nodes(), scenario.keep())) {
-            List<ModelStep> steps = scenario.steps();
-            for (int i = 0; i < steps.size(); i++) {
-                model.run(i + 1, steps.get(i));
+    /**
+     * Runs one scenario on {@code backend} in a temp folder; returns the steps it ran, or throws the
+     * failure of the step that broke an invariant.
+     */
+    private static int run(S3Client backend, String bucket, ModelStep.Scenario scenario) throws SequenceFailure {
+        List<ModelStep> steps = scenario.steps();
+        int step = 0;
+        try {
+            Path dir = Files.createTempDirectory("hotswap-fleet-model");
+            try (FleetModel model = new FleetModel(dir, backend, bucket, "model-" + PREFIXES.incrementAndGet(),
+                    scenario.nodes(), scenario.keep())) {
+                for (; step < steps.size(); step++) {
+                    model.run(step + 1, steps.get(step));
+                }
+                if (VERBOSE) {
+                    System.err.println(scenario.nodes() + " nodes, keep " + scenario.keep() + ":\n  "
+                            + String.join("\n  ", model.trace()));
+                }
+                return steps.size();
+            } finally {
+                delete(dir);
             }
-            if (VERBOSE) {
-                System.err.println(scenario.nodes() + " nodes, keep " + scenario.keep() + ":\n  "
-                        + String.join("\n  ", model.trace()));
-            }
-            return steps.size();
-        } finally {
-            delete(dir);
+        } catch (Exception | AssertionError e) {
+            throw new SequenceFailure(new ModelStep.Scenario(scenario.nodes(), scenario.keep(),
+                    steps.subList(0, Math.min(step + 1, steps.size()))), e);
         }
     }
 
-    @FunctionalInterface
-    private interface Runner {
-        int run(ModelStep.Scenario scenario) throws Exception;
-    }
-
-    private void explore(String store, int sequences, Runner runner) {
+    private void explore(String store, int sequences, SequenceFailure.Runner runner) {
         AtomicLong tried = new AtomicLong();
         AtomicLong steps = new AtomicLong();
         long start = System.nanoTime();
@@ -106,13 +112,17 @@ class FleetModelTest implements WithQuickTheories {
             TheoryBuilder<ModelStep.Scenario> theory = (SOAK_MINUTES > 0 && sequences == Integer.MAX_VALUE
                     ? qt().withUnlimitedExamples().withTestingTime(SOAK_MINUTES, TimeUnit.MINUTES)
                     : qt().withExamples(sequences))
-                    .withFixedSeed(SEED).withShrinkCycles(SHRINK_CYCLES).forAll(scenarios());
+                    .withFixedSeed(SEED).withShrinkCycles(0).forAll(scenarios());
             theory.checkAssert(scenario -> {
                 try {
                     steps.addAndGet(runner.run(scenario));
                     tried.incrementAndGet();
-                } catch (Exception e) {
-                    throw new AssertionError(e.getMessage(), e);
+                } catch (SequenceFailure failure) {
+                    tried.incrementAndGet();
+                    SequenceFailure smallest = failure.minimize(runner, MINIMIZE_REPLAYS);
+                    throw new AssertionError("seed " + SEED + ": a sequence of " + scenario.steps().size()
+                            + " steps broke the fleet; the smallest replay that still does:\n" + smallest.failing()
+                            + "\n" + smallest.getCause().getMessage(), smallest.getCause());
                 }
             });
             passed = true;
