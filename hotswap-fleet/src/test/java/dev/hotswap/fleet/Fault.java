@@ -14,6 +14,8 @@ record Fault(String party, int index, Kind kind) {
         LOST_REPLY,
         /** The request waits a moment before it is carried out. */
         DELAY,
+        /** The request waits past every deadline and the abandon time before it is carried out (a long GC pause, a stuck connection). */
+        STALL,
         /** The write is carried out, then the party's process dies: it sends nothing more. */
         CRASH
     }
@@ -24,6 +26,7 @@ record Fault(String party, int index, Kind kind) {
             case FAIL -> party + " request #" + index + " fails";
             case LOST_REPLY -> party + " request #" + index + " lands, reply lost";
             case DELAY -> party + " request #" + index + " delayed";
+            case STALL -> party + " request #" + index + " stalls past the deadlines";
             case CRASH -> party + " crashes after write #" + index;
         };
     }

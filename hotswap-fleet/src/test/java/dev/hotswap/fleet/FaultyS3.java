@@ -1,5 +1,6 @@
 package dev.hotswap.fleet;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,8 +49,14 @@ final class FaultyS3 implements S3Client {
 
     /** The faults of the current step and each party's requests and writes in it. */
     static final class Plan {
+        private final Duration stall;
         private List<Fault> faults = List.of();
         private final Map<String, int[]> counts = new HashMap<>();
+
+        /** A plan whose stalled requests wait {@code stall}. */
+        Plan(Duration stall) {
+            this.stall = stall;
+        }
 
         /** Starts a step with {@code faults}; counting starts again at 0. */
         synchronized void start(List<Fault> faults) {
@@ -107,9 +114,9 @@ final class FaultyS3 implements S3Client {
         if (kind == Fault.Kind.FAIL) {
             throw MemoryS3.error(503, "SlowDown", "injected: " + party + " " + what + " fails");
         }
-        if (kind == Fault.Kind.DELAY) {
+        if (kind == Fault.Kind.DELAY || kind == Fault.Kind.STALL) {
             try {
-                Thread.sleep(DELAY_MILLIS);
+                Thread.sleep(kind == Fault.Kind.DELAY ? DELAY_MILLIS : plan.stall.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -165,11 +172,10 @@ final class FaultyS3 implements S3Client {
 
     @Override
     public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
-        if (!dead) {
-            hooks.listing(party, request.prefix());
-        }
         String what = "LIST " + request.prefix();
         boolean lost = before(what, false);
+        // After the fault's delay, so that the others' turn comes after a stall, as it would in time.
+        hooks.listing(party, request.prefix());
         ListObjectsV2Response response = backend.listObjectsV2(request);
         after(what, request.prefix(), false, lost);
         return response;

@@ -51,7 +51,7 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
     private final String bucket;
     private final String prefix;
     private final int keep;
-    private final FaultyS3.Plan plan = new FaultyS3.Plan();
+    private final FaultyS3.Plan plan = new FaultyS3.Plan(ANSWER_DEADLINE.plus(ABANDON_AFTER).plusMillis(100));
     private final List<ModelNode> nodes = new ArrayList<>();
     private final FleetInvariants invariants;
     private final List<String> trace = new ArrayList<>();

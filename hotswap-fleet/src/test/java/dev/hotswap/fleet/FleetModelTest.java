@@ -178,7 +178,7 @@ class FleetModelTest implements WithQuickTheories {
                 : FleetModel.nodeName(n));
         Gen<Fault.Kind> kind = weighted(List.of(Pair.of(3, Generate.constant(Fault.Kind.FAIL)),
                 Pair.of(2, Generate.constant(Fault.Kind.LOST_REPLY)), Pair.of(1, Generate.constant(Fault.Kind.DELAY)),
-                Pair.of(3, Generate.constant(Fault.Kind.CRASH))));
+                Pair.of(3, Generate.constant(Fault.Kind.CRASH)), Pair.of(1, Generate.constant(Fault.Kind.STALL))));
         return party.zip(kind, integers().between(0, 12), (p, k, i) -> new Fault(p, k == Fault.Kind.CRASH ? i % 5 : i,
                 k));
     }
