@@ -171,7 +171,7 @@ final class FleetInvariants {
         Set<String> servedByCommits = new HashSet<>();
         rollouts.decisions().keySet().stream().filter(rollouts::committed)
                 .forEach(id -> servedByCommits.add(rollouts.manifests().get(id).content()));
-        Map<String, FleetModel.ModelNode> byName = new HashMap<>();
+        Map<String, ModelNode> byName = new HashMap<>();
         model.nodes().forEach(n -> byName.put(n.name, n));
         for (Map.Entry<String, Map<String, FlipReport>> entry : rollouts.flips().entrySet()) {
             String id = entry.getKey();
@@ -183,7 +183,7 @@ final class FleetInvariants {
                 if (!report.flipped() && !report.caughtUp()) {
                     fail(report.node() + " answered yes to rollout " + id + " and could not flip: " + report.message());
                 }
-                FleetModel.ModelNode node = byName.get(report.node());
+                ModelNode node = byName.get(report.node());
                 if (!report.flipped() && report.caughtUp() && node.up()
                         && Objects.equals(node.schema(), schemas.get(rollouts.manifests().get(id).content()))) {
                     fail(report.node() + " could not catch up to rollout " + id + " of its own schema: "
@@ -191,11 +191,11 @@ final class FleetInvariants {
                 }
             }
         }
-        boolean undecided = model.nodes().stream().anyMatch(FleetModel.ModelNode::awaitsDecision);
+        boolean undecided = model.nodes().stream().anyMatch(ModelNode::awaitsDecision);
         String content = rollouts.content();
         long newest = rollouts.newestCommit() == null ? 0 : Long.parseLong(rollouts.newestCommit());
         List<String> behind = new ArrayList<>();
-        for (FleetModel.ModelNode node : model.nodes()) {
+        for (ModelNode node : model.nodes()) {
             if (!node.up()) {
                 continue;
             }

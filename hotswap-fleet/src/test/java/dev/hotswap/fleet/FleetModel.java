@@ -7,17 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.engine.SwapRefusedException;
 
@@ -59,43 +54,6 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
     /** The local step the running rollout's step asks for once its node has answered; null when done or none. */
     private ModelStep.Meanwhile meanwhile;
     private int files;
-
-    /** One server: its engine and follower while it is up. */
-    final class ModelNode {
-        final String name;
-        final Path live;
-        Hotswap engine;
-        Follower follower;
-        /** The newest commit (by sequence) when an operator last changed this node by hand, or -1. */
-        long divergedAt = -1;
-
-        ModelNode(String name, Path live) {
-            this.name = name;
-            this.live = live;
-        }
-
-        boolean up() {
-            return engine != null;
-        }
-
-        /** The rollout of the current generation, or null for a local one. */
-        String currentRollout() {
-            return engine.status().get(0).current().rolloutId();
-        }
-
-        /** The {@code CREATE TABLE} of the items table the node serves now. */
-        String schema() throws SQLException {
-            try (Connection connection = engine.dataSource(DATABASE).getConnection();
-                    Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'items'")) {
-                return rows.next() ? rows.getString(1) : null;
-            }
-        }
-
-        boolean awaitsDecision() {
-            return up() && follower.awaitsDecision();
-        }
-    }
 
     FleetModel(Path dir, S3Client backend, String bucket, String prefix, int nodeCount, int keep) throws IOException {
         this.dir = dir;
@@ -172,7 +130,7 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
             if (!node.up()) {
                 return "already down";
             }
-            kill(node);
+            node.kill();
             return "killed";
         } else if (step instanceof ModelStep.Restart restart) {
             ModelNode node = node(restart.node());
@@ -269,14 +227,14 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
         boolean schemaDiffers = act == ModelStep.LocalAct.PUSH && !ITEMS.equals(node.schema());
         try {
             if (act == ModelStep.LocalAct.ROLLBACK) {
-                node.engine.rollback(DATABASE, OptionalLong.empty());
+                node.engine().rollback(DATABASE, OptionalLong.empty());
             } else {
                 boolean otherSchema = act == ModelStep.LocalAct.PUSH_OTHER_SCHEMA;
                 int number = ++files;
                 Path file = TestDatabases.create(dir.resolve("local-" + number + ".sqlite3"),
                         otherSchema ? ITEMS_WITH_PRICE : ITEMS, "l" + number);
                 try (InputStream in = Files.newInputStream(file)) {
-                    node.engine.push(DATABASE, in, new PushOptions(false, otherSchema));
+                    node.engine().push(DATABASE, in, new PushOptions(false, otherSchema));
                 }
             }
         } catch (SwapRefusedException e) {
@@ -302,28 +260,14 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
 
     /** Starts the node's engine on its disk and its first poll round (it catches up there). */
     private void start(ModelNode node) throws IOException {
-        node.engine = Hotswap.builder().database(DATABASE, node.live).socketEnabled(false).keep(keep).build().start();
-        node.follower = new Follower(new EngineDatabase(node.engine, DATABASE), store(node.name));
-        node.divergedAt = -1;
+        node.start(keep, store(node.name));
         poll(node);
     }
 
-    /** The node's process dies: its follower is dropped as it is (nothing discarded, nothing written), its engine stops. */
-    private void kill(ModelNode node) {
-        Hotswap engine = node.engine;
-        node.engine = null;
-        node.follower = null;
-        engine.close();
-    }
-
     private void poll(ModelNode node) {
-        try {
-            node.follower.poll();
-        } catch (IOException e) {
-            // the store failed (a fault): the next round tries again
-        } catch (FaultyS3.Crash e) {
-            trace.add("   " + node.name + " died: " + e.getMessage());
-            kill(node);
+        String died = node.poll();
+        if (died != null) {
+            trace.add("   " + node.name + " died: " + died);
         }
     }
 
@@ -373,7 +317,7 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
     public void close() {
         for (ModelNode node : nodes) {
             if (node.up()) {
-                kill(node);
+                node.kill();
             }
         }
     }
