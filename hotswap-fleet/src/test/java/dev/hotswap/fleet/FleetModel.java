@@ -33,7 +33,7 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
     static final String DATABASE = "production";
     static final String COORDINATOR = "ci";
     /** Every node answers within the first listing unless a fault delays it; the deadline only ends silent rollouts. */
-    static final Duration ANSWER_DEADLINE = Duration.ofMillis(1500);
+    static final Duration ANSWER_DEADLINE = Duration.ofMillis(1000);
     static final Duration ABANDON_AFTER = Duration.ofMillis(200);
     private static final int SETTLE_ROUNDS = 3;
 
@@ -132,13 +132,15 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
             }
             node.kill();
             return "killed";
-        } else if (step instanceof ModelStep.Restart restart) {
-            ModelNode node = node(restart.node());
-            if (node.up()) {
-                return "already up";
+        } else if (step instanceof ModelStep.Restart) {
+            List<String> started = new ArrayList<>();
+            for (ModelNode node : nodes) {
+                if (!node.up()) {
+                    start(node);
+                    started.add(node.name + (node.up() ? " serving " + node.currentRollout() : " died again"));
+                }
             }
-            start(node);
-            return node.up() ? "up, serving " + node.currentRollout() : "died again in its first round";
+            return started.isEmpty() ? "none was down" : String.join(", ", started);
         } else if (step instanceof ModelStep.WaitPastDeadlines) {
             Thread.sleep(ANSWER_DEADLINE.plus(ABANDON_AFTER).plusMillis(100).toMillis());
             return "waited";

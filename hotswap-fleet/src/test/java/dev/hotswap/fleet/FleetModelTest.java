@@ -42,11 +42,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 class FleetModelTest implements WithQuickTheories {
     private static final long SEED = Long.getLong("hotswap.fleet.model.seed", System.nanoTime());
     private static final long SOAK_MINUTES = Long.getLong("hotswap.soak.minutes", 0);
-    private static final int MEMORY_SEQUENCES = Integer.getInteger("hotswap.fleet.model.sequences", 40);
-    private static final int S3PROXY_SEQUENCES = Integer.getInteger("hotswap.fleet.model.s3proxy.sequences", 5);
+    private static final int MEMORY_SEQUENCES = Integer.getInteger("hotswap.fleet.model.sequences", 25);
+    private static final int S3PROXY_SEQUENCES = Integer.getInteger("hotswap.fleet.model.s3proxy.sequences", 3);
     /** {@code -Dhotswap.fleet.model.verbose=true} prints what every sequence did, step by step. */
     private static final boolean VERBOSE = Boolean.getBoolean("hotswap.fleet.model.verbose");
-    private static final int MAX_STEPS = 10;
+    private static final int MAX_STEPS = 12;
     /** Replays a failing sequence may take to shrink (QuickTheories' own shrinking is off: see {@link SequenceFailure}). */
     private static final int MINIMIZE_REPLAYS = 30;
     private static final AtomicInteger PREFIXES = new AtomicInteger();
@@ -135,14 +135,16 @@ class FleetModelTest implements WithQuickTheories {
 
     private Gen<ModelStep.Scenario> scenarios() {
         return integers().between(2, 3).flatMap(nodes -> integers().between(1, 3).zip(
-                lists().of(steps(nodes)).ofSizeBetween(1, MAX_STEPS), (keep, steps) -> new ModelStep.Scenario(nodes,
+                lists().of(steps(nodes)).ofSizeBetween(2, MAX_STEPS), (keep, steps) -> new ModelStep.Scenario(nodes,
                         keep, steps)));
     }
 
     /** The steps on a fleet of {@code nodes}, by weight; a shrink goes towards the first (a push without faults). */
     private Gen<ModelStep> steps(int nodes) {
         Gen<Integer> node = integers().between(0, nodes - 1);
-        Gen<List<Fault>> faults = lists().of(fault(nodes)).ofSizeBetween(0, 2);
+        // Half the steps without faults, so that enough rollouts commit for the others to matter.
+        Gen<List<Fault>> faults = lists().of(fault(nodes)).ofSizes(weighted(List.of(Pair.of(3, Generate.constant(0)),
+                Pair.of(2, Generate.constant(1)), Pair.of(1, Generate.constant(2)))));
         Gen<ModelStep.LocalAct> act = Generate.enumValues(ModelStep.LocalAct.class);
         Gen<ModelStep.Meanwhile> meanwhile = weighted(List.of(
                 Pair.of(2, Generate.constant((ModelStep.Meanwhile) null)),
@@ -153,8 +155,8 @@ class FleetModelTest implements WithQuickTheories {
                 Pair.of(4, meanwhile.zip(faults, (m, f) -> new ModelStep.Rollback(-1, m, f))),
                 Pair.of(2, integers().between(0, 4).zip(faults, (to, f) -> new ModelStep.Rollback(to, null, f))),
                 Pair.of(2, node.zip(act, ModelStep.Local::new)),
-                Pair.of(2, node.map(ModelStep.Kill::new)),
-                Pair.of(2, node.zip(faults, ModelStep.Restart::new)),
+                Pair.of(3, node.map(ModelStep.Kill::new)),
+                Pair.of(3, faults.map(ModelStep.Restart::new)),
                 Pair.of(1, Generate.constant(new ModelStep.WaitPastDeadlines()))));
     }
 

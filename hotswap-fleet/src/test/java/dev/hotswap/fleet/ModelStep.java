@@ -74,11 +74,11 @@ sealed interface ModelStep {
         }
     }
 
-    /** The node starts again on what its disk holds, if it is down, with faults in its first round. */
-    record Restart(int node, List<Fault> faults) implements ModelStep {
+    /** Every node that is down starts again on what its disk holds, with faults in its first round. */
+    record Restart(List<Fault> faults) implements ModelStep {
         @Override
         public String toString() {
-            return "restart " + FleetModel.nodeName(node) + with(faults);
+            return "restart the nodes that are down" + with(faults);
         }
     }
 

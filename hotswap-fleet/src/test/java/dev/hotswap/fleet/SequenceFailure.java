@@ -87,8 +87,8 @@ final class SequenceFailure extends AssertionError {
             return new ModelStep.Push(push.otherSchema(), push.meanwhile(), faults);
         } else if (step instanceof ModelStep.Rollback rollback) {
             return new ModelStep.Rollback(rollback.to(), rollback.meanwhile(), faults);
-        } else if (step instanceof ModelStep.Restart restart) {
-            return new ModelStep.Restart(restart.node(), faults);
+        } else if (step instanceof ModelStep.Restart) {
+            return new ModelStep.Restart(faults);
         }
         throw new IllegalArgumentException(step + " has no faults");
     }
