@@ -433,24 +433,55 @@ public final class Hotswap implements AutoCloseable {
                 throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
             }
             try {
-                ManagedDatabase.RollbackTarget target = db.rollbackTarget(generation, views::retire);
-                try {
-                    long bytes;
-                    try {
-                        bytes = Files.size(target.record().file());
-                    } catch (IOException | RuntimeException e) {
-                        target.generation().release();
-                        throw e;
-                    }
-                    return Swap.run(this, db, target.generation(), target.record(), bytes, Duration.ZERO,
-                            Duration.ZERO, Duration.ZERO, progress);
-                } finally {
-                    db.endActivation(target.record().id());
-                }
+                return rollbackClaimed(db, generation, progress);
             } finally {
                 db.endClaim();
             }
         });
+    }
+
+    /**
+     * Claims {@code database} as a push does from its first step to its swap: until the returned claim
+     * is closed, other pushes and rollbacks of it are refused, so the generations it keeps stay kept
+     * and its current one stays current. A fleet node holds one from its "yes" to a fleet rollback
+     * until the decision, and rolls back through it.
+     *
+     * @throws SwapRefusedException ({@code BUSY}) if a push or rollback holds the database now
+     * @throws IllegalArgumentException if {@code database} is not managed
+     * @throws IllegalStateException if not started, or closed
+     */
+    public RollbackClaim claimForRollback(String database) throws SwapRefusedException {
+        ManagedDatabase db = managed(database);
+        requireStarted();
+        if (!db.tryClaim()) {
+            throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
+        }
+        return new RollbackClaim(this, db);
+    }
+
+    /** {@link #rollback} to {@code generation} under a claim its caller holds, told to the listeners. */
+    SwapReport rollbackClaimed(ManagedDatabase db, long generation) throws IOException, SwapRefusedException {
+        requireStarted();
+        return listeners.observed(db.name(), SwapOutcome.Operation.ROLLBACK, System.nanoTime(),
+                () -> rollbackClaimed(db, OptionalLong.of(generation), Progress.NONE));
+    }
+
+    private SwapReport rollbackClaimed(ManagedDatabase db, OptionalLong generation, Progress progress)
+            throws IOException, SwapRefusedException {
+        ManagedDatabase.RollbackTarget target = db.rollbackTarget(generation, views::retire);
+        try {
+            long bytes;
+            try {
+                bytes = Files.size(target.record().file());
+            } catch (IOException | RuntimeException e) {
+                target.generation().release();
+                throw e;
+            }
+            return Swap.run(this, db, target.generation(), target.record(), bytes, Duration.ZERO,
+                    Duration.ZERO, Duration.ZERO, progress);
+        } finally {
+            db.endActivation(target.record().id());
+        }
     }
 
     private SwapReport activate(StagedGeneration staged, Progress progress) throws IOException, SwapRefusedException {

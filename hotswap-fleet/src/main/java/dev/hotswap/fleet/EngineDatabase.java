@@ -99,6 +99,35 @@ final class EngineDatabase implements NodeDatabase {
         }
     }
 
+    @Override
+    public RollbackClaim claimForRollback() throws StageRefusedException, IOException {
+        dev.hotswap.engine.RollbackClaim claim;
+        try {
+            claim = engine.claimForRollback(name);
+        } catch (SwapRefusedException e) {
+            throw new StageRefusedException(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw stopped(e);
+        }
+        return new RollbackClaim() {
+            @Override
+            public long rollback(long generation) throws StageRefusedException, IOException {
+                try {
+                    return claim.rollback(generation).pauseMicros();
+                } catch (SwapRefusedException e) {
+                    throw new StageRefusedException(e.getMessage());
+                } catch (IllegalStateException e) {
+                    throw stopped(e);
+                }
+            }
+
+            @Override
+            public void close() {
+                claim.close();
+            }
+        };
+    }
+
     /** The engine refused a call because it is not running (closing, say): an I/O failure to the fleet. */
     private static IOException stopped(IllegalStateException e) {
         return new IOException(e.getMessage(), e);

@@ -41,6 +41,7 @@ public final class FleetConfig {
     private final Duration flipTimeout;
     private final Duration requestTimeout;
     private final long partSize;
+    private final Duration abandonFloor;
 
     private FleetConfig(Builder b) {
         this.bucket = b.bucket;
@@ -57,6 +58,7 @@ public final class FleetConfig {
         this.flipTimeout = b.flipTimeout;
         this.requestTimeout = b.requestTimeout;
         this.partSize = b.partSize;
+        this.abandonFloor = b.abandonFloor;
     }
 
     /**
@@ -160,8 +162,7 @@ public final class FleetConfig {
      */
     Duration abandonAfter() {
         Duration polls = pollInterval.multipliedBy(5);
-        Duration floor = Duration.ofSeconds(10);
-        return polls.compareTo(floor) > 0 ? polls : floor;
+        return polls.compareTo(abandonFloor) > 0 ? polls : abandonFloor;
     }
 
     /** Describes the store for error messages: the endpoint, or AWS S3 and the region. */
@@ -205,6 +206,7 @@ public final class FleetConfig {
         private Duration flipTimeout = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private long partSize = 16L * 1024 * 1024;
+        private Duration abandonFloor = Duration.ofSeconds(10);
 
         private Builder(String bucket, String node) {
             Objects.requireNonNull(bucket, "bucket");
@@ -292,6 +294,15 @@ public final class FleetConfig {
                 throw new IllegalArgumentException("partSize " + bytes + " is below S3's minimum " + MIN_PART_SIZE);
             }
             this.partSize = bytes;
+            return this;
+        }
+
+        /**
+         * The least time past its deadline before an undecided rollout counts as abandoned (10 s):
+         * for tests that walk through abandoned rollouts without waiting that long.
+         */
+        Builder abandonFloor(Duration floor) {
+            this.abandonFloor = positive("abandonFloor", floor);
             return this;
         }
 

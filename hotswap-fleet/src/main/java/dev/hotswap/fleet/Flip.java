@@ -5,19 +5,6 @@ import java.io.IOException;
 /** What a node does for a committed rollout (the flip), and what it does instead on an abort. */
 interface Flip {
 
-    /** Nothing to do: the node already serves the target. */
-    Flip NONE = new Flip() {
-        @Override
-        public long flip() {
-            return 0;
-        }
-
-        @Override
-        public void discard() {
-            // nothing was staged
-        }
-    };
-
     /** Flips; returns the pause in microseconds. */
     long flip() throws StageRefusedException, IOException;
 
@@ -35,6 +22,28 @@ interface Flip {
             @Override
             public void discard() throws IOException {
                 staged.close();
+            }
+        };
+    }
+
+    /**
+     * Rolls back to the kept {@code generation} under {@code claim}, or, with {@code generation} the
+     * current one, keeps it; either way the claim is released once flipped or discarded.
+     */
+    static Flip claimed(NodeDatabase.RollbackClaim claim, long generation, boolean current) {
+        return new Flip() {
+            @Override
+            public long flip() throws StageRefusedException, IOException {
+                try {
+                    return current ? 0 : claim.rollback(generation);
+                } finally {
+                    claim.close();
+                }
+            }
+
+            @Override
+            public void discard() {
+                claim.close();
             }
         };
     }

@@ -251,17 +251,29 @@ final class Follower {
         }
     }
 
+    /**
+     * Says yes to a rollback only holding the database's claim: until the decision, a local push or
+     * rollback is refused, so the generation promised is still there, and still not current (or
+     * still current), when the commit comes.
+     */
     private Pending prepareRollback(Manifest manifest) throws StageRefusedException, IOException {
         String target = manifest.target();
-        DatabaseStatus status = database.status();
-        if (status.current().rolloutId().filter(target::equals).isPresent()) {
-            return new Pending(manifest, status.current().id(), Flip.NONE, false);
+        NodeDatabase.RollbackClaim claim = database.claimForRollback();
+        try {
+            DatabaseStatus status = database.status();
+            if (status.current().rolloutId().filter(target::equals).isPresent()) {
+                return new Pending(manifest, status.current().id(), Flip.claimed(claim, status.current().id(), true),
+                        false);
+            }
+            DatabaseStatus.Generation kept = status.keptFrom(target).orElseThrow(() -> new StageRefusedException(
+                    "no kept generation of rollout " + target + " here (current: " + describe(status.current())
+                            + "; kept: " + (status.kept().isEmpty() ? "none" : status.kept().stream()
+                                    .map(Follower::describe).collect(Collectors.joining(", "))) + ")"));
+            return new Pending(manifest, kept.id(), Flip.claimed(claim, kept.id(), false), false);
+        } catch (StageRefusedException | IOException | RuntimeException e) {
+            claim.close();
+            throw e;
         }
-        DatabaseStatus.Generation kept = status.keptFrom(target).orElseThrow(() -> new StageRefusedException(
-                "no kept generation of rollout " + target + " here (current: " + describe(status.current())
-                        + "; kept: " + (status.kept().isEmpty() ? "none" : status.kept().stream().map(Follower::describe)
-                                .collect(Collectors.joining(", "))) + ")"));
-        return new Pending(manifest, kept.id(), Flip.rollback(database, kept.id()), false);
     }
 
     private static String describe(DatabaseStatus.Generation generation) {

@@ -21,6 +21,8 @@ import java.io.InputStream;
  *   <li>{@link #status()} names the current generation and the kept ones, each with the rollout id it
  *       was staged with, so that a node knows whether it is behind the fleet and can roll back to a
  *       kept generation by rollout id.</li>
+ *   <li>{@link #claimForRollback()} keeps that status as it is until the claim is closed: local
+ *       pushes and rollbacks are refused meanwhile.</li>
  * </ul>
  *
  * <p>Calls come from one fleet thread per node, one at a time.
@@ -54,4 +56,31 @@ interface NodeDatabase {
      * @throws IOException if the flip failed; the current generation is unchanged
      */
     long rollback(long generation) throws StageRefusedException, IOException;
+
+    /**
+     * Claims the database for a fleet rollback this node says yes to: until the claim is closed,
+     * local pushes and rollbacks are refused, so that what {@link #status()} shows now (the current
+     * generation, the kept ones) is what the commit finds. Without it, a local {@code cp} or
+     * {@code rollback} between the yes and the commit could prune or replace the generation the node
+     * promised, and the node could not flip.
+     *
+     * @throws StageRefusedException if a push or rollback holds the database now
+     * @throws IOException if the database cannot be claimed (its engine stopped)
+     */
+    RollbackClaim claimForRollback() throws StageRefusedException, IOException;
+
+    /** A database claimed for a rollback ({@link #claimForRollback()}). */
+    interface RollbackClaim extends AutoCloseable {
+
+        /**
+         * Makes the kept {@code generation} current under the claim, as {@link NodeDatabase#rollback}.
+         *
+         * @return the pause of the flip in microseconds
+         */
+        long rollback(long generation) throws StageRefusedException, IOException;
+
+        /** Releases the database. Idempotent. */
+        @Override
+        void close();
+    }
 }

@@ -48,8 +48,16 @@ final class ObjectStore implements AutoCloseable {
     private volatile Boolean multipartUploads;
 
     ObjectStore(FleetConfig config) throws FleetException {
+        this(config, S3Clients.create(config));
+    }
+
+    /**
+     * A store on {@code s3}, which it closes: the seam through which tests put an in-memory or
+     * fault-injecting client under the fleet. Production builds the SDK's client from {@code config}.
+     */
+    ObjectStore(FleetConfig config, S3Client s3) {
         this.config = config;
-        this.s3 = S3Clients.create(config);
+        this.s3 = s3;
     }
 
     FleetConfig config() {
