@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.testkit.LocalS3;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -157,6 +158,16 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
     /** Starts an engine on {@code live} joined to this fleet as node {@code node}, with {@code tweak} on its config. */
     TestNode start(String node, Path live, UnaryOperator<FleetConfig.Builder> tweak) throws IOException {
         TestNode started = TestNode.start(node, live, tweak.apply(config(node)).build(), KEEP);
+        nodes.put(node, started);
+        return started;
+    }
+
+    /**
+     * Starts node {@code node} on a disk without its database (a new server): the engine fetches the
+     * fleet's copy, or with {@code tweak} lets it create an empty one.
+     */
+    TestNode join(String node, UnaryOperator<HotswapBuilder> tweak) throws IOException {
+        TestNode started = TestNode.start(node, live(node), config(node).build(), KEEP, tweak);
         nodes.put(node, started);
         return started;
     }

@@ -13,11 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import dev.hotswap.engine.DatabaseStatus;
 import dev.hotswap.engine.GenerationStatus;
 import dev.hotswap.engine.Hotswap;
+import dev.hotswap.engine.HotswapBuilder;
 import dev.hotswap.engine.PushOptions;
 import dev.hotswap.engine.Rollouts;
 import dev.hotswap.engine.StagedGeneration;
@@ -49,9 +51,15 @@ final class TestNode implements AutoCloseable {
      * of {@code config}: it catches up before this returns.
      */
     static TestNode start(String name, Path live, FleetConfig config, int keep) throws IOException {
+        return start(name, live, config, keep, UnaryOperator.identity());
+    }
+
+    /** {@link #start(String, Path, FleetConfig, int)} with {@code tweak} on the engine's builder ({@code createIfMissing}, say). */
+    static TestNode start(String name, Path live, FleetConfig config, int keep, UnaryOperator<HotswapBuilder> tweak)
+            throws IOException {
         AtomicInteger swaps = new AtomicInteger();
         HotswapFleet fleet = HotswapFleet.of(config);
-        Hotswap engine = Hotswap.builder().database(TestFleet.DATABASE, live).socketEnabled(false).keep(keep)
+        Hotswap engine = tweak.apply(Hotswap.builder()).database(TestFleet.DATABASE, live).socketEnabled(false).keep(keep)
                 .rollouts(fleet)
                 .listener(outcome -> {
                     if (outcome.result() == SwapOutcome.Result.SWAPPED) {
