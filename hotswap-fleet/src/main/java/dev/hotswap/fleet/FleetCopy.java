@@ -3,7 +3,9 @@ package dev.hotswap.fleet;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.hotswap.engine.Rollouts;
 
@@ -17,6 +19,9 @@ import dev.hotswap.engine.Rollouts;
  * manifest's throws instead of ending.
  */
 final class FleetCopy {
+    /** Failures that say what to fix in the configuration, whatever the server was doing. */
+    private static final Set<FleetException.Reason> MISCONFIGURED = EnumSet.of(FleetException.Reason.CREDENTIALS,
+            FleetException.Reason.ACCESS_DENIED, FleetException.Reason.NO_BUCKET);
 
     private FleetCopy() {
     }
@@ -54,6 +59,9 @@ final class FleetCopy {
                 }
             }));
         } catch (FleetException e) {
+            if (MISCONFIGURED.contains(e.reason())) {
+                throw e; // the same words as for a server that has its file: they name what to fix
+            }
             throw new FleetException(e.reason(), "cannot fetch the fleet's copy of database " + database
                     + ", which this server lacks: " + Messages.bare(e.getMessage()), e);
         } finally {

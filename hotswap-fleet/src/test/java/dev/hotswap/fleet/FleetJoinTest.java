@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -102,6 +106,24 @@ class FleetJoinTest {
 
         assertEquals("database production: " + live + " does not exist", e.getMessage());
         assertFalse(Files.exists(live.getParent(), LinkOption.NOFOLLOW_LINKS), "nothing created");
+    }
+
+    @Test
+    void withTheStoreUnreachableAServerWithNoFileFailsToStartEvenWithCreateIfMissing() throws Exception {
+        URI closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+        Path live = fleet.live("new");
+        FleetConfig config = TestFleet.config(closed, fleet.bucket(), "new").requestTimeout(Duration.ofSeconds(2)).build();
+
+        IOException e = assertThrows(IOException.class, () -> TestNode.start("new", live, config, TestFleet.KEEP,
+                engine -> engine.createIfMissing(true)));
+
+        assertTrue(e.getMessage().startsWith("ERROR: cannot fetch the fleet's copy of database production, which this"
+                + " server lacks: cannot reach the store at " + closed), e.getMessage());
+        assertFalse(Files.exists(live.getParent(), LinkOption.NOFOLLOW_LINKS),
+                "no empty database in place of the fleet's data");
     }
 
     @Test
