@@ -16,11 +16,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 /**
  * The demo app assembled: the engine managing one database, an HTTP server in front of it, and,
  * if asked, a background job writing through the engine as well.
  */
 final class Demo implements AutoCloseable {
+    /** The rows of a new demo database. */
+    private static final List<String> SAMPLE = List.of("apple", "banana", "cherry");
     private final Hotswap hotswap;
     private final DemoServer server;
     private final BackgroundWriter writer;
@@ -59,8 +63,9 @@ final class Demo implements AutoCloseable {
      *     fleet that refuses the credentials)
      */
     static Demo start(Config config) throws Exception {
-        if (!Files.exists(config.db(), LinkOption.NOFOLLOW_LINKS)) {
-            create(config.db(), List.of("apple", "banana", "cherry"));
+        boolean missing = !Files.exists(config.db(), LinkOption.NOFOLLOW_LINKS);
+        if (missing && config.fleet() == null) {
+            create(config.db(), SAMPLE);
         }
         String name = databaseName(config.db());
         if (config.server().equals("spring")) {
@@ -72,10 +77,17 @@ final class Demo implements AutoCloseable {
             // The one place the demo joins a fleet: the engine starts the node, which catches up
             // before start() returns, so the demo serves only once it is in step with the fleet.
             engine.rollouts(HotswapFleet.of(config.fleet()));
+            // A new server (no file yet) gets the fleet's copy from the engine; if the fleet serves
+            // none yet, the engine creates an empty database, which gets the sample rows below, as
+            // an app's migrations would fill it.
+            engine.createIfMissing(true);
         }
         Hotswap hotswap = engine.build().start();
         DemoServer server = null;
         try {
+            if (missing && config.fleet() != null) {
+                seedIfEmpty(hotswap.dataSource(name));
+            }
             Items items = new Items(hotswap.dataSource(name));
             server = switch (config.server()) {
                 case "jetty" -> new JettyDemo(hotswap, items, config.port(), config.gate());
@@ -133,6 +145,26 @@ final class Demo implements AutoCloseable {
         String file = db.getFileName().toString();
         int dot = file.indexOf('.');
         return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    /** Gives a database the engine created empty the demo's table and sample rows; leaves a fetched one alone. */
+    private static void seedIfEmpty(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (var tables = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'items'")) {
+                if (tables.next() && tables.getInt(1) > 0) {
+                    return;
+                }
+            }
+            connection.setAutoCommit(false);
+            statement.executeUpdate(Items.SCHEMA);
+            try (var insert = connection.prepareStatement("INSERT INTO items(name) VALUES (?)")) {
+                for (String item : SAMPLE) {
+                    insert.setString(1, item);
+                    insert.executeUpdate();
+                }
+            }
+            connection.commit();
+        }
     }
 
     /**

@@ -26,7 +26,8 @@ public final class DemoApp implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = 0;
 
-    @Option(names = "--db", description = "The live database, created with sample rows if absent (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--db", description = {"The live database, created with sample rows if absent (default: ${DEFAULT-VALUE});",
+        "with --fleet-*, an absent one is first fetched from the fleet if it committed a rollout."})
     Path db = Path.of("db/production.sqlite3");
 
     @Option(names = "--socket", description = "The admin socket for the hotswap CLI (default: ${DEFAULT-VALUE}).")

@@ -186,16 +186,20 @@ class FleetEndToEndIT {
         DemoProcess.Failure refused = DemoProcess.failToStart(Server.JETTY, dir.resolve("wrong"), wrong, "--fleet-endpoint",
                 s3.endpoint().toString(), "--fleet-bucket", bucket, "--fleet-node", "wrong");
         assertEquals(1, refused.exit(), refused.stderr());
-        assertTrue(refused.stderr().contains("\nERROR: the store at " + s3.endpoint() + " refused the signature of"
+        // The first line when the server has no file yet: it fails on asking the fleet for its copy.
+        assertTrue(("\n" + refused.stderr()).contains("\nERROR: the store at " + s3.endpoint() + " refused the signature of"
                 + " access key of the default credential chain (SignatureDoesNotMatch"), refused.stderr());
         assertTrue(refused.stderr().endsWith("; check AWS_SECRET_ACCESS_KEY\n"), refused.stderr());
         assertFalse(Files.exists(dir.resolve("wrong/hotswap.sock")), "no socket");
+        assertFalse(Files.exists(dir.resolve("wrong/db")), "no database in place of the fleet's");
 
         String closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = "http://127.0.0.1:" + socket.getLocalPort();
         }
-        Files.createDirectories(dir.resolve("alone"));
+        // A server that has its file starts while the store is down (one without could not tell what to serve).
+        Files.createDirectories(dir.resolve("alone/db"));
+        database("alone/db/production.sqlite3", SEED);
         try (DemoProcess alone = DemoProcess.start(Server.JETTY, dir.resolve("alone"), AWS, "--fleet-endpoint", closed,
                 "--fleet-bucket", bucket, "--fleet-node", "alone")) {
             DemoProcess.CliResult push = alone.cli("cp", database("v2.sqlite3", List.of("v2")).toString(), "production",

@@ -46,12 +46,12 @@ final class Adoption {
     /**
      * Adopts the regular file at {@code live} as a generation of {@code folder}: its id is the one of a
      * hard link to it already there (a crash after the link), or {@code newId}; {@code now} is the
-     * instant shown for it.
+     * instant shown for it; {@code rolloutId} the fleet rollout whose copy it is, or null.
      *
      * @throws IOException if another process holds the file, or the hard link cannot be made
      */
-    static GenerationRecord adoptInPlace(String database, Path live, GenerationFolder folder, long newId, Instant now)
-            throws IOException {
+    static GenerationRecord adoptInPlace(String database, Path live, GenerationFolder folder, long newId, Instant now,
+            String rolloutId) throws IOException {
         settle(database, live);
         Object key = Files.readAttributes(live, BasicFileAttributes.class).fileKey();
         long id = newId;
@@ -69,7 +69,8 @@ final class Adoption {
             }
         }
         folder.disk().reached(Steps.ADOPTION_LINKED);
-        GenerationRecord record = new GenerationRecord(id, folder.file(id), now, GenerationRecord.Origin.ADOPTED, null);
+        GenerationRecord record = new GenerationRecord(id, folder.file(id), now, GenerationRecord.Origin.ADOPTED,
+                rolloutId);
         folder.history().append(record, List.of(record)); // a new history is never stale: an append
         folder.pointLiveAt(record.file());
         LOG.log(System.Logger.Level.INFO, "{0}: adopted {1} as generation {2}; {1} links to it now", database, live, id);

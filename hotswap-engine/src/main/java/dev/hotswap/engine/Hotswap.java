@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import javax.sql.DataSource;
@@ -44,9 +45,11 @@ import dev.hotswap.protocol.Protocol;
  * as a generation on the first swap, never moved or deleted. See {@code docs/design.md}.
  * The invariant: while a file is open, it is opened under one path only, and nothing renames it.
  *
- * <p>A database whose path leads to nothing is an error at start, unless
+ * <p>A database whose path leads to nothing gets the fleet's copy at start if the engine's
+ * {@link HotswapBuilder#rollouts rollouts} have one ({@link Rollouts#copyOf}: a new server joins
+ * serving what the fleet serves); otherwise it is an error, unless
  * {@link HotswapBuilder#createIfMissing(boolean)} lets the engine create it empty (WAL, mode 0600) for
- * the application's migrations; it is then generation 1 like any adopted file.
+ * the application's migrations. Either is then generation 1 like any adopted file.
  *
  * <p><b>Missing knobs</b>, on purpose: no way to skip the header sanity check (a truncated file must
  * never go live), no busy timeout setting (5 s, as SQLite's own default advice), no push into a
@@ -92,16 +95,18 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
-     * Makes sure no live server answers on the admin socket, creates the databases that are missing
-     * and may be ({@link HotswapBuilder#createIfMissing(boolean)}), checks that every managed path
+     * Makes sure no live server answers on the admin socket, fetches the fleet's copy of the databases
+     * that are missing ({@link Rollouts#copyOf}) or creates those that may be
+     * ({@link HotswapBuilder#createIfMissing(boolean)}), checks that every managed path
      * leads to a file, takes each database's generation folder (its lock keeps a second engine away), deletes
      * what a crash left there, opens the current generations, joins the fleet if the engine has
      * {@link HotswapBuilder#rollouts rollouts} (a server that was away catches up before this returns), and
      * binds the admin socket (unless disabled). A failure leaves nothing taken and, up to the folders'
-     * lock, what the fleet flipped and a database it created, nothing touched.
+     * lock, what the fleet flipped and a database it fetched or created, nothing touched.
      *
      * @return this
-     * @throws IOException if a database path leads nowhere (missing, a dangling link), two names lead
+     * @throws IOException if a database path leads nowhere (missing, a dangling link), the fleet's copy
+     *     of a missing one cannot be had or fails its checks, two names lead
      *     to one file, another engine manages a database, the fleet cannot be joined, or the socket
      *     cannot be bound (a live server answers on it)
      * @throws IllegalStateException if started or closed before
@@ -144,8 +149,14 @@ public final class Hotswap implements AutoCloseable {
             // First: a second server on a live socket creates, takes and touches no database.
             AdminServer.refuseIfLive(settings.socket());
         }
+        // The fleet's copy first: a new server serves what the fleet serves, not an empty database.
+        Map<String, String> fetched = new HashMap<>();
         for (ManagedDatabase db : databases) {
-            if (settings.createIfMissing().contains(db.name())) {
+            Optional<String> rollout = settings.rollouts() == null ? Optional.empty()
+                    : FetchedDatabase.fetchIfMissing(db.name(), db.path(), settings.rollouts(), diskBudget, settings.disk());
+            if (rollout.isPresent()) {
+                fetched.put(db.name(), rollout.get());
+            } else if (settings.createIfMissing().contains(db.name())) {
                 EmptyDatabase.createIfMissing(db.name(), db.path());
             }
         }
@@ -162,7 +173,8 @@ public final class Hotswap implements AutoCloseable {
         }
         List<Generation> current = new ArrayList<>();
         for (int i = 0; i < databases.size(); i++) {
-            current.add(databases.get(i).open(locations.get(i), views::retire));
+            ManagedDatabase db = databases.get(i);
+            current.add(db.open(locations.get(i), views::retire, fetched.get(db.name())));
         }
         views.open(current);
     }

@@ -104,9 +104,11 @@ final class ManagedDatabase {
      * generation (held once, for the engine's first view).
      *
      * @param onRetire where retiring generations go (the engine's retirement thread)
+     * @param fetchedRollout the fleet rollout whose copy the engine just put at the live path (it is
+     *     adopted with that id), or null
      */
-    synchronized Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire)
-            throws IOException {
+    synchronized Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire,
+            String fetchedRollout) throws IOException {
         folder = GenerationFolder.open(name, live, found, settings.disk());
         GenerationFolder.Location location = found;
         try {
@@ -117,7 +119,7 @@ final class ManagedDatabase {
             records.putAll(folder.history().read());
             if (location.generation().isEmpty() && !Files.isSymbolicLink(live)) {
                 GenerationRecord adopted = Adoption.adoptInPlace(name, live, folder, nextIdLocked(),
-                        settings.clock().instant());
+                        settings.clock().instant(), fetchedRollout);
                 records.put(adopted.id(), adopted);
                 location = GenerationFolder.locate(name, live);
             }

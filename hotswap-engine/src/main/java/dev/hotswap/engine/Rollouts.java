@@ -1,6 +1,7 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +13,9 @@ import java.util.function.Consumer;
  * itself knows nothing of object stores. Register one with {@link HotswapBuilder#rollouts}; the
  * engine then
  * <ul>
+ * <li>asks {@link #copyOf} for the fleet's copy of each database whose live path leads to nothing,
+ *     before it opens its databases (a new server with an empty disk serves what the fleet
+ *     serves);</li>
  * <li>calls {@link #start} at the end of {@link Hotswap#start()}, before the admin socket accepts
  *     (a server that was away catches up with its fleet before it serves); a failure fails the
  *     start, and the engine closes;</li>
@@ -32,6 +36,43 @@ public interface Rollouts {
      * @throws IOException if joining failed (wrong credentials, say): the engine does not start
      */
     void start(Hotswap engine) throws IOException;
+
+    /**
+     * The fleet's copy of {@code database}, whose live path leads to nothing at start: the file of the
+     * rollout the fleet serves, so that a new server joins serving what the others serve. Called once
+     * per such database, before {@link #start} and before the engine opens its databases. The engine
+     * writes the copy beside the live path within its disk reserve, checks it (header,
+     * {@code integrity_check}), syncs it and links it into place, then adopts it as generation 1 with
+     * the copy's rollout id. Empty when the fleet serves nothing for it yet: the engine then creates an
+     * empty database if allowed ({@link HotswapBuilder#createIfMissing(boolean)}), or fails its start.
+     * The default: empty.
+     *
+     * @throws IOException if the fleet cannot tell (its store is unreachable, refuses the credentials):
+     *     the engine does not start, rather than serve nothing or an empty database in the fleet's place
+     */
+    default Optional<Copy> copyOf(String database) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * A committed rollout's file, as {@link #copyOf} hands it to the engine.
+     *
+     * @param rolloutId the rollout that brought the file, recorded with the generation
+     * @param size its size in bytes: claimed on the disk before anything is written, and checked
+     * @param content its bytes, which the engine reads once and closes; they must throw rather than end
+     *     unless they are the rollout's whole file (the fleet checks the size and SHA-256 as they pass)
+     */
+    record Copy(String rolloutId, long size, InputStream content) {
+
+        /** Rejects nulls and a negative size. */
+        public Copy {
+            Objects.requireNonNull(rolloutId, "rolloutId");
+            Objects.requireNonNull(content, "content");
+            if (size < 0) {
+                throw new IllegalArgumentException("size " + size + " is negative");
+            }
+        }
+    }
 
     /**
      * Rolls out a push that this server has received and checked. From the call on, {@code staged}

@@ -93,6 +93,24 @@ public final class HotswapFleet implements Rollouts {
         node = FleetNode.start(config, databases);
     }
 
+    /**
+     * The file of the rollout the fleet serves for {@code database}, which this server lacks (a new
+     * server, an empty disk): the engine writes, checks and adopts it before it opens its databases,
+     * so that this server serves what the fleet serves from its first request. Empty if the fleet
+     * committed no rollout of it yet. Called by the engine's start, before {@link #start}.
+     *
+     * @throws FleetException the store cannot be reached, refuses the credentials, denies access, or
+     *     has no such bucket: the server cannot tell what to serve, and does not start
+     */
+    @Override
+    public Optional<Copy> copyOf(String database) throws FleetException {
+        Optional<Copy> copy = FleetCopy.of(config, database);
+        LOG.log(Level.INFO, "fleet node {0}: {1} is missing here; {2}", config.node(), database, copy
+                .map(c -> "fetching rollout " + c.rolloutId() + " (" + c.size() + " bytes) from the fleet")
+                .orElse("the fleet committed no rollout of it"));
+        return copy;
+    }
+
     @Override
     public Result push(StagedGeneration staged, Nodes nodes, Consumer<String> report) {
         return push(staged, nodes, report, false);

@@ -169,6 +169,16 @@ final class TestFleet implements BeforeEachCallback, AfterEachCallback {
         return started;
     }
 
+    /**
+     * Starts node {@code node} on a disk without its database (a new server): the engine fetches the
+     * fleet's copy, or with {@code tweak} lets it create an empty one.
+     */
+    TestNode join(String node, UnaryOperator<HotswapBuilder> tweak) throws IOException {
+        TestNode started = TestNode.start(node, live(node), config(node).build(), KEEP, tweak);
+        nodes.put(node, started);
+        return started;
+    }
+
     /** Stops node {@code node} cleanly: it leaves the fleet (deregisters), then its engine closes. */
     void stop(String node) {
         nodes.remove(node).close();
