@@ -31,11 +31,12 @@ import java.util.Set;
  * @param disk where every disk step of a generation's life goes ({@link Disk#REAL}; tests fail or crash it)
  * @param createIfMissing the databases whose live path, if it leads to nothing at start, gets an empty
  *     database ({@link EmptyDatabase})
+ * @param warmUp per database, the statements run on a new generation before it goes live ({@link WarmUp})
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
         Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts,
-        Clock clock, Disk disk, Set<String> createIfMissing) {
+        Clock clock, Disk disk, Set<String> createIfMissing, Map<String, List<String>> warmUp) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -47,6 +48,7 @@ record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled,
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(disk, "disk");
         createIfMissing = Set.copyOf(createIfMissing);
+        warmUp = Map.copyOf(warmUp);
     }
 
     @Override
