@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.EnumSet;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -36,8 +38,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * <li>the engine, a {@link Hotswap} bean started when it is created (so that the application's
  *     own start-up can use the databases) and closed with the context, after the web server has
  *     stopped; {@link SwapListener} beans, a {@link PoolFactory} bean and
- *     {@link HotswapBuilderCustomizer} beans are applied to its builder. An application that defines
- *     its own {@code Hotswap} bean keeps it;
+ *     {@link HotswapBuilderCustomizer} beans are applied to its builder. The application's readiness
+ *     refuses traffic while it starts, and with it catches up with its fleet ({@link StartupReadiness}).
+ *     An application that defines its own {@code Hotswap} bean keeps it;
  * <li>with HikariCP on the class path, a HikariCP pool per generation ({@link HikariPools}),
  *     configured from Boot's {@code spring.datasource.hikari.*}, unless the application defines a
  *     {@code PoolFactory} of its own;
@@ -67,12 +70,13 @@ public final class HotswapAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     Hotswap hotswap(HotswapProperties properties, ObjectProvider<SwapListener> listeners,
-            ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers) throws IOException {
+            ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers,
+            ApplicationEventPublisher events, ObjectProvider<ApplicationAvailability> availability) throws IOException {
         HotswapBuilder builder = EngineBuilder.from(properties);
         listeners.orderedStream().forEach(builder::listener);
         pools.ifAvailable(builder::pool);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        return builder.build().start();
+        return StartupReadiness.start(builder, events, availability.getIfAvailable());
     }
 
     /**

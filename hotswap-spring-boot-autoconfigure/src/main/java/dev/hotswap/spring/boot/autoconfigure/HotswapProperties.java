@@ -189,6 +189,13 @@ public final class HotswapProperties {
          */
         private boolean createIfMissing = true;
 
+        /**
+         * Statements run, in order and each to its last row, on a new generation before it goes live
+         * (every push and rollback), so that the first requests after a swap find their pages cached;
+         * one that fails refuses a push. Empty: only the connections are opened.
+         */
+        private final List<String> warmUp = new ArrayList<>();
+
         public Path getPath() {
             return path;
         }
@@ -203,6 +210,10 @@ public final class HotswapProperties {
 
         public void setCreateIfMissing(boolean createIfMissing) {
             this.createIfMissing = createIfMissing;
+        }
+
+        public List<String> getWarmUp() {
+            return warmUp;
         }
     }
 }
