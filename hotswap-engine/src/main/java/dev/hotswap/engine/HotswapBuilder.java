@@ -273,7 +273,8 @@ public final class HotswapBuilder {
      * }</pre>
      * They run on one of the new generation's connections with {@code PRAGMA query_only} on, and each
      * is timed in a {@code warm-up} status line. One that fails refuses the push with its error, the
-     * live database untouched; on a rollback it is a warning and the rollback goes on. Replaces the
+     * live database untouched: at staging when it does not compile on the new file (before a fleet's
+     * servers answer), else just before the flip; on a rollback it is a warning and the rollback goes on. Replaces the
      * statements given before; none (the default) warms only the connections.
      *
      * @throws IllegalArgumentException if no database of that name is configured, or a statement is blank

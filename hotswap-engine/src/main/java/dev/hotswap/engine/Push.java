@@ -16,6 +16,7 @@ import java.util.List;
  * <li>the header sanity check (always);</li>
  * <li>{@code PRAGMA integrity_check} (unless skipped);</li>
  * <li>the schema comparison with the current generation (unless skipped);</li>
+ * <li>the database's warm-up statements compiled on it ({@link WarmUp#compile});</li>
  * <li>the current generation's journal mode and permissions, an fsync, and the file's permanent name
  *     ({@code NNNNNN.sqlite3}), with an fsync of the folder.</li>
  * </ol>
@@ -84,6 +85,7 @@ final class Push {
                 progress.status("schema check " + schema.toMillis() + " ms");
             }
 
+            WarmUp.compile(name, temp, db.settings().warmUp().getOrDefault(name, List.of()));
             JournalMode.match(name, temp, JournalMode.isWal(currentFile));
             Permissions.copy(name, currentFile, temp);
             sync.await();

@@ -1,6 +1,7 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +19,11 @@ import java.util.List;
  * every connection would multiply the swap's time for little. They run with
  * {@code PRAGMA query_only} on, so that a statement that would write fails instead of changing a file
  * that passed its checks; the connection's own setting is restored after.
+ *
+ * <p>Staging compiles them first ({@link #compile}), on the candidate file: a statement that names a
+ * table or column the new file lacks refuses the push there, before a fleet's nodes answer for the
+ * rollout, so that a refusal at the flip is left to what only running finds (a write, an error at
+ * run time).
  */
 final class WarmUp {
     private WarmUp() {
@@ -70,6 +76,29 @@ final class WarmUp {
             } catch (SQLException e) {
                 log.log(System.Logger.Level.WARNING, database + ": restoring query_only after the warm-up failed", e);
             }
+        }
+    }
+
+    /**
+     * Compiles (prepares, without running) each of {@code statements} on {@code candidate}, a pushed
+     * file being staged for {@code database}.
+     *
+     * @throws SwapRefusedException if one does not compile, or the file does not open
+     */
+    static void compile(String database, Path candidate, List<String> statements) throws SwapRefusedException {
+        if (statements.isEmpty()) {
+            return;
+        }
+        String sql = null;
+        try (Connection connection = Sqlite.open(candidate, Settings.BUSY_TIMEOUT)) {
+            for (String statement : statements) {
+                sql = statement;
+                connection.prepareStatement(statement).close();
+            }
+        } catch (SQLException e) {
+            throw new SwapRefusedException(SwapRefusedException.Reason.WARM_UP, "ERROR: " + database + ": "
+                    + new FailedException(sql == null ? "opening the new file" : sql, e).getMessage()
+                    + "; database untouched");
         }
     }
 

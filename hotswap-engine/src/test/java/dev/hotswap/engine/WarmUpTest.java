@@ -89,7 +89,7 @@ class WarmUpTest {
             Exit exit = push(incoming, Map.of(), side);
 
             assertEquals(1, exit.code(), exit.toString());
-            assertTrue(exit.message().startsWith("ERROR: generation 2 of production: warm-up statement failed: "
+            assertTrue(exit.message().startsWith("ERROR: production: warm-up statement failed: "
                     + "SELECT count(*) FROM products: "), exit.message());
             assertTrue(exit.message().contains("no such table: products"), exit.message());
             assertTrue(exit.message().endsWith("; database untouched"), exit.message());
@@ -102,17 +102,40 @@ class WarmUpTest {
     }
 
     @Test
-    void refusesWarmUpStatementThatWouldWrite() throws Exception {
-        try (Hotswap hotswap = start("DELETE FROM items")) {
+    void stagingRefusesAWarmUpStatementTheNewFileCannotCompileBeforeAnythingIsStaged() throws Exception {
+        // a fleet node stages, then answers: the refusal must come here, not at the flip after the vote
+        try (Hotswap hotswap = start("SELECT name FROM products")) {
             Path incoming = fixture.versioned("incoming.sqlite3", true, 2, 20);
             SwapRefusedException refused = assertThrows(SwapRefusedException.class,
-                    () -> hotswap.push("production", Files.newInputStream(incoming), PushOptions.defaults()));
+                    () -> hotswap.stage("production", Files.newInputStream(incoming), PushOptions.defaults(), "r-1"));
 
             assertEquals(SwapRefusedException.Reason.WARM_UP, refused.reason());
-            assertTrue(refused.getMessage().contains("DELETE FROM items"), refused.getMessage());
-            assertEquals(List.of("1"), EngineFixture.query(live, "SELECT version FROM meta"));
-            assertEquals(List.of("10"), EngineFixture.query(live, "SELECT count(*) FROM items"));
+            assertEquals(List.of(1L), fixture.generations("production.sqlite3"));
+            assertEquals(List.of(), EngineFixture.temps(fixture.dir));
         }
+    }
+
+    @Test
+    void refusesAtTheFlipAWarmUpStatementThatWouldWriteAndLeavesLiveUntouched() throws Exception {
+        try (Hotswap hotswap = start("DELETE FROM items")) {
+            Path incoming = fixture.versioned("incoming.sqlite3", true, 2, 20);
+            byte[] before = EngineFixture.bytes(live);
+            try (StagedGeneration staged = hotswap.stage("production", Files.newInputStream(incoming),
+                    PushOptions.defaults(), null)) {
+                // it compiles: only running it finds that it writes
+                SwapRefusedException refused = assertThrows(SwapRefusedException.class, () -> hotswap.activate(staged));
+
+                assertEquals(SwapRefusedException.Reason.WARM_UP, refused.reason());
+                assertTrue(refused.getMessage().startsWith("ERROR: generation 2 of production: warm-up statement failed: "
+                        + "DELETE FROM items: "), refused.getMessage());
+                assertTrue(refused.getMessage().endsWith("; database untouched"), refused.getMessage());
+                assertEquals(List.of("20"), EngineFixture.rows(staged.file(), "SELECT count(*) FROM items"),
+                        "query_only kept the new file's rows");
+            }
+            assertArrayEquals(before, EngineFixture.bytes(live));
+            assertEquals(1, hotswap.status().get(0).current().id());
+        }
+        assertEquals(List.of("1"), EngineFixture.query(live, "SELECT version FROM meta"));
     }
 
     @Test
