@@ -129,7 +129,7 @@ final class Swap {
                 LOG.log(System.Logger.Level.INFO, "{0}: not warming generation {1}: every connection is in use",
                         db.name(), next.id());
                 if (!warmUp(db).isEmpty()) {
-                    progress.status("warm-up skipped: every connection of generation " + next.id() + " is in use");
+                    progress.status("warm-up skipped: no connection of generation " + next.id() + " is free at once");
                 }
                 return;
             }
