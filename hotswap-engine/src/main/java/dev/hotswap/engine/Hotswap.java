@@ -490,7 +490,7 @@ public final class Hotswap implements AutoCloseable {
                 throw e;
             }
             return Swap.run(this, db, target.generation(), target.record(), bytes, Duration.ZERO,
-                    Duration.ZERO, Duration.ZERO, progress);
+                    Duration.ZERO, Duration.ZERO, true, progress);
         } finally {
             db.endActivation(target.record().id());
         }
@@ -502,7 +502,7 @@ public final class Hotswap implements AutoCloseable {
         GenerationRecord record = staged.record();
         Generation next = db.openGeneration(record.id(), record.file(), views::retire);
         SwapReport report = Swap.run(this, db, next, record, staged.bytes(), staged.receive(), staged.integrityCheck(),
-                staged.schemaCheck(), progress);
+                staged.schemaCheck(), false, progress);
         staged.activated();
         return report;
     }

@@ -41,6 +41,7 @@ public final class HotswapBuilder {
     private final Map<String, Boolean> createIfMissingOf = new HashMap<>();
     private final List<CandidateChecks.Named> checks = new ArrayList<>();
     private final Map<String, List<CandidateChecks.Named>> checksOf = new HashMap<>();
+    private final Map<String, List<String>> warmUp = new HashMap<>();
 
     /** Made by {@link Hotswap#builder()}. */
     HotswapBuilder() {
@@ -306,6 +307,37 @@ public final class HotswapBuilder {
         return this;
     }
 
+    /**
+     * Statements run, in order and each to its last row, on a new generation of {@code database}
+     * before it goes live: on every push (whole, delta, a fleet rollout's, a fleet catch-up's) and
+     * rollback, so that the first requests after a swap find the pages they read in the page cache,
+     * as fast as the ones before it:
+     * <pre>{@code
+     * .warmUp("production", "SELECT count(*) FROM products", "SELECT * FROM categories")
+     * }</pre>
+     * They run on one of the new generation's connections with {@code PRAGMA query_only} on, and each
+     * is timed in a {@code warm-up} status line. One that fails refuses the push with its error, the
+     * live database untouched: at staging when it does not compile on the new file (before a fleet's
+     * servers answer), else just before the flip; on a rollback it is a warning and the rollback goes on. Replaces the
+     * statements given before; none (the default) warms only the connections.
+     *
+     * @throws IllegalArgumentException if no database of that name is configured, or a statement is blank
+     */
+    public HotswapBuilder warmUp(String database, String... statements) {
+        Objects.requireNonNull(database, "database");
+        if (!databases.containsKey(database)) {
+            throw new IllegalArgumentException("database " + database + " is not managed: call database(" + database
+                    + ", path) first");
+        }
+        for (String sql : statements) {
+            if (Objects.requireNonNull(sql, "statement").isBlank()) {
+                throw new IllegalArgumentException("a warm-up statement of " + database + " is blank");
+            }
+        }
+        warmUp.put(database, List.of(statements));
+        return this;
+    }
+
     /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
     public HotswapBuilder socketEnabled(boolean enabled) {
         this.socketEnabled = enabled;
@@ -337,6 +369,6 @@ public final class HotswapBuilder {
         }
         return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
                 idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate,
-                rollouts, clock, disk, create, CandidateChecks.of(databases.keySet(), checks, checksOf)));
+                rollouts, clock, disk, create, CandidateChecks.of(databases.keySet(), checks, checksOf), warmUp));
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
  * <li>the schema comparison with the current generation, and of their latest Flyway or Liquibase
  *     migrations ({@link MigrationHistory}) (unless skipped);</li>
  * <li>the application's {@link CandidateCheck}s, in order (each unless skipped by name);</li>
+ * <li>the database's warm-up statements compiled on it ({@link WarmUp#compile});</li>
  * <li>the current generation's journal mode and permissions, an fsync, and the file's permanent name
  *     ({@code NNNNNN.sqlite3}), with an fsync of the folder.</li>
  * </ol>
@@ -174,6 +175,7 @@ final class Push {
             }
 
             Map<String, Duration> times = checks.run(name, temp, currentFile, options.skipChecks(), progress);
+            WarmUp.compile(name, temp, db.settings().warmUp().getOrDefault(name, List.of()));
             checked = true;
             return new Checked(temp, sync, bytes, receive, integrity, schema, times);
         } finally {

@@ -32,11 +32,13 @@ import java.util.Set;
  * @param createIfMissing the databases whose live path, if it leads to nothing at start, gets an empty
  *     database ({@link EmptyDatabase})
  * @param checks the application's checks of each database, by database name (every name has an entry)
+ * @param warmUp per database, the statements run on a new generation before it goes live ({@link WarmUp})
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
         Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts,
-        Clock clock, Disk disk, Set<String> createIfMissing, Map<String, CandidateChecks> checks) {
+        Clock clock, Disk disk, Set<String> createIfMissing, Map<String, CandidateChecks> checks,
+        Map<String, List<String>> warmUp) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -49,6 +51,7 @@ record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled,
         Objects.requireNonNull(disk, "disk");
         createIfMissing = Set.copyOf(createIfMissing);
         checks = Map.copyOf(checks);
+        warmUp = Map.copyOf(warmUp);
     }
 
     /** The checks of {@code database}, none if it has none. */

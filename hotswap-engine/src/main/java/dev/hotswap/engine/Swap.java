@@ -13,7 +13,9 @@ import java.util.List;
  * Making a generation current, for a push and a rollback alike, each step done before the next:
  * <ol>
  * <li>open it, and as many connections as the current one has, so that it is proven and the
- *     first requests do not pay for opening them;</li>
+ *     first requests do not pay for opening them; then run the database's warm-up statements on one
+ *     of them ({@link WarmUp}): one that fails refuses a push, and only warns on a rollback, which
+ *     is the operator's way back and must not be blocked by a statement the older file cannot run;</li>
  * <li>on the first swap of an operator's linked file, record that file as a generation
  *     ({@link Adoption});</li>
  * <li>point the live path at the new generation's file (a new link renamed over it) and fsync its
@@ -45,7 +47,7 @@ final class Swap {
      * the current generation of {@code db}. The caller holds the database's claim.
      */
     static SwapReport run(Hotswap engine, ManagedDatabase db, Generation next, GenerationRecord record, long bytes,
-            Duration receive, Duration integrityCheck, Duration schemaCheck, Progress progress)
+            Duration receive, Duration integrityCheck, Duration schemaCheck, boolean rollback, Progress progress)
             throws IOException, SwapRefusedException {
         boolean flipped = false;
         try {
@@ -53,7 +55,7 @@ final class Swap {
             progress.status("Swapping database...");
             long start = System.nanoTime();
             Generation previous = db.current();
-            warm(db, next, record, previous);
+            warm(db, next, record, previous, rollback, progress);
             db.recordAdoption();
             Disk disk = db.settings().disk();
             String warning = null;
@@ -108,8 +110,8 @@ final class Swap {
      * emergency. Only what is free now is borrowed; a generation that served before was proven
      * readable then, so when none is free it is not warmed at all.
      */
-    private static void warm(ManagedDatabase db, Generation next, GenerationRecord record, Generation previous)
-            throws SwapRefusedException {
+    private static void warm(ManagedDatabase db, Generation next, GenerationRecord record, Generation previous,
+            boolean rollback, Progress progress) throws SwapRefusedException, IOException {
         List<Connection> opened = new ArrayList<>();
         try {
             if (next.pool() instanceof ConnectionPool pool) {
@@ -126,11 +128,24 @@ final class Swap {
                 }
                 LOG.log(System.Logger.Level.INFO, "{0}: not warming generation {1}: every connection is in use",
                         db.name(), next.id());
+                if (!warmUp(db).isEmpty()) {
+                    progress.status("warm-up skipped: no connection of generation " + next.id() + " is free at once");
+                }
                 return;
             }
             try (Statement statement = opened.get(0).createStatement();
                     ResultSet row = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
                 row.next(); // SQLite opens lazily: a file that is no database fails only here
+            }
+            try {
+                WarmUp.run(db.name(), next.id(), opened.get(0), warmUp(db), progress, LOG);
+            } catch (WarmUp.FailedException e) {
+                if (!rollback) {
+                    throw new SwapRefusedException(SwapRefusedException.Reason.WARM_UP, "ERROR: generation " + record.id()
+                            + " of " + db.name() + ": " + e.getMessage() + "; database untouched");
+                }
+                LOG.log(System.Logger.Level.WARNING, db.name() + ": rolling back anyway: " + e.getMessage());
+                progress.status("WARNING: " + e.getMessage() + "; rolling back anyway");
             }
         } catch (SQLException e) {
             throw new SwapRefusedException(SwapRefusedException.Reason.UNREADABLE, "ERROR: generation " + record.id() + " of " + db.name()
@@ -139,6 +154,10 @@ final class Swap {
             // Straight back to the pool: the caller's hold keeps the generation open meanwhile.
             opened.forEach(next.pool()::giveBack);
         }
+    }
+
+    private static List<String> warmUp(ManagedDatabase db) {
+        return db.settings().warmUp().getOrDefault(db.name(), List.of());
     }
 
     private static void tell(Progress progress, SwapReport report, Generation previous, Hotswap engine,

@@ -33,7 +33,9 @@ public final class SwapRefusedException extends Exception {
         /** No generation to roll back to: none kept, not that id, or it is current already. */
         NO_SUCH_GENERATION,
         /** The file passed its checks but SQLite cannot read it, or a kept generation was damaged. */
-        UNREADABLE
+        UNREADABLE,
+        /** A warm-up statement failed on the new generation before it went live. */
+        WARM_UP
     }
 
     private final Reason reason;

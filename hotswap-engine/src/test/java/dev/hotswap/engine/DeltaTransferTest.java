@@ -93,6 +93,27 @@ class DeltaTransferTest {
     }
 
     @Test
+    void aDeltaPushRunsTheWarmUpStatementsOnTheNewGenerationBeforeItIsLive() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 2_000);
+        Path next = fixture.dir.resolve("next.sqlite3");
+        Files.copy(live, next);
+        run(next, "PRAGMA journal_mode=DELETE", "CREATE TABLE products (id INTEGER PRIMARY KEY)");
+        // products is only in the patched file: the statement runs there or fails
+        try (Hotswap hotswap = fixture.builder(live).warmUp("production", "SELECT count(*) FROM products").build().start();
+                EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+            client.request("cp", Map.of("delta", Integer.toString(pageSize(next)), "skip-schema-check", "true"),
+                    next.toString(), live.toString());
+            Exit exit = pushByDeltaAfterRequest(client, next, false);
+            assertEquals(new Exit(0, "OK"), exit, client.side::toString);
+            int warmUp = client.side.indexOf(client.side.stream()
+                    .filter(line -> line.matches("STATUS warm-up \\d+ ms: SELECT count\\(\\*\\) FROM products"))
+                    .findFirst().orElseThrow(() -> new AssertionError(client.side.toString())));
+            assertTrue(client.side.stream().anyMatch(line -> line.contains(" by delta in ")), client.side::toString);
+            assertTrue(warmUp < client.side.indexOf("STATUS generation 2 is live (was 1)"), client.side::toString);
+        }
+    }
+
+    @Test
     void refusesALyingDigestAndLeavesTheLiveFileUntouched() throws Exception {
         Path live = fixture.versioned("live.sqlite3", true, 1, 3000);
         Path next = fixture.dir.resolve("next.sqlite3");
@@ -316,8 +337,13 @@ class DeltaTransferTest {
 
     /** Pushes {@code next} by delta; with {@code lie}, the file digest sent is not {@code next}'s. */
     private static Exit pushByDelta(EngineFixture.Client client, Path next, Path live, boolean lie) throws Exception {
+        client.request("cp", Map.of("delta", Integer.toString(pageSize(next))), next.toString(), live.toString());
+        return pushByDeltaAfterRequest(client, next, lie);
+    }
+
+    /** The delta push of {@code next} once its {@code cp} request is sent. */
+    private static Exit pushByDeltaAfterRequest(EngineFixture.Client client, Path next, boolean lie) throws Exception {
         int pageSize = pageSize(next);
-        client.request("cp", Map.of("delta", Integer.toString(pageSize)), next.toString(), live.toString());
         Ready.from(client.next());
         try (FileChannel file = FileChannel.open(next, StandardOpenOption.READ)) {
             DeltaSource source = new DeltaSource(client.in, client.out, FrameType.DATA_IN, frame -> { });

@@ -33,6 +33,10 @@ final class EngineBuilder {
             }
             set(property, () -> builder.database(name, database.getPath()));
             builder.createIfMissing(name, database.isCreateIfMissing());
+            if (!database.getWarmUp().isEmpty()) {
+                set("hotswap.databases." + name + ".warm-up",
+                        () -> builder.warmUp(name, database.getWarmUp().toArray(String[]::new)));
+            }
         });
         if (properties.getSocket() != null) {
             set("hotswap.socket", () -> builder.socket(properties.getSocket()));

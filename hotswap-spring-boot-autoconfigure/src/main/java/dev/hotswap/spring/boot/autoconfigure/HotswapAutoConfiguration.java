@@ -19,6 +19,7 @@ import java.util.Map;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -45,8 +47,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  *     stopped; {@link SwapListener} beans, a {@link PoolFactory} bean and
  *     {@link HotswapBuilderCustomizer} beans are applied to its builder; every {@link CandidateCheck}
  *     bean is a check of every database under its bean name, and
- *     {@code hotswap.databases.NAME.checks.CHECK=SELECT ...} a SQL check of one. An application that
- *     defines its own {@code Hotswap} bean keeps it;
+ *     {@code hotswap.databases.NAME.checks.CHECK=SELECT ...} a SQL check of one. The application's
+ *     readiness refuses traffic while it starts, and with it catches up with its fleet
+ *     ({@link StartupReadiness}). An application that defines its own {@code Hotswap} bean keeps it;
  * <li>with HikariCP on the class path, a HikariCP pool per generation ({@link HikariPools}),
  *     configured from Boot's {@code spring.datasource.hikari.*}, unless the application defines a
  *     {@code PoolFactory} of its own;
@@ -77,13 +80,14 @@ public final class HotswapAutoConfiguration {
     @ConditionalOnMissingBean
     Hotswap hotswap(HotswapProperties properties, ObjectProvider<SwapListener> listeners,
             ObjectProvider<PoolFactory> pools, ObjectProvider<HotswapBuilderCustomizer> customizers,
-            ListableBeanFactory beans) throws IOException {
+            ListableBeanFactory beans, ApplicationEventPublisher events,
+            ObjectProvider<ApplicationAvailability> availability) throws IOException {
         HotswapBuilder builder = EngineBuilder.from(properties);
         EngineBuilder.addChecks(builder, properties, checks(beans));
         listeners.orderedStream().forEach(builder::listener);
         pools.ifAvailable(builder::pool);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        return builder.build().start();
+        return StartupReadiness.start(builder, events, availability.getIfAvailable());
     }
 
     /** The {@link CandidateCheck} beans by bean name, in {@code @Order} order, then as registered. */

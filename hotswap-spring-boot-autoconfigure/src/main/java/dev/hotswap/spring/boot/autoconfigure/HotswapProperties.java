@@ -198,6 +198,13 @@ public final class HotswapProperties {
          */
         private final Map<String, String> checks = new LinkedHashMap<>();
 
+        /**
+         * Statements run, in order and each to its last row, on a new generation before it goes live
+         * (every push and rollback), so that the first requests after a swap find their pages cached;
+         * one that fails refuses a push. Empty: only the connections are opened.
+         */
+        private final List<String> warmUp = new ArrayList<>();
+
         public Path getPath() {
             return path;
         }
@@ -216,6 +223,10 @@ public final class HotswapProperties {
 
         public Map<String, String> getChecks() {
             return checks;
+        }
+
+        public List<String> getWarmUp() {
+            return warmUp;
         }
     }
 }
