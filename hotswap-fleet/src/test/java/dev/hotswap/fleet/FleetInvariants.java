@@ -1,6 +1,7 @@
 package dev.hotswap.fleet;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -111,6 +112,19 @@ final class FleetInvariants {
         Rollouts rollouts = read();
         return rollouts.decisions().keySet().stream().filter(rollouts::committed)
                 .filter(id -> rollouts.manifests().get(id).kind() == RolloutResult.Kind.PUSH).toList();
+    }
+
+    /**
+     * Whether some rollout is undecided and not abandoned yet (its deadline and the abandon time, and
+     * half a second for the time since the coordinator looked, have not passed): the one reason a
+     * coordinator may refuse as busy.
+     */
+    boolean someRolloutIsLive() throws FleetException {
+        Rollouts rollouts = read();
+        Instant now = Instant.now();
+        return rollouts.manifests().entrySet().stream().anyMatch(rollout -> !rollouts.decisions().containsKey(
+                rollout.getKey()) && now.isBefore(rollout.getValue().deadline().plus(FleetModel.ABANDON_AFTER)
+                        .plusMillis(500)));
     }
 
     /** The sequence number of the newest commit, or 0. */
