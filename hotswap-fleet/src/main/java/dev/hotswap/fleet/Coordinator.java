@@ -21,8 +21,6 @@ final class Coordinator {
     private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
     /** A rollout id is a sequence number per database, zero-padded so that ids sort as text. */
     private static final String ID_FORMAT = "%06d";
-    /** How many ids a claim skips past rollouts whose coordinators died before announcing them. */
-    private static final int CLAIM_ATTEMPTS = 3;
 
     private final ObjectStore store;
     private final FleetConfig config;
@@ -233,7 +231,11 @@ final class Coordinator {
 
     /**
      * Creates the next rollout's manifest, once: with a conditional write, of two coordinators that
-     * read the same head exactly one gets the id and the other fails here at once.
+     * read the same head exactly one gets the id and the other fails here at once. Ids beyond the
+     * head taken by rollouts that were never announced (their coordinators died after claiming) are
+     * skipped, however many: each is decided, or closed here as abandoned, or live (then this one is
+     * refused as busy). A fixed number of attempts would refuse every rollout for good once that many
+     * had piled up.
      */
     private Manifest claim(Request request, Optional<Head> head, List<String> expected) throws FleetException {
         long next;
@@ -244,7 +246,7 @@ final class Coordinator {
                     + head.get().latest() + "\", which is not a rollout id", e);
         }
         Instant created = Instant.now();
-        for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++, next++) {
+        for (;; next++) {
             String id = String.format(ID_FORMAT, next);
             LocalFile file = request.file();
             Manifest manifest = new Manifest(id, database, request.kind(), config.node(), UUID.randomUUID().toString(),
@@ -263,8 +265,6 @@ final class Coordinator {
                 closeAbandoned(other);
             }
         }
-        throw new FleetException(FleetException.Reason.BUSY, "could not claim a rollout id for " + database
-                + " after " + CLAIM_ATTEMPTS + " attempts; other coordinators keep starting rollouts");
     }
 
     private Map<String, Answer> awaitAnswers(Manifest manifest) throws InterruptedException {

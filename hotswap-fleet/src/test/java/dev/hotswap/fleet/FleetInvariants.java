@@ -1,6 +1,7 @@
 package dev.hotswap.fleet;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,6 +114,19 @@ final class FleetInvariants {
                 .filter(id -> rollouts.manifests().get(id).kind() == RolloutResult.Kind.PUSH).toList();
     }
 
+    /**
+     * Whether some rollout is undecided and not abandoned yet (its deadline and the abandon time, and
+     * half a second for the time since the coordinator looked, have not passed): the one reason a
+     * coordinator may refuse as busy.
+     */
+    boolean someRolloutIsLive() throws FleetException {
+        Rollouts rollouts = read();
+        Instant now = Instant.now();
+        return rollouts.manifests().entrySet().stream().anyMatch(rollout -> !rollouts.decisions().containsKey(
+                rollout.getKey()) && now.isBefore(rollout.getValue().deadline().plus(FleetModel.ABANDON_AFTER)
+                        .plusMillis(500)));
+    }
+
     /** The sequence number of the newest commit, or 0. */
     long newestCommit() throws FleetException {
         String newest = read().newestCommit();
@@ -138,8 +152,9 @@ final class FleetInvariants {
     private void checkHead(String when, Rollouts rollouts) throws FleetException {
         Optional<byte[]> bytes = observer.get(layout.head(FleetModel.DATABASE));
         if (bytes.isEmpty()) {
-            if (!rollouts.decisions().isEmpty()) {
-                fail("the head is missing " + when + ", with decisions " + rollouts.decisions().keySet());
+            // Aborts without a head are fine (a rollout closed before it was announced); a commit is not.
+            if (rollouts.newestCommit() != null) {
+                fail("the head is missing " + when + ", with the commit of rollout " + rollouts.newestCommit());
             }
             return;
         }

@@ -201,7 +201,8 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
                     + result.nodes().stream().map(n -> n.node() + " " + n.state()).toList();
         } catch (FleetException e) {
             boolean expected = switch (e.reason()) {
-                case BUSY, NOT_FOUND -> true; // an earlier rollout left undecided; nothing to roll back to
+                case BUSY -> invariants.someRolloutIsLive(); // an earlier rollout is undecided, not abandoned yet
+                case NOT_FOUND -> true; // nothing to roll back to
                 case STORE, UNREACHABLE -> !step.faults().isEmpty();
                 default -> false;
             };
