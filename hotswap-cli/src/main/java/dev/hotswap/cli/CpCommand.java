@@ -151,7 +151,7 @@ final class CpCommand implements Callable<Integer> {
         // Resolved once: what is measured, hashed and sent is one file, the one SQLite would open.
         PushSource pushed = from.isStdio() ? null : PushSource.of(from.local());
         sizeOf(pushed).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
-        return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt,
+        return Conversation.run(environment, hotswap.socket().resolve(environment, to, from), this::interrupt,
                 connection -> converse(connection, from, pushed, to, options));
     }
 
