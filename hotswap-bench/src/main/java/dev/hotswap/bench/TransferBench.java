@@ -137,13 +137,13 @@ public final class TransferBench {
                     reset(setup.hotswap(), original);
                     Measured pushFull = relay.measure(() -> cli(cli, relay.path, "cp", "--full", changed.toString(), "production"));
                     reset(setup.hotswap(), original);
-                    Measured pushDelta = relay.measure(() -> cli(cli, relay.path, "cp", changed.toString(), "production"));
+                    Measured pushDelta = relay.measure(() -> cli(cli, relay.path, "cp", "--delta", changed.toString(), "production"));
                     memory.sample();
                     Path pulled = setup.dir().resolve("pulled.sqlite3");
                     Files.deleteIfExists(pulled);
                     Measured pullFull = relay.measure(() -> cli(cli, relay.path, "cp", "--full", "production", pulled.toString()));
                     Files.copy(original, pulled, StandardCopyOption.REPLACE_EXISTING);
-                    Measured pullDelta = relay.measure(() -> cli(cli, relay.path, "cp", "production", pulled.toString()));
+                    Measured pullDelta = relay.measure(() -> cli(cli, relay.path, "cp", "--delta", "production", pulled.toString()));
                     memory.sample();
                     System.out.printf(Locale.ROOT, "| %d %% | %s | %.2f s | %.2f s | %s | %s | %.2f s | %.2f s | %s | %s |%n",
                             percent, rate == 0 ? "local" : String.format(Locale.ROOT, "%.0f MB/s", rate),
@@ -157,20 +157,24 @@ public final class TransferBench {
     }
 
     /**
-     * The full push and pull straight on the socket against their by-hand baselines, run after run;
+     * The default push (on a local socket: the whole file) and the full push and pull straight on the
+     * socket against their by-hand baselines, run after run;
      * beside the pull into a file (in rollback-journal mode: the live file streamed, no copy), a pull
      * to stdout, which still copies the file first (the way every pull went before).
      */
     private static void sideBySide(Setup setup, Path changed, int runs, Memory memory) throws Exception {
-        System.out.println("| run | full push | cp + fsync + integrity_check | ratio | full pull | sqlite3 .backup | ratio "
-                + "| pull to stdout (copy first) | ratio |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| run | default push | ratio | full push | cp + fsync + integrity_check | ratio | full pull "
+                + "| sqlite3 .backup | ratio | pull to stdout (copy first) | ratio |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Path cli = setup.cli();
         Path socket = setup.socket();
+        double[] defaultRatios = new double[runs];
         double[] pushRatios = new double[runs];
         double[] pullRatios = new double[runs];
         double[] stdoutRatios = new double[runs];
         for (int run = 0; run < runs; run++) {
+            reset(setup.hotswap(), setup.original());
+            double byDefault = time(() -> cli(cli, socket, "cp", changed.toString(), "production"));
             reset(setup.hotswap(), setup.original());
             double push = time(() -> cli(cli, socket, "cp", "--full", changed.toString(), "production"));
             Path copy = setup.dir().resolve("copy.sqlite3");
@@ -192,13 +196,15 @@ public final class TransferBench {
             double stdout = time(() -> execTo(piped, cli.toString(), "cp", "production", "-", "--socket", socket.toString()));
             Files.delete(piped);
             memory.sample();
+            defaultRatios[run] = byDefault / byHand;
             pushRatios[run] = push / byHand;
             pullRatios[run] = pull / sqlite;
             stdoutRatios[run] = stdout / sqlite;
-            System.out.printf(Locale.ROOT, "| %d | %.2f s | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx | %.2f s | %.2fx |%n",
-                    run + 1, push, byHand, pushRatios[run], pull, sqlite, pullRatios[run], stdout, stdoutRatios[run]);
+            System.out.printf(Locale.ROOT, "| %d | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx | %.2f s | %.2f s | %.2fx | %.2f s | %.2fx |%n",
+                    run + 1, byDefault, defaultRatios[run], push, byHand, pushRatios[run], pull, sqlite, pullRatios[run], stdout, stdoutRatios[run]);
         }
-        System.out.printf(Locale.ROOT, "| median | | | %.2fx | | | %.2fx | | %.2fx |%n", median(pushRatios),
+        System.out.printf(Locale.ROOT, "| median | | %.2fx | | | %.2fx | | | %.2fx | | %.2fx |%n", median(defaultRatios),
+                median(pushRatios),
                 median(pullRatios), median(stdoutRatios));
     }
 

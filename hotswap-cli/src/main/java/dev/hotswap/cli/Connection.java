@@ -206,6 +206,14 @@ final class Connection implements AutoCloseable {
         return version;
     }
 
+    /**
+     * Whether the bytes cross a network link. A Unix socket is always on this host; the relay
+     * through a remote shell (issue 18) will be the first remote link.
+     */
+    boolean remote() {
+        return false;
+    }
+
     /** The socket this connection reached, for messages. */
     Path socket() {
         return socket;

@@ -46,6 +46,9 @@ import picocli.CommandLine.Spec;
             "A pull writes a temporary file beside DST and renames it into place once the whole, "
                     + "verified snapshot has arrived.",
             "",
+            "On this host's socket the whole file travels, which is fastest here; --delta sends only the "
+                    + "pages that changed (the server copies and hashes the live database for it).",
+            "",
             "With --fleet, a push goes to every server of the app's fleet, all or none: the server this "
                     + "command talks to checks the file as above, uploads it to the fleet's store and "
                     + "coordinates; every server checks it against its own live database, and only when all "
@@ -93,6 +96,10 @@ final class CpCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Copy the whole file, never only the pages that changed.")
     private boolean full;
 
+    @Option(names = "--delta", description = {"Copy only the pages that changed, even on this host's socket, "
+            + "where the default is the whole file (a delta costs a copy and a hash pass of the live database)."})
+    private boolean delta;
+
     @Mixin
     private FleetMixin fleet = new FleetMixin();
 
@@ -115,6 +122,9 @@ final class CpCommand implements Callable<Integer> {
         if (from.isStdio() && to.isStdio()) {
             throw new ParameterException(spec.commandLine(),
                     "SRC and DST cannot both be '-': one of them must be a database the app manages");
+        }
+        if (delta && full) {
+            throw new ParameterException(spec.commandLine(), "--delta and --full cannot go together: choose one");
         }
         Map<String, String> options = new TreeMap<>(fleet.options(spec));
         if (fleet.enabled() && (skipIntegrityCheck || skipSchemaCheck || !skipChecks.isEmpty())) {
@@ -141,13 +151,15 @@ final class CpCommand implements Callable<Integer> {
         // Resolved once: what is measured, hashed and sent is one file, the one SQLite would open.
         PushSource pushed = from.isStdio() ? null : PushSource.of(from.local());
         sizeOf(pushed).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
-        return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt,
+        return Conversation.run(environment, hotswap.socket().resolve(environment, to, from), this::interrupt,
                 connection -> converse(connection, from, pushed, to, options));
     }
 
     private int converse(Connection connection, PathArgument from, PushSource pushed, PathArgument to,
             Map<String, String> options) throws CommandFailure {
-        DeltaOffer offer = full || connection.version() < 2 ? DeltaOffer.NONE : DeltaOffer.of(pushed, to);
+        TransferChoice choice = delta ? TransferChoice.DELTA : full ? TransferChoice.FULL : TransferChoice.FASTEST;
+        DeltaOffer offer = choice.offersDelta(connection.remote()) && connection.version() >= 2
+                ? DeltaOffer.of(pushed, to) : DeltaOffer.NONE;
         if (offer.pageSize() > 0) {
             options.put(CpOptions.DELTA, Integer.toString(offer.pageSize()));
         }

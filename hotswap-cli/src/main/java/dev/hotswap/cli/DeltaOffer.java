@@ -4,7 +4,7 @@ package dev.hotswap.cli;
  * Whether {@code cp} offers a delta, decided before the server says which way the copy goes: the
  * request's {@link dev.hotswap.protocol.CpOptions#DELTA} option carries the page size of SRC when SRC is a local database (a
  * push, probably), else that of DST when DST is one (a pull into an old copy). {@code -} on either
- * side, {@code --full} and a version 1 server mean no offer. Nothing is hashed before {@code READY}:
+ * side, a {@link TransferChoice} that picks the whole file and a version 1 server mean no offer. Nothing is hashed before {@code READY}:
  * SRC may be the live database itself ({@code cp db/production.sqlite3 new.sqlite3}, a pull), whose
  * pages a push's hashing would read for nothing; the server's base copy, which a push's hashing runs
  * beside, only starts after {@code READY} anyway.

@@ -82,9 +82,9 @@ final class RollbackCommand implements Callable<Integer> {
         if (to != null) {
             options.put(Protocol.OPTION_TO, fleet.enabled() ? rollout(to) : generation(to));
         }
-        Request request = new Request("rollback",
-                List.of(PathArgument.of(database, environment.workingDirectory()).wire()), options);
-        return Conversation.run(environment, hotswap.socket().resolve(environment), this::interrupt, connection -> {
+        PathArgument target = PathArgument.of(database, environment.workingDirectory());
+        Request request = new Request("rollback", List.of(target.wire()), options);
+        return Conversation.run(environment, hotswap.socket().resolve(environment, target), this::interrupt, connection -> {
             connection.send(request);
             Exit exit = connection.awaitExit(reporter);
             if (exit.code() != Protocol.EXIT_OK) {

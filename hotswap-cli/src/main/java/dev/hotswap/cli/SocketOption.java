@@ -2,6 +2,7 @@ package dev.hotswap.cli;
 
 import dev.hotswap.protocol.Protocol;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -14,7 +15,8 @@ final class SocketOption {
     static final String DEFAULT = Protocol.DEFAULT_SOCKET;
 
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "The app's hotswap socket. Default: $" + VARIABLE + ", else " + DEFAULT
+            description = "The app's hotswap socket. Default: $" + VARIABLE + ", else the one the server"
+                    + " left in the generation folder of the database given by path, else " + DEFAULT
                     + " in the current directory.")
     private String socket;
 
@@ -23,13 +25,46 @@ final class SocketOption {
      * {@value #DEFAULT}; relative paths are resolved against the working directory.
      */
     Path resolve(Environment environment) {
+        return explicit(environment).orElseGet(() -> environment.workingDirectory().resolve(DEFAULT).normalize());
+    }
+
+    /**
+     * The socket to connect to for a command on {@code databases} (given first, first asked):
+     * {@code --socket}, else {@code $HOTSWAP_SOCKET}, else the socket that the first of them that is
+     * a managed database's path points to ({@link SocketPointer}), else {@value #DEFAULT} in the
+     * working directory.
+     *
+     * @throws CommandFailure exit 3 if a pointer is found that this command must not follow
+     */
+    Path resolve(Environment environment, PathArgument... databases) throws CommandFailure {
+        Optional<Path> given = explicit(environment);
+        if (given.isPresent()) {
+            return given.get();
+        }
+        TrustedUsers trusted = null;
+        for (PathArgument database : databases) {
+            if (database.isStdio()) {
+                continue;
+            }
+            if (trusted == null) {
+                trusted = TrustedUsers.from(environment);
+            }
+            Optional<Path> pointed = SocketPointer.find(database.local(), trusted);
+            if (pointed.isPresent()) {
+                return pointed.get();
+            }
+        }
+        return resolve(environment);
+    }
+
+    private Optional<Path> explicit(Environment environment) {
         String path = socket;
         if (path == null || path.isEmpty()) {
             path = environment.variables().get(VARIABLE);
         }
         if (path == null || path.isEmpty()) {
-            path = DEFAULT;
+            return Optional.empty();
         }
-        return environment.workingDirectory().resolve(path).normalize();
+        return Optional.of(environment.workingDirectory().resolve(path).normalize());
     }
 }

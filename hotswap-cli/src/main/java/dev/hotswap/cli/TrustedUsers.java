@@ -4,7 +4,12 @@ import dev.hotswap.protocol.SocketFolder;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
@@ -61,6 +66,30 @@ final class TrustedUsers {
             SocketFolder.requireTrusted(socket.getParent(), users);
         } catch (IOException e) {
             throw refused(socket, CommandFailure.reason(e));
+        }
+    }
+
+    /**
+     * Fails with exit code 3 unless {@code pointer} (a database's pointer to its socket) could have
+     * been written by a trusted user only: its folder as private as a socket's, the file itself a
+     * regular file (no link) owned by a trusted user and writable by no one else.
+     */
+    void requirePrivatePointer(Path pointer) throws CommandFailure {
+        try {
+            SocketFolder.requireTrusted(pointer.getParent(), users);
+            PosixFileAttributes attributes = Files.readAttributes(pointer, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> mode = attributes.permissions();
+            if (!attributes.isRegularFile()) {
+                throw SocketPointer.refused(pointer, "it is not a regular file");
+            }
+            if (!users.contains(attributes.owner()) || mode.contains(PosixFilePermission.GROUP_WRITE)
+                    || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw SocketPointer.refused(pointer, "mode " + PosixFilePermissions.toString(mode) + ", owner "
+                        + attributes.owner().getName() + ": only a trusted user may write it (chmod 644 " + pointer + ")");
+            }
+        } catch (IOException e) {
+            throw SocketPointer.refused(pointer, CommandFailure.reason(e));
         }
     }
 

@@ -65,7 +65,7 @@ class AppChecksTest {
         byte[] before = Files.readAllBytes(server.live);
         List<String> files = server.generationFolder();
         CommandRun.Result run = full ? cli().run("cp", "new.sqlite3", "production", "--full")
-                : cli().run("cp", "new.sqlite3", "production");
+                : cli().run("cp", "new.sqlite3", "production", "--delta");
 
         assertEquals(1, run.code(), run::toString);
         assertEquals("", run.stdout());
@@ -122,7 +122,7 @@ class AppChecksTest {
         byte[] before = Files.readAllBytes(server.live);
         List<String> files = server.generationFolder();
         CommandRun.Result run = full ? cli().run("cp", "new.sqlite3", "production", "--dry-run", "--full")
-                : cli().run("cp", "new.sqlite3", "production", "--dry-run");
+                : cli().run("cp", "new.sqlite3", "production", "--dry-run", "--delta");
 
         assertEquals(0, run.code(), run::toString);
         assertEquals("OK\n", run.stdout());

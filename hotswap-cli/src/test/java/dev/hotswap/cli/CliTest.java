@@ -87,7 +87,7 @@ class CliTest {
     @ValueSource(strings = {"cp", "cp onlyone", "cp a b c", "cp --bogus a b", "ls extra", "frobnicate",
         "version --bogus", "rollback", "rollback a b", "rollback --to", "rollback --to abc production",
         "rollback production --to 1 --to 2", "rollback --bogus production", "rollback --to 0 production",
-        "rollback --to -3 production", "rollback -"})
+        "rollback --to -3 production", "rollback -", "cp --delta --full a b"})
     void usageErrorsExitTwoWithAnErrorLineAndTheSynopsis(String args) {
         CommandRun.Result run = CommandRun.in(dir).run(args.split(" "));
         assertEquals(2, run.code(), run::toString);
@@ -95,6 +95,13 @@ class CliTest {
         assertTrue(run.stderr().startsWith("ERROR: "), run::toString);
         assertTrue(run.stderr().contains("\nUsage: hotswap"), run::toString);
         assertTrue(run.stderr().contains("--help' for more information."), run::toString);
+    }
+
+    @Test
+    void deltaAndFullTogetherAreAUsageError() {
+        CommandRun.Result run = CommandRun.in(dir).run("cp", "--delta", "--full", "a.sqlite3", "production");
+        assertEquals(2, run.code(), run::toString);
+        assertTrue(run.stderr().startsWith("ERROR: --delta and --full cannot go together: choose one\n"), run::toString);
     }
 
     @Test

@@ -77,7 +77,7 @@ class ConversationTest {
                     org.junit.jupiter.api.Assertions.assertArrayEquals(database, peer.upload());
                     peer.exit(0, "OK");
                 })) {
-            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", file.toString(), "production");
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "--delta", file.toString(), "production");
             server.await();
             assertEquals(0, run.code(), run::toString);
             assertEquals("OK\n", run.stdout());

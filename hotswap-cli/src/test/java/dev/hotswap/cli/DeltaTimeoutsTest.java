@@ -63,7 +63,7 @@ class DeltaTimeoutsTest {
                     throw new AssertionError("could not release the writer's lock", e);
                 }
             });
-            run = CommandRun.in(dir).socket(server.socket).run("cp", "next.sqlite3", "production");
+            run = CommandRun.in(dir).socket(server.socket).run("cp", "--delta", "next.sqlite3", "production");
             release.get(10, TimeUnit.SECONDS);
         }
 

@@ -88,29 +88,68 @@ class EngineEndToEndTest {
     }
 
     /**
-     * {@code cp db/production.sqlite3 new.sqlite3} offers a delta (SRC is a local database, and
+     * {@code cp --delta db/production.sqlite3 new.sqlite3} offers a delta (SRC is a local database, and
      * the CLI cannot tell a pull from a push before READY), but there is no old copy: neither side
      * may hash the database for it, as neither does for {@code cp production new.sqlite3}.
      */
     @Test
     void aPullByPathIntoANewFileHashesNothing() throws Exception {
         long hashings = DeltaPush.HASHINGS_STARTED.sum();
-        CommandRun.Result run = cli().run("cp", server.live.toString(), "new.sqlite3");
+        CommandRun.Result run = cli().run("cp", "--delta", server.live.toString(), "new.sqlite3");
         assertEquals(0, run.code(), run::toString);
         assertEquals(1, EngineServer.version(dir.resolve("new.sqlite3")));
         assertEquals(hashings, DeltaPush.HASHINGS_STARTED.sum(), "the CLI hashed SRC for a pull");
         assertFalse(run.stderr().contains("whole file:"), "the server compared for nothing: " + run);
     }
 
-    /** A pull into an old copy offers its size before it copies and hashes it, and gets the pages that changed. */
+    /** With --delta, a pull into an old copy offers its size before it copies and hashes it, and gets the pages that changed. */
     @Test
     void aPullIntoAnOldCopyReceivesOnlyThePagesThatChanged() throws Exception {
         assertEquals(0, cli().run("cp", "production", "backup.sqlite3").code());
         EngineServer.run(server.live, "UPDATE meta SET version = 5");
-        CommandRun.Result run = cli().run("cp", "production", "backup.sqlite3");
+        CommandRun.Result run = cli().run("cp", "--delta", "production", "backup.sqlite3");
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.stderr().contains("Pulled production to " + dir.resolve("backup.sqlite3") + " by delta: "),
                 run::toString);
+        assertEquals(5, EngineServer.version(dir.resolve("backup.sqlite3")));
+    }
+
+    /**
+     * On a local socket a whole file costs less than a delta, which needs a copy and a hash pass of
+     * the live database on the server and a hash pass of the new file here: the default push sends
+     * the whole file, and neither side hashes.
+     */
+    @Test
+    void aDefaultLocalPushSendsTheWholeFileWithoutABaseCopy() throws Exception {
+        EngineServer.database(dir.resolve("new.sqlite3"), 2);
+        long hashings = DeltaPush.HASHINGS_STARTED.sum();
+        CommandRun.Result run = cli().run("cp", "new.sqlite3", "production");
+        assertEquals(0, run.code(), run::toString);
+        assertEquals(2, server.liveVersion());
+        assertFalse(run.stderr().contains("base copy of"), "the server copied a base: " + run);
+        assertFalse(run.stderr().contains("by delta"), run::toString);
+        assertEquals(hashings, DeltaPush.HASHINGS_STARTED.sum(), "the CLI hashed SRC for a whole-file push");
+    }
+
+    /** --delta still asks for one on a local socket: the server copies and hashes its base, and only changed pages travel. */
+    @Test
+    void aDeltaPushCopiesAndHashesTheBaseAndSendsTheChangedPages() throws Exception {
+        EngineServer.database(dir.resolve("new.sqlite3"), 2);
+        CommandRun.Result run = cli().run("cp", "--delta", "new.sqlite3", "production");
+        assertEquals(0, run.code(), run::toString);
+        assertEquals(2, server.liveVersion());
+        assertTrue(run.stderr().contains("base copy of"), run::toString);
+        assertTrue(run.stderr().contains(" by delta in "), run::toString);
+    }
+
+    /** The default pull into an old copy on a local socket receives the whole snapshot, without hashing the old copy. */
+    @Test
+    void aDefaultLocalPullIntoAnOldCopyReceivesTheWholeSnapshot() throws Exception {
+        assertEquals(0, cli().run("cp", "production", "backup.sqlite3").code());
+        EngineServer.run(server.live, "UPDATE meta SET version = 5");
+        CommandRun.Result run = cli().run("cp", "production", "backup.sqlite3");
+        assertEquals(0, run.code(), run::toString);
+        assertFalse(run.stderr().contains("by delta"), run::toString);
         assertEquals(5, EngineServer.version(dir.resolve("backup.sqlite3")));
     }
 

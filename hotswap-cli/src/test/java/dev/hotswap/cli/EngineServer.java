@@ -111,6 +111,11 @@ final class EngineServer implements AutoCloseable {
         }
     }
 
+    /** Closes the engine and leaves its files, for a test to look at what it left. */
+    void stop() {
+        engine.close();
+    }
+
     @Override
     public void close() throws IOException {
         engine.close();

@@ -105,7 +105,7 @@ class PullTest {
             peer.download(snapshot); // the whole file, as a server that declines does
             peer.exit(0, "");
         })) {
-            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "production", "backup.sqlite3");
+            CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "--delta", "production", "backup.sqlite3");
             server.await();
             assertEquals(0, run.code(), run::toString);
         }

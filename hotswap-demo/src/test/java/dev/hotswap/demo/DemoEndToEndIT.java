@@ -86,13 +86,13 @@ class DemoEndToEndIT {
             Files.copy(dir.resolve("backup.sqlite3"), next);
             sql(next, "UPDATE items SET name = 'changed' WHERE id BETWEEN 10000 AND 10100");
 
-            var pushed = demo.cli("cp", next.toString(), "production");
+            var pushed = demo.cli("cp", "--delta", next.toString(), "production");
             pushed.assertOk();
             assertTrue(pushed.stderr().matches("(?s).*Compared \\d+ pages, sent \\d+ of \\d+ .*"), pushed.stderr());
             assertTrue(pushed.stderr().contains(" by delta in "), pushed.stderr());
             assertEquals(List.of("changed"), DemoFiles.values(demo.db, "SELECT DISTINCT name FROM items WHERE id BETWEEN 10000 AND 10100"));
 
-            var again = demo.cli("cp", "production", "backup.sqlite3");
+            var again = demo.cli("cp", "--delta", "production", "backup.sqlite3");
             assertEquals(0, again.exit(), again.stderr());
             assertTrue(again.stderr().contains("Pulled production to " + dir.resolve("backup.sqlite3") + " by delta: "),
                     again.stderr());

@@ -135,6 +135,13 @@ public final class Hotswap implements AutoCloseable {
                 server = AdminServer.start(this, settings.socket(), settings.allowedUids(), settings.maxConnections(),
                         settings.idleTimeout());
             }
+            for (ManagedDatabase db : databases) {
+                if (server != null) {
+                    SocketPointer.write(db.folder().path(), settings.socket());
+                } else {
+                    SocketPointer.remove(db.folder().path()); // one a crash left would lead nowhere
+                }
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -181,7 +188,7 @@ public final class Hotswap implements AutoCloseable {
 
     /**
      * Leaves the fleet (if the engine has {@link HotswapBuilder#rollouts rollouts}), stops the admin socket
-     * (its file is removed), closes every generation's connections and releases the generation
+     * (its file and the pointers to it in the generation folders are removed), closes every generation's connections and releases the generation
      * folders. Stop the web server first: requests still running lose their connections. Idempotent.
      */
     @Override
@@ -202,6 +209,8 @@ public final class Hotswap implements AutoCloseable {
             }
         }
         if (stopping != null) {
+            // First: a CLI that reads a pointer from now on finds no server rather than a closing one.
+            databases.forEach(db -> SocketPointer.remove(db.folder().path()));
             stopping.close();
         }
         views.close(); // retirements already queued finish; whatever is still open closes here
