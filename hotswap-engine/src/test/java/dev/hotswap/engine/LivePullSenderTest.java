@@ -100,7 +100,10 @@ class LivePullSenderTest {
 
     @Test
     void aPullToStdoutStillCopiesTheFileFirst() throws Exception {
-        Path live = fixture.versioned("big.sqlite3", false, 1, ROWS);
+        // Larger than the socket's buffers (the kernel doubles SOCKET_BUFFER): the server is still
+        // sending, its temp copy still there, when the test looks; a smaller file was sent whole and
+        // its copy deleted before the test looked, under load.
+        Path live = fixture.versioned("big.sqlite3", false, 1, 5 * ROWS);
         try (Hotswap server = Hotswap.builder().database("big", live).socket(fixture.socket()).build().start();
                 EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()
                         .request("cp", "big", "-")) {
