@@ -304,6 +304,9 @@ final class Follower {
         LOG.log(Level.INFO, "{0}: the fleet serves rollout {1}, this node {2}: catching up", who(), content,
                 describe(status.current()));
         Optional<DatabaseStatus.Generation> kept = status.keptFrom(content);
+        // Read before staging: a staged file holds the database's claim until it flips or is
+        // discarded, so a store failure between the two would leave every later catch-up "busy".
+        Manifest decided = manifestOf(committed);
         Flip flip;
         long generation;
         try {
@@ -324,7 +327,7 @@ final class Follower {
                     FlipReport.failed(config.node(), problem, true).toBytes());
             return;
         }
-        flip(manifestOf(committed), flip, generation, true);
+        flip(decided, flip, generation, true);
     }
 
     /** The sequence number of a rollout id ({@code 000042} is 42); ids are compared by it. */

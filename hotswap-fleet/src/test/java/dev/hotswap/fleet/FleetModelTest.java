@@ -62,6 +62,21 @@ class FleetModelTest implements WithQuickTheories {
                 }), "the fleet model exceeded its time");
     }
 
+    /**
+     * Found by a 10-minute soak (seed 28256316986281): a node restarted after missing a commit
+     * downloads and stages the rollout to catch up, and a store request after the staging fails; the
+     * staged file must not keep the database claimed, or every later catch-up is refused as busy.
+     */
+    @Test
+    @Timeout(120)
+    void aCatchUpWhoseStoreRequestFailsAfterStagingCatchesUpNextRound() throws Exception {
+        try (MemoryS3 store = new MemoryS3()) {
+            run(store, "bucket", new ModelStep.Scenario(2, 1, List.of(new ModelStep.Kill(1),
+                    new ModelStep.Push(false, new ModelStep.Meanwhile(1, ModelStep.LocalAct.PUSH), List.of()),
+                    new ModelStep.Restart(List.of(new Fault(FleetModel.nodeName(1), 4, Fault.Kind.FAIL))))));
+        }
+    }
+
     @Test
     @Timeout(300)
     void s3ProxyKeepsEveryInvariant() throws Exception {
