@@ -36,13 +36,7 @@ final class EngineDatabase implements NodeDatabase {
 
     @Override
     public StagedFile stage(InputStream content, String rolloutId) throws StageRefusedException, IOException {
-        try {
-            return staged(engine, engine.stage(name, content, PushOptions.defaults(), rolloutId));
-        } catch (SwapRefusedException e) {
-            throw new StageRefusedException(e.getMessage());
-        } catch (IllegalStateException e) {
-            throw stopped(e);
-        }
+        return asFleet(() -> staged(engine, engine.stage(name, content, PushOptions.defaults(), rolloutId)));
     }
 
     /** {@code generation}, staged by {@code engine}, as the fleet flips or discards it. */
@@ -55,13 +49,7 @@ final class EngineDatabase implements NodeDatabase {
 
             @Override
             public long activate() throws StageRefusedException, IOException {
-                try {
-                    return engine.activate(generation).pauseMicros();
-                } catch (SwapRefusedException e) {
-                    throw new StageRefusedException(e.getMessage());
-                } catch (IllegalStateException e) {
-                    throw stopped(e);
-                }
+                return asFleet(() -> engine.activate(generation).pauseMicros());
             }
 
             @Override
@@ -90,35 +78,16 @@ final class EngineDatabase implements NodeDatabase {
 
     @Override
     public long rollback(long generation) throws StageRefusedException, IOException {
-        try {
-            return engine.rollback(name, OptionalLong.of(generation)).pauseMicros();
-        } catch (SwapRefusedException e) {
-            throw new StageRefusedException(e.getMessage());
-        } catch (IllegalStateException e) {
-            throw stopped(e);
-        }
+        return asFleet(() -> engine.rollback(name, OptionalLong.of(generation)).pauseMicros());
     }
 
     @Override
     public RollbackClaim claimForRollback() throws StageRefusedException, IOException {
-        dev.hotswap.engine.RollbackClaim claim;
-        try {
-            claim = engine.claimForRollback(name);
-        } catch (SwapRefusedException e) {
-            throw new StageRefusedException(e.getMessage());
-        } catch (IllegalStateException e) {
-            throw stopped(e);
-        }
+        dev.hotswap.engine.RollbackClaim claim = asFleet(() -> engine.claimForRollback(name));
         return new RollbackClaim() {
             @Override
             public long rollback(long generation) throws StageRefusedException, IOException {
-                try {
-                    return claim.rollback(generation).pauseMicros();
-                } catch (SwapRefusedException e) {
-                    throw new StageRefusedException(e.getMessage());
-                } catch (IllegalStateException e) {
-                    throw stopped(e);
-                }
+                return asFleet(() -> claim.rollback(generation).pauseMicros());
             }
 
             @Override
@@ -126,6 +95,22 @@ final class EngineDatabase implements NodeDatabase {
                 claim.close();
             }
         };
+    }
+
+    /** A call into the engine, which may refuse. */
+    private interface EngineCall<T> {
+        T call() throws SwapRefusedException, IOException;
+    }
+
+    /** Runs {@code call}, its refusal and a stopped engine said in the fleet's terms. */
+    private static <T> T asFleet(EngineCall<T> call) throws StageRefusedException, IOException {
+        try {
+            return call.call();
+        } catch (SwapRefusedException e) {
+            throw new StageRefusedException(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw stopped(e);
+        }
     }
 
     /** The engine refused a call because it is not running (closing, say): an I/O failure to the fleet. */
