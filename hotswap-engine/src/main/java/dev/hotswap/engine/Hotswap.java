@@ -271,11 +271,7 @@ public final class Hotswap implements AutoCloseable {
      */
     public SwapReport push(String database, InputStream content, PushOptions options)
             throws IOException, SwapRefusedException {
-        Objects.requireNonNull(content, "content");
-        Objects.requireNonNull(options, "options");
-        ManagedDatabase db = managed(database);
-        requireStarted();
-        db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
+        ManagedDatabase db = target(database, content, options);
         return push(db, content, options, Progress.NONE);
     }
 
@@ -302,12 +298,18 @@ public final class Hotswap implements AutoCloseable {
      */
     public CheckReport check(String database, InputStream content, PushOptions options)
             throws IOException, SwapRefusedException {
+        ManagedDatabase db = target(database, content, options);
+        return check(db, receiver(db, content), options, Progress.NONE);
+    }
+
+    /** The database a {@link #push} or {@link #check} of {@code content} goes to, the call checked. */
+    private ManagedDatabase target(String database, InputStream content, PushOptions options) {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(options, "options");
         ManagedDatabase db = managed(database);
         requireStarted();
         db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
-        return check(db, receiver(db, content), options, Progress.NONE);
+        return db;
     }
 
     /** {@link #check} of a file that arrives through {@code receiver}. */
