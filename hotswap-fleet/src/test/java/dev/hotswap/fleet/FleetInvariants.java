@@ -199,7 +199,9 @@ final class FleetInvariants {
                     fail(report.node() + " answered yes to rollout " + id + " and could not flip: " + report.message());
                 }
                 ModelNode node = byName.get(report.node());
-                if (!report.flipped() && report.caughtUp() && node.up()
+                // A node an operator changed by hand since that commit (a local rollback back to the
+                // fleet's schema after the refusal, say) keeps what the operator chose until the next commit.
+                if (!report.flipped() && report.caughtUp() && node.up() && node.divergedAt < Long.parseLong(id)
                         && Objects.equals(node.schema(), schemas.get(rollouts.manifests().get(id).content()))) {
                     fail(report.node() + " could not catch up to rollout " + id + " of its own schema: "
                             + report.message());
