@@ -188,6 +188,9 @@ final class FleetInvariants {
                 .forEach(id -> servedByCommits.add(rollouts.manifests().get(id).content()));
         Map<String, ModelNode> byName = new HashMap<>();
         model.nodes().forEach(n -> byName.put(n.name, n));
+        Map<String, Long> newestFlip = new HashMap<>();
+        rollouts.flips().forEach((id, reports) -> reports.values().stream().filter(FlipReport::flipped)
+                .forEach(report -> newestFlip.merge(report.node(), Long.parseLong(id), Math::max)));
         for (Map.Entry<String, Map<String, FlipReport>> entry : rollouts.flips().entrySet()) {
             String id = entry.getKey();
             for (FlipReport report : entry.getValue().values()) {
@@ -200,8 +203,10 @@ final class FleetInvariants {
                 }
                 ModelNode node = byName.get(report.node());
                 // A node an operator changed by hand since that commit (a local rollback back to the
-                // fleet's schema after the refusal, say) keeps what the operator chose until the next commit.
+                // fleet's schema after the refusal, say) keeps what the operator chose until the next
+                // commit; a refusal the node made before it flipped on a later commit is history.
                 if (!report.flipped() && report.caughtUp() && node.up() && node.divergedAt < Long.parseLong(id)
+                        && newestFlip.getOrDefault(report.node(), -1L) < Long.parseLong(id)
                         && Objects.equals(node.schema(), schemas.get(rollouts.manifests().get(id).content()))) {
                     fail(report.node() + " could not catch up to rollout " + id + " of its own schema: "
                             + report.message());

@@ -32,7 +32,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
     static final String DATABASE = "production";
     static final String COORDINATOR = "ci";
-    /** Every node answers within the first listing unless a fault delays it; the deadline only ends silent rollouts. */
+    /**
+     * Every node answers within the first listing unless a fault delays it; the deadline only ends
+     * silent rollouts. Short, so that the generated sequences can wait past it; a loaded machine can
+     * miss it, which changes a sequence's path but never what must hold.
+     */
     static final Duration ANSWER_DEADLINE = Duration.ofMillis(1000);
     static final Duration ABANDON_AFTER = Duration.ofMillis(200);
     private static final int SETTLE_ROUNDS = 3;
@@ -46,7 +50,8 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
     private final String bucket;
     private final String prefix;
     private final int keep;
-    private final FaultyS3.Plan plan = new FaultyS3.Plan(ANSWER_DEADLINE.plus(ABANDON_AFTER).plusMillis(100));
+    private final Duration answerDeadline;
+    private final FaultyS3.Plan plan;
     private final List<ModelNode> nodes = new ArrayList<>();
     private final FleetInvariants invariants;
     private final List<String> trace = new ArrayList<>();
@@ -55,8 +60,16 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
     private ModelStep.Meanwhile meanwhile;
     private int files;
 
-    FleetModel(Path dir, S3Client backend, String bucket, String prefix, int nodeCount, int keep) throws IOException {
+    /**
+     * A fleet of {@code nodeCount} nodes whose rollouts wait {@code answerDeadline} for answers (and
+     * 2/5 of it for flips): {@link #ANSWER_DEADLINE} to explore, longer to replay a sequence whose
+     * path must not depend on the machine's load.
+     */
+    FleetModel(Path dir, S3Client backend, String bucket, String prefix, int nodeCount, int keep,
+            Duration answerDeadline) throws IOException {
         this.dir = dir;
+        this.answerDeadline = answerDeadline;
+        this.plan = new FaultyS3.Plan(pastDeadlines());
         this.backend = backend;
         this.bucket = bucket;
         this.prefix = prefix;
@@ -71,12 +84,17 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
         }
     }
 
+    /** Long enough for any rollout's answers to be late and its claims abandoned. */
+    private Duration pastDeadlines() {
+        return answerDeadline.plus(ABANDON_AFTER).plusMillis(100);
+    }
+
     FleetConfig config(String party) {
         return FleetConfig.builder(bucket, party).prefix(prefix)
                 .pollInterval(Duration.ofMillis(20))
                 .heartbeatInterval(Duration.ofSeconds(1))
-                .answerDeadline(ANSWER_DEADLINE)
-                .flipTimeout(Duration.ofMillis(400))
+                .answerDeadline(answerDeadline)
+                .flipTimeout(answerDeadline.multipliedBy(2).dividedBy(5))
                 .requestTimeout(Duration.ofSeconds(10))
                 .abandonFloor(ABANDON_AFTER)
                 .build();
@@ -142,7 +160,7 @@ final class FleetModel implements FaultyS3.Hooks, AutoCloseable {
             }
             return started.isEmpty() ? "none was down" : String.join(", ", started);
         } else if (step instanceof ModelStep.WaitPastDeadlines) {
-            Thread.sleep(ANSWER_DEADLINE.plus(ABANDON_AFTER).plusMillis(100).toMillis());
+            Thread.sleep(pastDeadlines().toMillis());
             return "waited";
         }
         throw new IllegalArgumentException("unknown step " + step);
