@@ -93,6 +93,18 @@ final class TrustedUsers {
         }
     }
 
+    /**
+     * Fails with exit code 3, before anything connects, if this Java runtime cannot tell which user
+     * a peer runs as: the runnable jar on a runtime linked without {@code jdk.net} (an app's slim
+     * image). The CLI's own image always has it, since its module requires it.
+     */
+    void requirePeerCredentials(Path socket) throws CommandFailure {
+        if (ModuleLayer.boot().findModule("jdk.net").isEmpty()) {
+            throw refused(socket, "this Java runtime lacks the jdk.net module, which tells which user the server"
+                    + " runs as; run the jar on a Java runtime that has it (java --list-modules) or use the hotswap image");
+        }
+    }
+
     /** Fails with exit code 3 unless the process on the other end of {@code channel} runs as a trusted user. */
     void requireTrustedPeer(SocketChannel channel, Path socket) throws CommandFailure {
         UnixDomainPrincipal peer;

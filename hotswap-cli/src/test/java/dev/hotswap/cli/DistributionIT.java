@@ -74,4 +74,24 @@ class DistributionIT {
             assertTrue(licence.contains("Apache License") && licence.contains("Version 2.0"), licence);
         }
     }
+
+    @Test
+    void theJarOnAJavaWithoutJdkNetRefusesTheSocketWithOneErrorLine() throws Exception {
+        // A slim runtime an app's image was linked with may lack jdk.net, which reads the server's
+        // credentials; --limit-modules makes this JVM such a runtime.
+        try (EngineServer server = EngineServer.start()) {
+            Process process = new ProcessBuilder(Distribution.JAVA.toString(), "--limit-modules", "java.base",
+                    "-jar", Distribution.RUNNABLE_JAR.toString(), "ls", "--socket", server.socket.toString())
+                    .directory(dir.toFile()).start();
+            process.getOutputStream().close();
+            byte[] stdout = process.getInputStream().readAllBytes();
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the jar did not finish within 30 s");
+            assertEquals(3, process.exitValue(), stderr);
+            assertArrayEquals(new byte[0], stdout);
+            assertEquals("ERROR: refusing the hotswap socket " + server.socket + ": this Java runtime lacks the"
+                    + " jdk.net module, which tells which user the server runs as; run the jar on a Java"
+                    + " runtime that has it (java --list-modules) or use the hotswap image\n", stderr);
+        }
+    }
 }
