@@ -46,9 +46,16 @@ final class TrustedUsers {
      * This process's user, root, and {@value #VARIABLE} if set.
      *
      * @throws CommandFailure exit 2 if {@value #VARIABLE} names no user; exit 1 if this process's
-     *     own user cannot be told
+     *     own user cannot be told; exit 3 if this Java runtime cannot tell which user a server runs
+     *     as: the runnable jar on a runtime linked without {@code jdk.net} (an app's slim image;
+     *     the CLI's own image always has it, since its module requires it)
      */
     static TrustedUsers from(Environment environment) throws CommandFailure {
+        if (ModuleLayer.boot().findModule("jdk.net").isEmpty()) {
+            throw CommandFailure.unreachable("this Java runtime lacks the jdk.net module, which tells which user the"
+                    + " server runs as; run the jar on a Java runtime that has it (java --list-modules) or use the"
+                    + " hotswap image");
+        }
         String name = environment.variables().get(VARIABLE);
         try {
             UserPrincipal named = name == null || name.isEmpty() ? null : lookup(name);

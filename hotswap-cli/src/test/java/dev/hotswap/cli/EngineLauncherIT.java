@@ -14,8 +14,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The built image's launcher against a real engine server: the real thing, end to end. */
+/**
+ * The built image's launcher against a real engine server: the real thing, end to end. A push, a
+ * pull and the refusals also run on the unpacked archive and the runnable jar ({@link Distribution}).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EngineLauncherIT {
     @TempDir
@@ -36,19 +41,24 @@ class EngineLauncherIT {
     }
 
     private Launcher.Outcome hotswap(byte[] stdin, String... args) throws Exception {
-        return new Launcher(dir).run(socket, stdin, args);
+        return hotswap(Distribution.IMAGE, stdin, args);
     }
 
-    @Test
-    void pushAFileThenPullItBackThroughStdout() throws Exception {
+    private Launcher.Outcome hotswap(Distribution distribution, byte[] stdin, String... args) throws Exception {
+        return new Launcher(dir, distribution).run(socket, stdin, args);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Distribution.class)
+    void pushAFileThenPullItBackThroughStdout(Distribution distribution) throws Exception {
         EngineServer.database(dir.resolve("new.sqlite3"), 7);
-        Launcher.Outcome push = hotswap(new byte[0], "cp", "new.sqlite3", "production");
+        Launcher.Outcome push = hotswap(distribution, new byte[0], "cp", "new.sqlite3", "production");
         assertEquals(0, push.code(), push::toString);
         assertEquals("OK\n", push.stdout());
         assertTrue(push.stderr().contains("Swapping database...\n"), push::toString);
         assertEquals(7, server.liveVersion());
 
-        Launcher.Outcome pull = hotswap(new byte[0], "cp", "production", "-");
+        Launcher.Outcome pull = hotswap(distribution, new byte[0], "cp", "production", "-");
         assertEquals(0, pull.code(), pull::toString);
         assertEquals(7, EngineServer.version(Files.write(dir.resolve("pulled.sqlite3"), pull.stdoutBytes())));
     }
@@ -64,12 +74,13 @@ class EngineLauncherIT {
         assertEquals(8, EngineServer.version(dir.resolve("backup.sqlite3")));
     }
 
-    @Test
-    void refusalsExitOneWithTheServersMessage() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Distribution.class)
+    void refusalsExitOneWithTheServersMessage(Distribution distribution) throws Exception {
         EngineServer.run(dir.resolve("other.sqlite3"),
                 "CREATE TABLE meta (version INTEGER NOT NULL)",
                 "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, draft INTEGER)");
-        Launcher.Outcome schema = hotswap(new byte[0], "cp", "other.sqlite3", "production");
+        Launcher.Outcome schema = hotswap(distribution, new byte[0], "cp", "other.sqlite3", "production");
         assertEquals(1, schema.code(), schema::toString);
         assertEquals("", schema.stdout());
         assertTrue(schema.stderr().endsWith("ERROR: schema mismatch\n"
@@ -79,7 +90,7 @@ class EngineLauncherIT {
 
         byte[] garbage = new byte[50_000];
         new Random(51).nextBytes(garbage);
-        Launcher.Outcome refused = hotswap(garbage, "cp", "-", "production");
+        Launcher.Outcome refused = hotswap(distribution, garbage, "cp", "-", "production");
         assertEquals(1, refused.code(), refused::toString);
         assertTrue(refused.stderr().endsWith("ERROR: not a SQLite database (no \"SQLite format 3\" header)\n"),
                 refused::toString);

@@ -9,18 +9,28 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the built image's launcher, {@code target/hotswap/bin/hotswap}, in a working directory. */
+/**
+ * Runs the built CLI in a working directory: the image's launcher, {@code target/hotswap/bin/hotswap},
+ * or another {@link Distribution} of it.
+ */
 final class Launcher {
     static final Path IMAGE = Path.of(System.getProperty("hotswap.image", "target/hotswap"));
-    static final Path LAUNCHER = IMAGE.resolve("bin/hotswap");
 
     private final Path workingDirectory;
+    private final Distribution distribution;
 
     Launcher(Path workingDirectory) {
+        this(workingDirectory, Distribution.IMAGE);
+    }
+
+    Launcher(Path workingDirectory, Distribution distribution) {
         this.workingDirectory = workingDirectory;
+        this.distribution = distribution;
     }
 
     /** What a process left behind. */
@@ -76,9 +86,8 @@ final class Launcher {
 
     /** Starts {@code hotswap args...} with {@code environment} added to a clean one. */
     Launched start(Map<String, String> environment, String... args) throws IOException {
-        String[] command = new String[args.length + 1];
-        command[0] = LAUNCHER.toString();
-        System.arraycopy(args, 0, command, 1, args.length);
+        List<String> command = new ArrayList<>(distribution.command());
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
         builder.environment().remove(SocketOption.VARIABLE);
         builder.environment().remove("JAVA_TOOL_OPTIONS");

@@ -26,8 +26,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The built image's launcher, {@code target/hotswap/bin/hotswap}, run as a user would. */
+/**
+ * The built image's launcher, {@code target/hotswap/bin/hotswap}, run as a user would; {@code version}
+ * also on the unpacked archive and the runnable jar ({@link Distribution}).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LauncherIT {
     private static final Path IMAGE = Launcher.IMAGE;
@@ -47,12 +52,18 @@ class LauncherIT {
         return run(Map.of(), new byte[0], args);
     }
 
-    @Test
-    void versionPrintsTheProjectVersionAndNothingElse() throws Exception {
-        Launcher.Outcome outcome = run("version");
-        assertEquals(0, outcome.code(), outcome::toString);
-        assertEquals("hotswap " + System.getProperty("project.version") + "\n", outcome.stdout());
-        assertEquals("", outcome.stderr(), "no JVM or CDS warnings on stderr");
+    @ParameterizedTest
+    @EnumSource(Distribution.class)
+    void versionPrintsTheProjectVersionAndNothingElse(Distribution distribution) throws Exception {
+        // The jar runs on whatever Java the host has: its line names the jar and that Java.
+        String expected = "hotswap " + System.getProperty("project.version") + (distribution != Distribution.JAR ? ""
+                : " (" + Distribution.RUNNABLE_JAR.getFileName() + ", Java " + System.getProperty("java.version") + ")");
+        for (String command : List.of("version", "--version")) {
+            Launcher.Outcome outcome = new Launcher(dir, distribution).run(Map.of(), new byte[0], command);
+            assertEquals(0, outcome.code(), outcome::toString);
+            assertEquals(expected + "\n", outcome.stdout(), command);
+            assertEquals("", outcome.stderr(), "no JVM or CDS warnings on stderr");
+        }
     }
 
     @Test
