@@ -33,6 +33,14 @@ final class HotswapCommand implements Callable<Integer> {
     @Mixin
     private SocketOption socket;
 
+    @Mixin
+    private RemoteOptions remote;
+
+    /** {@code --rsh} and {@code --remote-hotswap}, wherever on the command line they were given. */
+    RemoteOptions remote() {
+        return remote;
+    }
+
     /** The {@code --socket} option, wherever on the command line it was given. */
     SocketOption socket() {
         return socket;
