@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -26,13 +25,13 @@ final class RemoteLink implements Link {
     private static final Duration CONNECT = Duration.ofSeconds(60);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
-    private final List<String> command;
+    private final RemoteShell.Command command;
     private final Process process;
     private final Deque<String> stderr = new ArrayDeque<>();
     private final Thread stderrReader;
     private volatile boolean closed;
 
-    private RemoteLink(List<String> command, Process process) {
+    private RemoteLink(RemoteShell.Command command, Process process) {
         this.command = command;
         this.process = process;
         this.stderrReader = new Thread(this::keepStderr, "hotswap-remote-stderr");
@@ -45,11 +44,11 @@ final class RemoteLink implements Link {
      *
      * @throws CommandFailure exit 3 if it cannot be run (no such program)
      */
-    static RemoteLink start(List<String> command) throws CommandFailure {
+    static RemoteLink start(RemoteShell.Command command) throws CommandFailure {
         try {
-            return new RemoteLink(command, new ProcessBuilder(command).start());
+            return new RemoteLink(command, new ProcessBuilder(command.words()).start());
         } catch (IOException e) {
-            throw CommandFailure.unreachable("cannot run the remote shell " + shown(command) + ": "
+            throw CommandFailure.unreachable("cannot run the remote shell '" + command.shown() + "': "
                     + reason(e) + " (choose it with --rsh CMD or " + RemoteShell.VARIABLE + ")");
         }
     }
@@ -58,11 +57,6 @@ final class RemoteLink implements Link {
         String message = String.valueOf(e.getMessage());
         int detail = message.indexOf("error=2,");
         return detail >= 0 ? "no such program" : message;
-    }
-
-    /** The command as the user could paste it. */
-    static String shown(List<String> command) {
-        return "'" + command.stream().map(RemoteShell::quote).collect(Collectors.joining(" ")) + "'";
     }
 
     private void keepStderr() {
@@ -130,7 +124,7 @@ final class RemoteLink implements Link {
 
     @Override
     public String peer() {
-        return "the server through " + shown(command);
+        return "the server through '" + command.shown() + "'";
     }
 
     @Override
@@ -166,7 +160,7 @@ final class RemoteLink implements Link {
             said = stderr.stream().map(line -> line.startsWith(CommandFailure.PREFIX)
                     ? line.substring(CommandFailure.PREFIX.length()) : line).collect(Collectors.joining(" / "));
         }
-        return CommandFailure.unreachable(shown(command) + " failed (exit " + code + ")"
+        return CommandFailure.unreachable("'" + command.shown() + "' failed (exit " + code + ")"
                 + (said.isEmpty() ? " and said nothing" : ": " + said) + hint(code, said));
     }
 

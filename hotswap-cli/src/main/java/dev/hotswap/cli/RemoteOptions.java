@@ -45,7 +45,7 @@ final class RemoteOptions {
             remote.add("--"); // a database named like an option stays a database
             remote.add(database);
         }
-        List<String> command = RemoteShell.command(shell(environment), host, remote);
+        RemoteShell.Command command = RemoteShell.command(shell(environment), host, remote);
         return () -> RemoteLink.start(command);
     }
 

@@ -98,13 +98,31 @@ final class RemoteShell {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /** The command to run: {@code rsh}'s words, {@code host}, then each word of {@code remote} quoted. */
-    static List<String> command(List<String> rsh, String host, List<String> remote) {
-        List<String> command = new ArrayList<>(rsh);
-        command.add(host);
-        for (String word : remote) {
-            command.add(quote(word));
+    /**
+     * A command to run and how messages show it: the words as a local shell line would give them,
+     * the remote command as the remote shell receives it.
+     *
+     * @param words what the process is started with
+     * @param shown {@code ssh -F 'my config' prod hotswap relay -- '/app/my db.sqlite3'}
+     */
+    record Command(List<String> words, String shown) {
+        Command {
+            words = List.copyOf(words);
         }
-        return command;
+    }
+
+    /** The command to run: {@code rsh}'s words, {@code host}, then each word of {@code remote} quoted. */
+    static Command command(List<String> rsh, String host, List<String> remote) {
+        List<String> words = new ArrayList<>(rsh);
+        words.add(host);
+        StringBuilder shown = new StringBuilder();
+        for (String word : words) {
+            shown.append(quote(word)).append(' ');
+        }
+        for (String word : remote) {
+            words.add(quote(word));
+            shown.append(quote(word)).append(' ');
+        }
+        return new Command(words, shown.toString().strip());
     }
 }

@@ -44,8 +44,10 @@ class RemoteShellTest {
 
     @Test
     void commandIsShellThenHostThenQuotedWords() {
-        assertEquals(List.of("ssh", "-F", "c", "prod", "hotswap", "relay", "--", "'/a b'"),
-                RemoteShell.command(List.of("ssh", "-F", "c"), "prod", List.of("hotswap", "relay", "--", "/a b")));
+        RemoteShell.Command command = RemoteShell.command(List.of("ssh", "-F", "my c"), "prod",
+                List.of("hotswap", "relay", "--", "/a b"));
+        assertEquals(List.of("ssh", "-F", "my c", "prod", "hotswap", "relay", "--", "'/a b'"), command.words());
+        assertEquals("ssh -F 'my c' prod hotswap relay -- '/a b'", command.shown());
     }
 
     @Test
