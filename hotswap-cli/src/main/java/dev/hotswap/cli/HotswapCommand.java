@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             "  1  the operation was refused or failed (validation, busy, no such",
             "     generation, disconnect)",
             "  2  usage error",
-            "  3  the server cannot be reached (no socket, refused, protocol mismatch)",
+            "  3  the server cannot be reached (no socket, refused, protocol mismatch;",
+            "     for HOST:PATH, the remote shell or the hotswap on the host failed)",
             "",
             "Run 'hotswap COMMAND --help' for a command's options."})
 final class HotswapCommand implements Callable<Integer> {
