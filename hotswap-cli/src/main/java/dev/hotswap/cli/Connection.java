@@ -79,8 +79,9 @@ final class Connection implements AutoCloseable {
         try {
             connection.handshake(offer);
         } catch (CommandFailure e) {
+            CommandFailure failure = connection.link.handshakeFailed(e); // before close: a link we end says nothing
             connection.close();
-            throw connection.link.handshakeFailed(e);
+            throw failure;
         } catch (RuntimeException e) {
             connection.close();
             throw e;

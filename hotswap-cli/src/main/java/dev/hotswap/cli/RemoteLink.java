@@ -22,7 +22,8 @@ final class RemoteLink implements Link {
     /** ssh's exit code for a command the remote shell cannot find, as for any shell. */
     private static final int NOT_FOUND = 127;
     private static final int KEPT_LINES = 3;
-    private static final Duration CONNECT = Duration.ofSeconds(60);
+    /** The least time a remote link gets for the handshake: ssh connects, the remote JVM starts (tests shorten it). */
+    static volatile Duration connectTimeout = Duration.ofSeconds(60);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
     private final RemoteShell.Command command;
@@ -129,7 +130,8 @@ final class RemoteLink implements Link {
 
     @Override
     public Duration handshakeTimeout(Duration local) {
-        return local.compareTo(CONNECT) > 0 ? local : CONNECT; // ssh connects, the remote JVM starts
+        Duration least = connectTimeout;
+        return local.compareTo(least) > 0 ? local : least;
     }
 
     /**
@@ -138,8 +140,8 @@ final class RemoteLink implements Link {
      */
     @Override
     public CommandFailure handshakeFailed(CommandFailure usual) {
-        if (closed && process.isAlive()) {
-            return usual; // we gave up on it (the handshake's time ran out)
+        if (closed) {
+            return usual; // we ended it (the handshake's time ran out): its exit code says nothing
         }
         int code;
         try {

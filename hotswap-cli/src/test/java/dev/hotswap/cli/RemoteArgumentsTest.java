@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +72,26 @@ class RemoteArgumentsTest {
                 .run("rollback", "--rsh", rsh.toString(), "--remote-hotswap", "hs", "web-0:production");
         assertEquals(3, run.code(), run::toString);
         assertEquals(List.of("web-0", "hs", "relay", "--", "production"), words());
+    }
+
+    /** The CLI gives up on a link that never answers and ends it; that ending is not the link's failure. */
+    @Test
+    void aRemoteShellThatNeverAnswersTimesOutAsASilentServerDoes() throws Exception {
+        Path silent = Files.writeString(dir.resolve("silent"), "#!/bin/sh\nexec sleep 60\n");
+        Files.setPosixFilePermissions(silent, PosixFilePermissions.fromString("rwx------"));
+        Duration connect = RemoteLink.connectTimeout;
+        Duration handshake = Connection.handshakeTimeout;
+        RemoteLink.connectTimeout = Duration.ofMillis(300);
+        Connection.handshakeTimeout = Duration.ofMillis(300);
+        try {
+            CommandRun.Result run = CommandRun.in(dir).run("--rsh", silent.toString(), "ls", "prod:");
+            assertEquals(3, run.code(), run::toString);
+            assertEquals("ERROR: the server through '" + silent + " prod hotswap relay' did not answer within 0.30 s\n",
+                    run.stderr());
+        } finally {
+            RemoteLink.connectTimeout = connect;
+            Connection.handshakeTimeout = handshake;
+        }
     }
 
     @Test
