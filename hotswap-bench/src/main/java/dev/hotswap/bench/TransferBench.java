@@ -29,8 +29,12 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * java -cp hotswap-bench.jar dev.hotswap.bench.TransferBench [--mib 256,1024] [--throttle-mbs 50]
  *     [--changed 1,10,100|none] [--runs 5] [--journal-mode delete|wal] [--cli hotswap-cli/target/hotswap/bin/hotswap]
- *     [--dir /tmp]
+ *     [--dir /tmp] [--ssh off|on|only]
  * }</pre>
+ *
+ * <p>{@code --ssh on} adds the remote rows ({@link SshTransferRows}: a real sshd on loopback, 1 % of
+ * the pages changed, {@code hotswap cp CHANGED prod:LIVE} against {@code ssh prod 'hotswap cp - LIVE'},
+ * plain and at the throttle rate); {@code only} runs just those.
  *
  * <p>{@code --changed none} skips the full-against-delta table and runs only the side-by-side
  * comparison, {@code --runs} times (the medians of the ratios close it).
@@ -52,6 +56,7 @@ public final class TransferBench {
         List<Integer> changed = List.of(1, 10, 100);
         int runs = 5;
         String journalMode = "delete";
+        String ssh = "off";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--mib" -> sizes = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
@@ -62,6 +67,7 @@ public final class TransferBench {
                         : java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--journal-mode" -> journalMode = args[i + 1];
+                case "--ssh" -> ssh = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -69,7 +75,7 @@ public final class TransferBench {
         for (int mib : sizes) {
             Path dir = Files.createTempDirectory(base, "hsx");
             try {
-                run(dir, mib, throttle, cli, changed, runs, journalMode);
+                run(dir, mib, throttle, cli, changed, runs, journalMode, ssh);
             } finally {
                 TempDirectory.delete(dir);
             }
@@ -77,7 +83,7 @@ public final class TransferBench {
     }
 
     private static void run(Path dir, int mib, double throttleMbs, Path cli, List<Integer> percents, int runs,
-            String journalMode) throws Exception {
+            String journalMode, String ssh) throws Exception {
         Path original = dir.resolve("original.sqlite3");
         int rows = (int) ((long) mib * (1 << 20) / (ROW_BYTES + 40));
         sql(original, "PRAGMA journal_mode=WAL", "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)",
@@ -93,6 +99,13 @@ public final class TransferBench {
                 Files.size(original) >> 20, rows, journalMode, throttleMbs);
         try (Hotswap hotswap = Hotswap.builder().database("production", live).socket(socket).build().start()) {
             Setup setup = new Setup(dir, original, live, socket, cli, hotswap);
+            if (!ssh.equals("off")) {
+                SshTransferRows.run(dir, changedCopy(dir, original, rows, 1), live, cli, throttleMbs,
+                        () -> reset(hotswap, original));
+            }
+            if (ssh.equals("only")) {
+                return;
+            }
             if (!percents.isEmpty()) {
                 fullAgainstDelta(setup, rows, percents, throttleMbs, memory);
             }
@@ -255,7 +268,16 @@ public final class TransferBench {
         exec(command);
     }
 
-    private static void exec(List<String> command) throws Exception {
+    /** Runs {@code command} with its stdin from {@code file} (a pipe into {@code ssh}, as a shell redirects it). */
+    static void execFrom(Path file, List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectInput(file.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException(command + " failed:\n" + new String(output, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    static void exec(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {

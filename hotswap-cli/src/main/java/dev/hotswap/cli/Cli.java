@@ -39,6 +39,7 @@ final class Cli {
                     .addSubcommand(new LsCommand(environment, reporter))
                     .addSubcommand(new RollbackCommand(environment, reporter))
                     .addSubcommand(new VersionCommand(environment, reporter))
+                    .addSubcommand(new RelayCommand(environment))
                     .addSubcommand(new CommandLine.HelpCommand());
             commandLine.setOut(out)
                     .setErr(err)

@@ -16,45 +16,38 @@ import dev.hotswap.protocol.TruncatedStreamException;
 import dev.hotswap.protocol.VersionMismatchException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One conversation with the engine over its Unix domain socket: the JDK's own
- * {@link SocketChannel} (no native library), the protocol's {@link FrameReader} and
- * {@link FrameWriter} on top, and the failure messages for everything that can go wrong on the way.
- *
- * <p>The byte streams under the framing are this class's own, not {@code Channels.newInputStream}
- * and {@code newOutputStream}: on JDK 17 those take the channel's blocking lock for each call, so a
- * thread waiting for the server's next frame would stop the upload thread from writing. A socket
- * channel supports one reader and one writer at a time, which is all the upload needs.
+ * One conversation with the engine over a {@link Link}: the server's Unix socket on this host, or a
+ * remote shell's pipes to a relay beside a server on another host. The protocol's
+ * {@link FrameReader} and {@link FrameWriter} on top, and the failure messages for everything that
+ * can go wrong on the way. A link supports one reader and one writer at a time, which is all an
+ * upload needs.
  */
 final class Connection implements AutoCloseable {
     /** How long the server may take to answer {@code HELLO} (tests shorten it). */
     static volatile Duration handshakeTimeout = Duration.ofSeconds(15);
 
-    private final Path socket;
-    private final SocketChannel channel;
+    /** Opens a fresh link to the same server: a version 1 server needs a second connection. */
+    @FunctionalInterface
+    interface Opener {
+        Link open() throws CommandFailure;
+    }
+
+    private final Link link;
     private final FrameReader reader;
     private final FrameWriter writer;
     private int version;
 
-    private Connection(Path socket, SocketChannel channel) {
-        this.socket = socket;
-        this.channel = channel;
+    private Connection(Link link) {
+        this.link = link;
         // A small buffer: data frame payloads larger than it go straight into the reader's buffer.
-        this.reader = new FrameReader(new BufferedInputStream(new ChannelStreams.In(channel), 8192));
-        this.writer = new FrameWriter(new ChannelStreams.Out(channel));
+        this.reader = new FrameReader(new BufferedInputStream(link.in(), 8192));
+        this.writer = new FrameWriter(link.out());
     }
 
     /**
@@ -67,75 +60,33 @@ final class Connection implements AutoCloseable {
      *         turns the connection away with {@code EXIT} (busy, permission denied)
      */
     static Connection open(Path socket, TrustedUsers trusted) throws CommandFailure {
-        Connection connection = open(socket, trusted, Protocol.VERSION);
+        return open(() -> SocketLink.connect(socket, trusted));
+    }
+
+    /** Opens a link with {@code opener} and exchanges {@code HELLO} over it, as {@link #open(Path, TrustedUsers)}. */
+    static Connection open(Opener opener) throws CommandFailure {
+        Connection connection = open(opener, Protocol.VERSION);
         if (Handshake.mustReconnect(Protocol.VERSION, connection.version)) {
             // A version 1 server: it has refused us with EXIT 3 and closes. Speak its version.
             connection.close();
-            connection = open(socket, trusted, 1);
+            connection = open(opener, 1);
         }
         return connection;
     }
 
-    private static Connection open(Path socket, TrustedUsers trusted, int offer) throws CommandFailure {
-        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw CommandFailure.unreachable("no hotswap server at " + socket
-                    + ": no such socket (is the app running? Use --socket PATH or HOTSWAP_SOCKET)");
-        }
-        trusted.requirePrivateFolder(socket);
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            // A push streams the file in frames of 256 KiB; with the default buffer (about 200 KiB)
-            // every frame costs the two processes several wake-ups.
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, Protocol.SOCKET_BUFFER);
-        } catch (IOException e) {
-            throw CommandFailure.unreachable("cannot open a Unix domain socket: " + e.getMessage());
-        }
-        try {
-            channel.connect(UnixDomainSocketAddress.of(connectable(socket)));
-        } catch (IOException e) {
-            closeQuietly(channel);
-            String reason = e instanceof ConnectException ? "connection refused (is the app running?)"
-                    : Objects.requireNonNullElse(e.getMessage(), e.toString());
-            throw CommandFailure.unreachable("cannot connect to the hotswap server at " + socket + ": " + reason);
-        }
-        try {
-            trusted.requireTrustedPeer(channel, socket);
-        } catch (CommandFailure e) {
-            closeQuietly(channel);
-            throw e;
-        }
-        Connection connection = new Connection(socket, channel);
+    private static Connection open(Opener opener, int offer) throws CommandFailure {
+        Connection connection = new Connection(opener.open());
         try {
             connection.handshake(offer);
-        } catch (CommandFailure | RuntimeException e) {
+        } catch (CommandFailure e) {
+            CommandFailure failure = connection.link.handshakeFailed(e); // before close: a link we end says nothing
+            connection.close();
+            throw failure;
+        } catch (RuntimeException e) {
             connection.close();
             throw e;
         }
         return connection;
-    }
-
-    /**
-     * The path to hand to {@code connect}: the absolute one, or, when that is longer than the
-     * kernel allows, the same socket relative to the process's working directory if that is short
-     * enough (deploy trees can be deep).
-     */
-    static Path connectable(Path socket) {
-        if (utf8Length(socket) <= Protocol.MAX_SOCKET_PATH) {
-            return socket;
-        }
-        Path cwd = Path.of("").toAbsolutePath();
-        if (socket.startsWith(cwd)) {
-            Path relative = cwd.relativize(socket);
-            if (utf8Length(relative) <= Protocol.MAX_SOCKET_PATH) {
-                return relative;
-            }
-        }
-        return socket;
-    }
-
-    private static int utf8Length(Path path) {
-        return path.toString().getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**
@@ -146,12 +97,12 @@ final class Connection implements AutoCloseable {
      */
     private void handshake(int offer) throws CommandFailure {
         AtomicBoolean timedOut = new AtomicBoolean();
-        Duration timeout = handshakeTimeout;
+        Duration timeout = link.handshakeTimeout(handshakeTimeout);
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(timeout.toMillis());
                 timedOut.set(true);
-                closeQuietly(channel); // ends the blocked read below
+                link.close(); // ends the blocked read below
             } catch (InterruptedException e) {
                 // the handshake ended in time
             }
@@ -162,7 +113,7 @@ final class Connection implements AutoCloseable {
             version = Handshake.client(reader, writer, offer);
         } catch (IOException e) {
             if (timedOut.get()) {
-                throw CommandFailure.unreachable("the server at " + socket + " did not answer within "
+                throw CommandFailure.unreachable(link.peer() + " did not answer within "
                         + Quantities.duration(timeout.toNanos()));
             }
             throw handshakeFailure(e);
@@ -176,7 +127,7 @@ final class Connection implements AutoCloseable {
             return CommandFailure.unreachable(failure.getMessage());
         }
         if (failure instanceof TruncatedStreamException) {
-            return CommandFailure.unreachable("the server at " + socket + " closed the connection during the handshake");
+            return CommandFailure.unreachable(link.peer() + " closed the connection during the handshake");
         }
         if (failure instanceof TransferAbortedException aborted) {
             // The server answered HELLO with EXIT: it refused the connection (busy, or a uid it
@@ -184,10 +135,10 @@ final class Connection implements AutoCloseable {
             return refusal(aborted);
         }
         if (failure instanceof ProtocolException) {
-            return CommandFailure.unreachable("the server at " + socket + " does not speak the hotswap protocol: "
+            return CommandFailure.unreachable(link.peer() + " does not speak the hotswap protocol: "
                     + failure.getMessage());
         }
-        return CommandFailure.unreachable("the server at " + socket + " dropped the connection during the handshake: "
+        return CommandFailure.unreachable(link.peer() + " dropped the connection during the handshake: "
                 + failure.getMessage());
     }
 
@@ -206,17 +157,9 @@ final class Connection implements AutoCloseable {
         return version;
     }
 
-    /**
-     * Whether the bytes cross a network link. A Unix socket is always on this host; the relay
-     * through a remote shell (issue 18) will be the first remote link.
-     */
+    /** Whether the bytes cross a network link (a remote shell), where a delta is the fastest transfer. */
     boolean remote() {
-        return false;
-    }
-
-    /** The socket this connection reached, for messages. */
-    Path socket() {
-        return socket;
+        return link.remote();
     }
 
     FrameReader reader() {
@@ -331,24 +274,12 @@ final class Connection implements AutoCloseable {
      * the server sees the end of the stream.
      */
     void shutdownOutput() {
-        try {
-            channel.shutdownOutput();
-        } catch (IOException e) {
-            // already closed: nothing left to stop
-        }
+        link.shutdownOutput();
     }
 
     /** Closes the connection; threads blocked on it are released. */
     @Override
     public void close() {
-        closeQuietly(channel);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing a Unix socket cannot fail in a way we could act on
-        }
+        link.close();
     }
 }

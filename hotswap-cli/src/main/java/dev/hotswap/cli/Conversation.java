@@ -1,6 +1,5 @@
 package dev.hotswap.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,14 +26,14 @@ final class Conversation {
     }
 
     /**
-     * Connects to {@code socket} and runs {@code body}; on Ctrl-C meanwhile, runs {@code onInterrupt}.
+     * Connects through {@code opener} and runs {@code body}; on Ctrl-C meanwhile, runs {@code onInterrupt}.
      *
      * @return {@code body}'s exit code, or {@link Cli#INTERRUPTED} once interrupted
      * @throws CommandFailure if the server cannot be reached or {@code body} fails uninterrupted
      */
-    static int run(Environment environment, Path socket, Interrupted onInterrupt, Body body) throws CommandFailure {
+    static int run(Environment environment, Connection.Opener opener, Interrupted onInterrupt, Body body) throws CommandFailure {
         AtomicBoolean interrupted = new AtomicBoolean();
-        try (Connection connection = Connection.open(socket, TrustedUsers.from(environment))) {
+        try (Connection connection = Connection.open(opener)) {
             Interrupts.Registration registration = environment.interrupts().onInterrupt(() -> {
                 interrupted.set(true);
                 onInterrupt.handle(connection);

@@ -37,6 +37,10 @@ import picocli.CommandLine.Spec;
             "Exactly one of SRC and DST must be a database the app manages, given by its path or its "
                     + "name; the other is a local file, or '-' for stdin (as SRC) or stdout (as DST).",
             "",
+            "The database may be on another host, as HOST:PATH or HOST:NAME (scp style; a local file whose "
+                    + "name has a colon is written ./a:b): the command runs --rsh CMD HOST hotswap relay ... and "
+                    + "talks to the server there through it, with the same checks, messages and exit codes.",
+            "",
             "A push is checked by the server (PRAGMA integrity_check, schema diff against the live "
                     + "database), kept as a new generation and swapped in: new requests get it, requests "
                     + "in flight finish on the old one; OK on stdout means it is live. "
@@ -47,7 +51,8 @@ import picocli.CommandLine.Spec;
                     + "verified snapshot has arrived.",
             "",
             "On this host's socket the whole file travels, which is fastest here; --delta sends only the "
-                    + "pages that changed (the server copies and hashes the live database for it).",
+                    + "pages that changed (the server copies and hashes the live database for it). To or from "
+                    + "another host, a delta is the default; --full sends the whole file.",
             "",
             "With --fleet, a push goes to every server of the app's fleet, all or none: the server this "
                     + "command talks to checks the file as above, uploads it to the fleet's store and "
@@ -64,7 +69,9 @@ import picocli.CommandLine.Spec;
             "  hotswap cp ./new.sqlite3 db/production.sqlite3    push, check and swap",
             "  hotswap cp db/production.sqlite3 backup.sqlite3   pull a snapshot",
             "  hotswap cp production - | gzip > backup.sqlite3.gz",
-            "  ssh prod 'cd /app && hotswap cp - db/production.sqlite3' < new.sqlite3",
+            "  hotswap cp ./new.sqlite3 prod:/app/db/production.sqlite3   push over ssh (a delta)",
+            "  hotswap cp prod:production backup.sqlite3      pull into an older backup (a delta)",
+            "  hotswap cp --rsh 'kubectl exec -i' new.sqlite3 web-0:production",
             "  hotswap cp ./new.sqlite3 production --fleet      every server of the fleet, or none",
             "  hotswap cp ./new.sqlite3 production --dry-run    would it go live? nothing changes",
             "",
@@ -117,8 +124,9 @@ final class CpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CommandFailure {
-        PathArgument from = PathArgument.of(source, environment.workingDirectory());
-        PathArgument to = PathArgument.of(destination, environment.workingDirectory());
+        CopySides sides = CopySides.of(source, destination, environment, hotswap);
+        PathArgument from = sides.from();
+        PathArgument to = sides.to();
         if (from.isStdio() && to.isStdio()) {
             throw new ParameterException(spec.commandLine(),
                     "SRC and DST cannot both be '-': one of them must be a database the app manages");
@@ -149,25 +157,25 @@ final class CpCommand implements Callable<Integer> {
             options.put(CpOptions.DRY_RUN, "true");
         }
         // Resolved once: what is measured, hashed and sent is one file, the one SQLite would open.
-        PushSource pushed = from.isStdio() ? null : PushSource.of(from.local());
+        PushSource pushed = from.local() == null ? null : PushSource.of(from.local());
         sizeOf(pushed).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
-        return Conversation.run(environment, hotswap.socket().resolve(environment, to, from), this::interrupt,
+        return Conversation.run(environment, sides.server(), this::interrupt,
                 connection -> converse(connection, from, pushed, to, options));
     }
 
     private int converse(Connection connection, PathArgument from, PushSource pushed, PathArgument to,
             Map<String, String> options) throws CommandFailure {
         TransferChoice choice = delta ? TransferChoice.DELTA : full ? TransferChoice.FULL : TransferChoice.FASTEST;
-        DeltaOffer offer = choice.offersDelta(connection.remote()) && connection.version() >= 2
-                ? DeltaOffer.of(pushed, to) : DeltaOffer.NONE;
+        DeltaOffer offer = !choice.offersDelta(connection.remote()) || connection.version() < 2 ? DeltaOffer.NONE
+                : from.isRemote() ? DeltaOffer.pullInto(to) : DeltaOffer.of(pushed, to);
         if (offer.pageSize() > 0) {
             options.put(CpOptions.DELTA, Integer.toString(offer.pageSize()));
         }
         connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
         Ready ready = connection.awaitReady(reporter);
         if (ready.direction() == Ready.Direction.PUSH) {
-            if (to.isStdio()) {
-                throw CommandFailure.failed("protocol error: the server wants a push to stdout");
+            if (to.isStdio() || from.isRemote()) {
+                throw CommandFailure.failed("protocol error: the server wants a push to " + to.given());
             }
             if (offer.pageSize() > 0 && offer.pushSource() == null) {
                 DeltaPush.decline(connection, reporter); // offered for a pull; SRC goes whole
@@ -177,8 +185,8 @@ final class CpCommand implements Callable<Integer> {
             transfer = push;
             return push.run(pushed, environment.stdin(), environment.stdout());
         }
-        if (from.isStdio()) {
-            throw CommandFailure.failed("protocol error: the server wants a pull from stdin");
+        if (from.isStdio() || to.isRemote()) {
+            throw CommandFailure.failed("protocol error: the server wants a pull from " + from.given());
         }
         PullDestination sink = to.isStdio()
                 ? PullDestination.stdout(environment.stdout())

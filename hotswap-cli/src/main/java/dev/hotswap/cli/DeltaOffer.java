@@ -20,7 +20,7 @@ record DeltaOffer(int pageSize, LocalDatabase pushSource, LocalDatabase pullBase
     /** The offer for {@code cp from to}, {@code from} being {@code null} for stdin. */
     static DeltaOffer of(PushSource from, PathArgument to) {
         LocalDatabase source = from == null ? null : LocalDatabase.of(from.file());
-        LocalDatabase destination = to.isStdio() || from == null ? null : LocalDatabase.of(to.local());
+        LocalDatabase destination = to.local() == null || from == null ? null : LocalDatabase.of(to.local());
         if (source != null) {
             return new DeltaOffer(source.pageSize(), source, destination);
         }
@@ -28,5 +28,11 @@ record DeltaOffer(int pageSize, LocalDatabase pushSource, LocalDatabase pullBase
             return new DeltaOffer(destination.pageSize(), null, destination);
         }
         return NONE;
+    }
+
+    /** The offer for a pull from another host into {@code to}: its pages, if it is a local database. */
+    static DeltaOffer pullInto(PathArgument to) {
+        LocalDatabase destination = to.local() == null ? null : LocalDatabase.of(to.local());
+        return destination == null ? NONE : new DeltaOffer(destination.pageSize(), null, destination);
     }
 }

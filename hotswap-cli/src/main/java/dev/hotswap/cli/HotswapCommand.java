@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             "  1  the operation was refused or failed (validation, busy, no such",
             "     generation, disconnect)",
             "  2  usage error",
-            "  3  the server cannot be reached (no socket, refused, protocol mismatch)",
+            "  3  the server cannot be reached (no socket, refused, protocol mismatch;",
+            "     for HOST:PATH, the remote shell or the hotswap on the host failed)",
             "",
             "Run 'hotswap COMMAND --help' for a command's options."})
 final class HotswapCommand implements Callable<Integer> {
@@ -32,6 +33,14 @@ final class HotswapCommand implements Callable<Integer> {
 
     @Mixin
     private SocketOption socket;
+
+    @Mixin
+    private RemoteOptions remote;
+
+    /** {@code --rsh} and {@code --remote-hotswap}, wherever on the command line they were given. */
+    RemoteOptions remote() {
+        return remote;
+    }
 
     /** The {@code --socket} option, wherever on the command line it was given. */
     SocketOption socket() {

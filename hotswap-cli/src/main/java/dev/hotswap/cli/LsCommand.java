@@ -3,15 +3,21 @@ package dev.hotswap.cli;
 import dev.hotswap.protocol.Listing;
 import dev.hotswap.protocol.ProtocolException;
 import dev.hotswap.protocol.Request;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hotswap ls}: every generation of the databases the app manages (the current one, the ones
@@ -30,12 +36,21 @@ import picocli.CommandLine.ParentCommand;
                     + "page size, journal mode, the pause of the swap that made it current, requests on it "
                     + "now, fleet rollout id, and its file (the live path for the current generation).",
             "",
+            "With HOST: (scp style), the app on another host, through the remote shell (--rsh).",
+            "",
             "Every field but PATH, the last, is free of blanks and '-' when unknown, so that 'awk' "
                     + "splits the lines: hotswap ls | awk '$3 == \"current\" {print $1, $2}'"})
 final class LsCommand implements Callable<Integer> {
     private static final String[] HEADER = {
         "NAME", "GEN", "STATE", "SINCE", "SIZE", "PAGE", "JOURNAL", "PAUSE", "REQUESTS", "ROLLOUT", "PATH"};
     private static final String NONE = "-";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST:",
+            description = "List the databases of the app on another host (HOST: or HOST:NAME), through --rsh.")
+    private String host;
 
     @ParentCommand
     private HotswapCommand hotswap;
@@ -51,7 +66,7 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CommandFailure {
         String text;
-        try (Connection connection = Connection.open(hotswap.socket().resolve(environment), TrustedUsers.from(environment))) {
+        try (Connection connection = Connection.open(server())) {
             text = connection.call(Request.of("ls"), reporter);
         }
         List<Listing.Row> rows;
@@ -62,6 +77,22 @@ final class LsCommand implements Callable<Integer> {
         }
         environment.print(table(rows));
         return 0;
+    }
+
+    /** The server to ask: this host's, or the one on {@code HOST:} through the relay. */
+    private Connection.Opener server() throws CommandFailure {
+        if (host == null) {
+            Path socket = hotswap.socket().resolve(environment);
+            return () -> SocketLink.connect(socket, TrustedUsers.from(environment));
+        }
+        RemotePath remote = RemotePath.parse(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                host + " is no remote host: write HOST: (ls lists this host's databases without it)"));
+        Optional<String> problem = remote.problem(false);
+        if (problem.isPresent()) {
+            throw new ParameterException(spec.commandLine(), problem.get());
+        }
+        return hotswap.remote().relay(environment, remote.host(), remote.path().isEmpty() ? null : remote.wire(),
+                hotswap.socket().given());
     }
 
     /** The rows, in the server's order, as a table with a header, columns aligned by two spaces or more. */

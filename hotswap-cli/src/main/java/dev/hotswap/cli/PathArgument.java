@@ -18,7 +18,13 @@ import java.nio.file.Path;
  * the kernel to resolve through symbolic links, as for any other command.
  *
  * @param given the argument as typed
- * @param local the absolute path this process reads or writes, or {@code null} for {@code -}
+ * <p>A remote side ({@code HOST:PATH}, see {@link RemotePath}) has no local path; its wire form is
+ * the path as the remote server matches it. A local side of a remote copy is sent as
+ * {@code local:} and its absolute path, which names no database on any server, so that the server
+ * never takes this host's file for one of its own databases.
+ *
+ * @param local the absolute path this process reads or writes, or {@code null} for {@code -} and
+ *        a remote side
  * @param wire the argument sent to the server
  */
 record PathArgument(String given, Path local, String wire) {
@@ -39,6 +45,16 @@ record PathArgument(String given, Path local, String wire) {
         return new PathArgument(argument, local, bareName ? argument : local.normalize().toString());
     }
 
+    /** A remote side, sent as {@code wire}. */
+    static PathArgument remote(RemotePath remote) {
+        return new PathArgument(remote.toString(), null, remote.wire());
+    }
+
+    /** This local side as a remote copy sends it: {@code -}, or {@code local:} and its absolute path. */
+    PathArgument besideRemote() {
+        return isStdio() ? this : new PathArgument(given, local, "local:" + local.normalize());
+    }
+
     private static boolean hasParentStep(Path path) {
         for (Path name : path) {
             if (name.toString().equals("..")) {
@@ -50,6 +66,11 @@ record PathArgument(String given, Path local, String wire) {
 
     /** Whether this side is stdin (as SRC) or stdout (as DST). */
     boolean isStdio() {
-        return local == null;
+        return local == null && given.equals(STDIO);
+    }
+
+    /** Whether this side is on another host ({@code HOST:PATH}). */
+    boolean isRemote() {
+        return local == null && !given.equals(STDIO);
     }
 }

@@ -3,8 +3,10 @@ package dev.hotswap.cli;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.Protocol;
 import dev.hotswap.protocol.Request;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,6 +45,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  hotswap rollback production                 back to the previous generation",
             "  hotswap rollback db/production.sqlite3 --to 41",
+            "  hotswap rollback prod:production             on another host, through ssh",
             "  hotswap rollback production --fleet          every server back to the previous rollout",
             "  hotswap rollback production --fleet --to 000041",
             "",
@@ -51,7 +54,8 @@ final class RollbackCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME|PATH", description = "The managed database, by name or path.")
+    @Parameters(index = "0", paramLabel = "NAME|PATH", description = "The managed database, by name or path; "
+            + "HOST:NAME or HOST:PATH for one on another host.")
     private String database;
 
     @Option(names = "--" + Protocol.OPTION_TO, paramLabel = "GEN",
@@ -82,9 +86,24 @@ final class RollbackCommand implements Callable<Integer> {
         if (to != null) {
             options.put(Protocol.OPTION_TO, fleet.enabled() ? rollout(to) : generation(to));
         }
-        PathArgument target = PathArgument.of(database, environment.workingDirectory());
-        Request request = new Request("rollback", List.of(target.wire()), options);
-        return Conversation.run(environment, hotswap.socket().resolve(environment, target), this::interrupt, connection -> {
+        Optional<RemotePath> remote = RemotePath.parse(database);
+        Connection.Opener server;
+        String wire;
+        if (remote.isPresent()) {
+            Optional<String> problem = remote.get().problem(true);
+            if (problem.isPresent()) {
+                throw new ParameterException(spec.commandLine(), problem.get());
+            }
+            wire = remote.get().wire();
+            server = hotswap.remote().relay(environment, remote.get().host(), wire, hotswap.socket().given());
+        } else {
+            PathArgument target = PathArgument.of(database, environment.workingDirectory());
+            Path socket = hotswap.socket().resolve(environment, target);
+            wire = target.wire();
+            server = () -> SocketLink.connect(socket, TrustedUsers.from(environment));
+        }
+        Request request = new Request("rollback", List.of(wire), options);
+        return Conversation.run(environment, server, this::interrupt, connection -> {
             connection.send(request);
             Exit exit = connection.awaitExit(reporter);
             if (exit.code() != Protocol.EXIT_OK) {

@@ -57,6 +57,11 @@ final class SocketOption {
         return resolve(environment);
     }
 
+    /** {@code --socket} as typed, or {@code null}: for a remote target it names a socket on that host. */
+    String given() {
+        return socket == null || socket.isEmpty() ? null : socket;
+    }
+
     private Optional<Path> explicit(Environment environment) {
         String path = socket;
         if (path == null || path.isEmpty()) {

@@ -229,8 +229,8 @@ class CliTest {
     void socketPathTooLongForTheKernelIsReachedRelativeToTheWorkingDirectory() {
         Path cwd = Path.of("").toAbsolutePath();
         Path deep = cwd.resolve("d".repeat(40)).resolve("e".repeat(50)).resolve("hotswap.sock");
-        assertEquals(cwd.relativize(deep), Connection.connectable(deep));
+        assertEquals(cwd.relativize(deep), SocketLink.connectable(deep));
         Path shortPath = Path.of("/tmp/x/hotswap.sock");
-        assertEquals(shortPath, Connection.connectable(shortPath));
+        assertEquals(shortPath, SocketLink.connectable(shortPath));
     }
 }

@@ -31,6 +31,27 @@ class PathArgumentTest {
         assertEquals(dir.resolve("db/production.sqlite3").toString(), argument.wire());
     }
 
+    /**
+     * Beside a remote side, the local side must match none of the remote server's databases, even
+     * where this host has the same layout (pushing /app/db/production.sqlite3 from a staging copy to
+     * prod:/app/db/production.sqlite3) or a file named like a database.
+     */
+    @Test
+    void aLocalSideOfARemoteCopyIsSentAsNoPathOrNameAServerCouldMatch() {
+        for (String given : new String[] {"/app/db/production.sqlite3", "production", "db/new.sqlite3"}) {
+            PathArgument local = PathArgument.of(given, dir).besideRemote();
+            assertTrue(local.wire().startsWith("local:/"), local::toString);
+            assertFalse(local.isStdio() || local.isRemote(), local::toString);
+            assertEquals(PathArgument.of(given, dir).local(), local.local());
+        }
+        assertEquals("-", PathArgument.of("-", dir).besideRemote().wire());
+        PathArgument remote = PathArgument.remote(new RemotePath("prod", "/app/./db/production.sqlite3"));
+        assertTrue(remote.isRemote());
+        assertFalse(remote.isStdio());
+        assertEquals("/app/db/production.sqlite3", remote.wire());
+        assertEquals("prod:/app/./db/production.sqlite3", remote.given());
+    }
+
     @Test
     void absolutePathsStay() {
         assertEquals("/srv/app/db/x.sqlite3", PathArgument.of("/srv/app/db/x.sqlite3", dir).wire());
