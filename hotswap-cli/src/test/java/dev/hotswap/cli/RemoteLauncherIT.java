@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RemoteLauncherIT {
-    private static final String REMOTE_HOTSWAP = Launcher.LAUNCHER.toAbsolutePath().toString();
+    private static final String REMOTE_HOTSWAP = Launcher.IMAGE.resolve("bin/hotswap").toAbsolutePath().toString();
     private static LoopbackSshd sshd;
 
     @TempDir
