@@ -8,10 +8,10 @@ package dev.hotswap.quarkus;
  */
 final class ParentFirst {
     static final String PROPERTY = "quarkus.class-loading.parent-first-artifacts";
-    static final String ARTIFACTS = String.join(",",
-            "dev.hotswap:hotswap-testkit", "dev.hotswap:hotswap-engine", "dev.hotswap:hotswap-protocol",
-            "org.xerial:sqlite-jdbc", "io.github.java-diff-utils:java-diff-utils",
-            "com.kohlschutter.junixsocket:junixsocket-common", "com.kohlschutter.junixsocket:junixsocket-native-common");
+    // Compile-time constants, inlined where used: the tests' application holds only the classes it adds.
+    static final String ARTIFACTS = "dev.hotswap:hotswap-testkit,dev.hotswap:hotswap-engine,dev.hotswap:hotswap-protocol,"
+            + "org.xerial:sqlite-jdbc,io.github.java-diff-utils:java-diff-utils,"
+            + "com.kohlschutter.junixsocket:junixsocket-common,com.kohlschutter.junixsocket:junixsocket-native-common";
 
     private ParentFirst() {
     }

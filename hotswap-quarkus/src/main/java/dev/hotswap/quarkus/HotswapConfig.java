@@ -30,6 +30,13 @@ public interface HotswapConfig {
      */
     Map<String, Database> databases();
 
+    /**
+     * Whether every HTTP request passes the gate. False leaves requests unpinned, so that one request
+     * may read two generations across a swap: a benchmark's baseline, never a setting for an application.
+     */
+    @WithDefault("true")
+    boolean gateEnabled();
+
     /** The admin socket's path (engine default: tmp/sockets/hotswap.sock in the working directory). */
     Optional<Path> socket();
 

@@ -12,17 +12,22 @@ import javax.sql.DataSource;
 /** What the extension's build steps record for run time: the gate filter and the data sources. */
 @Recorder
 public class HotswapRecorder {
-    /** The route filter every request passes: the {@link RequestGate} of the engine bean. */
+    /**
+     * The route filter every request passes: the {@link RequestGate} of the engine bean, or nothing
+     * but the next handler with {@code quarkus.hotswap.gate-enabled=false}.
+     */
     public Handler<RoutingContext> gate() {
         return new Handler<>() {
-            private volatile RequestGate gate;
+            private volatile Handler<RoutingContext> gate;
 
             @Override
             public void handle(RoutingContext request) {
-                RequestGate current = gate;
+                Handler<RoutingContext> current = gate;
                 if (current == null) {
                     // The engine bean is @Startup: started before the HTTP server takes requests.
-                    current = new RequestGate(Arc.container().instance(Hotswap.class).get().gate());
+                    current = Arc.container().instance(HotswapConfig.class).get().gateEnabled()
+                            ? new RequestGate(Arc.container().instance(Hotswap.class).get().gate())
+                            : RoutingContext::next;
                     gate = current;
                 }
                 current.handle(request);
