@@ -1,7 +1,9 @@
 package dev.hotswap.engine;
 
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The request gate: every request {@linkplain #enter() enters} it and so pins the generations of
@@ -25,9 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Entering twice on one thread (nested wrappers) is harmless: the inner pin is bound while it is
  * held and the outer one is bound again when the inner one leaves.
+ *
+ * <p>Servers that continue a request on threads they do not let an adapter wrap, but carry the
+ * request's state there in a context of their own (Vert.x under Quarkus), give the gate a
+ * {@link #carrier(Supplier) carrier}: a thread with no bound pin takes the one it finds.
  */
 public final class SwapGate {
     private final ThreadLocal<Pin> bound = new ThreadLocal<>();
+    /** Asked only where no pin is bound, so that requests with a bound pin never pay for it. */
+    private volatile Supplier<Pin> carrier = () -> null;
     /** The current view and every superseded view some request still pins. */
     private final Set<View> live = ConcurrentHashMap.newKeySet();
     private volatile View current;
@@ -70,7 +78,22 @@ public final class SwapGate {
      */
     public Pin pinned() {
         Pin pin = bound.get();
+        if (pin == null || pin.hasLeft()) {
+            pin = carrier.get();
+        }
         return pin != null && !pin.hasLeft() ? pin : null;
+    }
+
+    /**
+     * Where a thread with no pin bound finds the pin of the request it serves: for a server that
+     * carries each request's state across the threads it continues the request on (Vert.x's
+     * duplicated context), and that an adapter cannot wrap each hop of. {@code carrier} returns the
+     * pin of this gate that the calling thread's request holds, or null outside any request; it runs
+     * on every connection taken without a bound pin, so it must be cheap and must not throw. Replaces
+     * the carrier set before (default: none).
+     */
+    public void carrier(Supplier<Pin> carrier) {
+        this.carrier = Objects.requireNonNull(carrier, "carrier");
     }
 
     /** Requests between {@link #enter()} and {@link Pin#leave()} now, over all generations. */
@@ -89,8 +112,8 @@ public final class SwapGate {
 
     /** The view the calling thread's request pinned, or the current one outside any request. */
     View routed() {
-        Pin pin = bound.get();
-        return pin != null && !pin.hasLeft() ? pin.view() : current;
+        Pin pin = pinned();
+        return pin != null ? pin.view() : current;
     }
 
     /** Views still live: the current one and superseded ones not yet released. */

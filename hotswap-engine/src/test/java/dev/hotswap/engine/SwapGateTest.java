@@ -141,6 +141,31 @@ class SwapGateTest {
     }
 
     @Test
+    void aThreadWithNoBoundPinRoutesToThePinItsCarrierFinds() throws Exception {
+        View first = flipToNew();
+        Pin pin = gate.enter();
+        pin.unbind();
+        flipToNew();
+        // A server context (Vert.x's duplicated context) carries the pin; here, one worker thread's.
+        ThreadLocal<Pin> context = new ThreadLocal<>();
+        gate.carrier(context::get);
+
+        View seen = threads.submit(() -> {
+            context.set(pin);
+            return gate.pinned() == pin ? gate.routed() : null;
+        }).get(10, TimeUnit.SECONDS);
+        assertSame(first, seen, "the carried pin routes the thread to the view it entered");
+        assertSame(gate.current(), gate.routed(), "no pin bound nor carried here: the current view");
+
+        pin.leave();
+        View afterLeave = threads.submit(() -> {
+            context.set(pin);
+            return gate.routed();
+        }).get(10, TimeUnit.SECONDS);
+        assertSame(gate.current(), afterLeave, "a carried pin that left is ignored");
+    }
+
+    @Test
     void bindCarriesTheRequestToAnotherThreadUntilItsBindingClosesThere() throws Exception {
         View first = flipToNew();
         Pin request = gate.enter();

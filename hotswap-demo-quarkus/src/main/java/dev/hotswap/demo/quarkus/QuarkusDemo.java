@@ -1,0 +1,75 @@
+package dev.hotswap.demo.quarkus;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.vertx.http.HttpServer;
+import jakarta.inject.Inject;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The demo on Quarkus, as {@code bin/hotswap-demo --server quarkus} runs it: once the application is
+ * up (the extension's engine started, the HTTP server listening) it fills a new database with the
+ * sample rows, starts the background writer if asked, prints the listening line, and on SIGTERM stops
+ * the writer and says so; Quarkus then stops the HTTP server and closes the engine, socket file and all.
+ */
+@QuarkusMain
+public class QuarkusDemo implements QuarkusApplication {
+    private static final List<String> SAMPLE = List.of("apple", "banana", "cherry");
+
+    @Inject
+    HttpServer server;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    Items items;
+
+    @ConfigProperty(name = "demo.background-writer")
+    boolean backgroundWriter;
+
+    @Override
+    public int run(String... args) throws Exception {
+        seedIfEmpty(dataSource);
+        BackgroundWriter writer = backgroundWriter ? BackgroundWriter.start(items) : null;
+        PrintStream out = System.out;
+        out.println("listening on http://127.0.0.1:" + server.getPort());
+        out.flush();
+        Quarkus.waitForExit();
+        if (writer != null) {
+            writer.close();
+        }
+        out.println(writer == null ? "stopped" : "stopped; " + writer.summary());
+        out.flush();
+        return 0;
+    }
+
+    /** A database the engine just created has no table: the sample rows, as the other demos start with. */
+    private static void seedIfEmpty(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (ResultSet tables = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'items'")) {
+                if (tables.next() && tables.getInt(1) > 0) {
+                    return;
+                }
+            }
+            connection.setAutoCommit(false);
+            statement.executeUpdate(Items.SCHEMA);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO items(name) VALUES (?)")) {
+                for (String item : SAMPLE) {
+                    insert.setString(1, item);
+                    insert.executeUpdate();
+                }
+            }
+            connection.commit();
+        }
+    }
+}
