@@ -12,9 +12,9 @@ record BaseCopy(long generation, FileStamp stamp) {
 
     /**
      * {@code before} if the file's stamps around a copy are equal and {@code before} is not racy as
-     * of {@code now}, a file system time taken before both; else null.
+     * of {@code now}, a file system time taken before both; else null (also when any is unknown).
      */
     static FileStamp stable(FileStamp before, FileStamp after, FileTime now) {
-        return before.equals(after) && !before.racy(now) ? before : null;
+        return before != null && now != null && before.equals(after) && !before.racy(now) ? before : null;
     }
 }

@@ -47,6 +47,15 @@ record FileStamp(Object fileKey, long size, FileTime modified, FileTime changed,
                 whole ? header.getInt(0) & 0xffff_ffffL : -1, whole ? header.getInt(4) & 0xffff_ffffL : -1);
     }
 
+    /** The stamp of {@code file} now, or null if it cannot be read: the page hashes are then not kept. */
+    static FileStamp ofOrNull(Path file) {
+        try {
+            return of(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * The file system's own clock now, as it would stamp a change: {@code probe} (a file of the
      * engine's on the same file system) is touched and its status-change time read back. A write
@@ -54,8 +63,20 @@ record FileStamp(Object fileKey, long size, FileTime modified, FileTime changed,
      */
     static FileTime fileSystemNow(Path probe) throws IOException {
         Files.setLastModifiedTime(probe, FileTime.from(Instant.now()));
-        Object changed = Files.getAttribute(probe, "unix:ctime");
-        return (FileTime) changed;
+        try {
+            return (FileTime) Files.getAttribute(probe, "unix:ctime");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            throw new IOException("no status-change time for " + probe + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #fileSystemNow}, or null if it cannot be read. */
+    static FileTime fileSystemNowOrNull(Path probe) {
+        try {
+            return fileSystemNow(probe);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

@@ -72,11 +72,10 @@ final class PageHashCache {
     /**
      * Copies the kept hashes of {@code copy}'s pages into {@code into}, if they are valid for it.
      *
-     * @return whether it did; if not, the caller hashes the copy
-     * @throws IOException if {@code into} cannot be written
+     * @return whether it did; if not (also when the kept file or {@code into} failed), the caller
+     *     hashes the copy
      */
-    synchronized boolean fill(GenerationFolder folder, BaseCopy copy, int pageSize, long pageCount, PageHashes into)
-            throws IOException {
+    synchronized boolean fill(GenerationFolder folder, BaseCopy copy, int pageSize, long pageCount, PageHashes into) {
         if (entry == null || copy.stamp() == null) {
             return false;
         }

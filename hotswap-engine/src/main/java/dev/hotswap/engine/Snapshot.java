@@ -130,13 +130,13 @@ final class Snapshot implements AutoCloseable {
         try {
             long start = System.nanoTime();
             // Before any stamp is taken: a write after it is stamped this time or later.
-            FileTime now = FileStamp.fileSystemNow(temp);
+            FileTime now = FileStamp.fileSystemNowOrNull(temp);
             String how;
             FileStamp stamp = null;
             if (!JournalMode.isWal(generation.file())) {
-                FileStamp before = FileStamp.of(generation.file());
+                FileStamp before = FileStamp.ofOrNull(generation.file());
                 how = copyInChunks(db.name(), generation, temp, claim);
-                stamp = BaseCopy.stable(before, FileStamp.of(generation.file()), now);
+                stamp = BaseCopy.stable(before, FileStamp.ofOrNull(generation.file()), now);
             } else {
                 WalFileSnapshot.Copied copied = tryCopy(db.name(), generation.file(), temp, claim);
                 if (copied != null) {

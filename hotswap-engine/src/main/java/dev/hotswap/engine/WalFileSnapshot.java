@@ -73,7 +73,7 @@ final class WalFileSnapshot implements AutoCloseable {
 
     /**
      * The file's stamps just before and just after it was copied, both while held: equal unless
-     * something other than SQLite wrote the file meanwhile.
+     * something other than SQLite wrote the file meanwhile (null where a stamp could not be read).
      */
     record Copied(FileStamp before, FileStamp after) {
     }
@@ -90,9 +90,9 @@ final class WalFileSnapshot implements AutoCloseable {
             if (snapshot == null) {
                 return null;
             }
-            FileStamp before = FileStamp.of(file);
+            FileStamp before = FileStamp.ofOrNull(file);
             snapshot.copyTo(target, claim);
-            return new Copied(before, FileStamp.of(file));
+            return new Copied(before, FileStamp.ofOrNull(file));
         }
     }
 
