@@ -12,12 +12,15 @@ import java.security.NoSuchAlgorithmException;
 import dev.hotswap.protocol.PageHashes;
 
 /**
- * The page hashes of one managed database's generation file, kept from one delta push's base copy
- * to the next, so that a push to a generation nobody wrote since does not hash it again.
+ * The page hashes of one managed database's current generation file, kept from one delta push to
+ * the next, so that a push to a generation nobody wrote since does not hash it again: those of a
+ * delta push's patched file once it is installed as a generation ({@link #keepCandidate}, then
+ * {@link #installed}), or those of a base copy ({@link #keep}).
  *
- * <p><b>The validity rule.</b> Hashes are kept only for a base copy that is byte for byte the
- * generation's file as it stood at a {@link FileStamp} (the stamps just before and just after the
- * copy are equal and the first is not racy: {@link BaseCopy#stable}), and used only for a later base
+ * <p><b>The validity rule.</b> Hashes are kept only for a file that is byte for byte the
+ * generation's file as it stood at a {@link FileStamp} (for a base copy: the stamps just before and
+ * just after the copy are equal and the first is not racy, {@link BaseCopy#stable}; for an installed
+ * file: stamped once the file system's clock has ticked past the install), and used only for a later base
  * copy of the same generation with the same page size and count whose stable stamp is equal. A
  * write of the file between the two copies, by SQLite or by anything else, changes its
  * status-change time ({@code ctime}), which nothing can set back by hand, and the racy rule makes
@@ -39,9 +42,9 @@ import dev.hotswap.protocol.PageHashes;
  * application's heap does not grow with the database), with the SHA-256 of its bytes in memory: a
  * file that was changed or cut since it was written is found out when it is read, dropped, and the
  * base hashed as if there were no cache. The file does not outlive the engine (deleted at close, and
- * at the next start as any hidden file): its stamp would vouch for nothing that happened while no
- * engine watched, so a restart costs one hash pass. One entry per database: pushes of a database
- * run one at a time, and each bases on the current generation.
+ * at the next start as any hidden file): one that did would need a format and a stamp of its own on
+ * disk and a crash-safe write through {@link Disk}; a restart costs one hash pass instead. One entry
+ * per database: pushes of a database run one at a time, and each bases on the current generation.
  */
 final class PageHashCache {
     private static final System.Logger LOG = System.getLogger(PageHashCache.class.getName());
