@@ -342,7 +342,7 @@ class DeltaTransferTest {
     }
 
     /** The delta push of {@code next} once its {@code cp} request is sent. */
-    private static Exit pushByDeltaAfterRequest(EngineFixture.Client client, Path next, boolean lie) throws Exception {
+    static Exit pushByDeltaAfterRequest(EngineFixture.Client client, Path next, boolean lie) throws Exception {
         int pageSize = pageSize(next);
         Ready.from(client.next());
         try (FileChannel file = FileChannel.open(next, StandardOpenOption.READ)) {

@@ -219,6 +219,38 @@ class PageHashCacheTest {
         assertEquals(EngineFixture.query(second, ROWS), EngineFixture.query(live, ROWS));
     }
 
+    /** The hashes kept are those of the generation that was current: a rollback leaves them behind. */
+    @Test
+    void aRollbackMakesTheNextPushHashTheGenerationItWentBackTo() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 5000);
+        Path first = changed(live, "first.sqlite3", "UPDATE items SET version = 2 WHERE id BETWEEN 100 AND 200");
+        Path second = changed(live, "second.sqlite3", "UPDATE items SET version = 3 WHERE id BETWEEN 3000 AND 3100");
+        try (Hotswap hotswap = fixture.builder(live).build().start()) {
+            assertBaseCopy(HASHED, push(first, live));
+            hotswap.rollback("production", java.util.OptionalLong.empty());
+            assertBaseCopy(HASHED, push(second, live));
+        }
+        assertEquals(EngineFixture.query(second, ROWS), EngineFixture.query(live, ROWS));
+    }
+
+    /** A dry run's patched file never becomes a generation: its hashes are never served. */
+    @Test
+    void aDeltaDryRunLeavesNoHashesToTheNextPush() throws Exception {
+        Path live = fixture.versioned("live.sqlite3", true, 1, 5000);
+        Path tried = changed(live, "tried.sqlite3", "UPDATE items SET version = 2 WHERE id BETWEEN 100 AND 200");
+        Path next = changed(live, "next.sqlite3", "UPDATE items SET version = 3 WHERE id BETWEEN 3000 AND 3100");
+        try (Hotswap hotswap = fixture.builder(live).build().start()) {
+            try (EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
+                client.request("cp", java.util.Map.of("delta", "4096", "dry-run", "true"), tried.toString(),
+                        live.toString());
+                assertEquals(0, DeltaTransferTest.pushByDeltaAfterRequest(client, tried, false).code(),
+                        client.side::toString);
+            }
+            assertBaseCopy(HASHED, push(next, live));
+        }
+        assertEquals(EngineFixture.query(next, ROWS), EngineFixture.query(live, ROWS));
+    }
+
     /** Pushes {@code next} by delta; returns the server's step lines. */
     private List<String> push(Path next, Path live) throws Exception {
         return push(fixture, next, live);
