@@ -186,11 +186,23 @@ public final class TransferBench {
         double[] pullRatios = new double[runs];
         double[] stdoutRatios = new double[runs];
         for (int run = 0; run < runs; run++) {
-            reset(setup.hotswap(), setup.original());
-            double byDefault = time(() -> cli(cli, socket, "cp", changed.toString(), "production"));
-            reset(setup.hotswap(), setup.original());
-            double push = time(() -> cli(cli, socket, "cp", "--full", changed.toString(), "production"));
+            // The default and the full push are the same transfer on a local socket: every other run
+            // swaps their order, so that what the first push after a reset pays is not always the default's.
+            double byDefault;
+            double push;
+            if (run % 2 == 0) {
+                resetAndReadThrough(setup, changed);
+                byDefault = time(() -> cli(cli, socket, "cp", changed.toString(), "production"));
+                resetAndReadThrough(setup, changed);
+                push = time(() -> cli(cli, socket, "cp", "--full", changed.toString(), "production"));
+            } else {
+                resetAndReadThrough(setup, changed);
+                push = time(() -> cli(cli, socket, "cp", "--full", changed.toString(), "production"));
+                resetAndReadThrough(setup, changed);
+                byDefault = time(() -> cli(cli, socket, "cp", changed.toString(), "production"));
+            }
             Path copy = setup.dir().resolve("copy.sqlite3");
+            readThrough(changed);
             double byHand = time(() -> {
                 Files.copy(changed, copy);
                 try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
@@ -243,6 +255,25 @@ public final class TransferBench {
 
     private static String share(long bytes, Path original) throws IOException {
         return String.format(Locale.ROOT, "%.1f MiB (%.1f %%)", bytes / 1048576.0, 100.0 * bytes / Files.size(original));
+    }
+
+    /**
+     * Puts the original back, then reads {@code source} through once: every push and the baseline
+     * start with the file to send in the page cache, as a file just built is, so that one of them
+     * reading it back from a disk other builds share is not what its ratio measures.
+     */
+    private static void resetAndReadThrough(Setup setup, Path source) throws Exception {
+        reset(setup.hotswap(), setup.original());
+        readThrough(source);
+    }
+
+    private static void readThrough(Path file) throws IOException {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (channel.read(buffer) >= 0) {
+                buffer.clear();
+            }
+        }
     }
 
     /** Puts the original back in place; waits (at most 30 s) for the CLI's push to release the database. */

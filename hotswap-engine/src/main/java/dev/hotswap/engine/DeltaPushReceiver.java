@@ -78,13 +78,20 @@ final class DeltaPushReceiver implements CandidateReceiver {
         int pageSize = live.pageSize();
         progress.phase("base copy");
         long start = System.nanoTime();
-        Snapshot.copyInto(db, target, claim);
+        BaseCopy copy = Snapshot.copyInto(db, target, claim);
         try (FileChannel file = claim.guard(FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE));
                 PageHashFile hashes = PageHashFile.create(db.folder(), claim)) {
             long pages = file.size() / pageSize;
             PageDigests digests = new PageDigests();
-            digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
-            progress.status("base copy of " + pages + " pages, hashed, in " + millis(start) + " ms");
+            String how;
+            if (db.hashCache().fill(db.folder(), copy, pageSize, pages, hashes.hashes())) {
+                how = "hashes kept since generation " + copy.generation() + " was last copied";
+            } else {
+                digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
+                db.hashCache().keep(db.folder(), copy, pageSize, pages, hashes.hashes());
+                how = "hashed";
+            }
+            progress.status("base copy of " + pages + " pages, " + how + ", in " + millis(start) + " ms");
             Base base = Base.of(pageSize, pages);
             progress.phase("upload");
             start = System.nanoTime();
@@ -96,6 +103,8 @@ final class DeltaPushReceiver implements CandidateReceiver {
             }
             delta.answerWants(base, hashes.hashes());
             DeltaBase.Patched patched = delta.patch(base, file, hashes.hashes(), digests, PageDigests.Counter.NONE);
+            // The patched file's hashes are all known now: kept for the generation it may become.
+            db.hashCache().keepCandidate(db.folder(), target, pageSize, patched.pageCount(), hashes.hashes());
             String line = "received " + patched.pagesReceived() + " of " + patched.pageCount() + " pages ("
                     + patched.bytesReceived() + " bytes) by delta in " + millis(start) + " ms";
             LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);

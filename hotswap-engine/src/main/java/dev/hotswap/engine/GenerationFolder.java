@@ -181,6 +181,11 @@ final class GenerationFolder implements AutoCloseable {
         return disk.createTemp(folder, ".incoming-", ".tmp");
     }
 
+    /** A new, empty hidden file in the folder for the page hashes a {@link PageHashCache} keeps. */
+    Path newPageHashes() throws IOException {
+        return disk.createTemp(folder, ".pagehashes-", ".tmp");
+    }
+
     /**
      * Deletes what a crash left in the folder: every hidden file (temp files and their SQLite side
      * files). Only at start, with the lock held.

@@ -34,6 +34,7 @@ final class ManagedDatabase {
     private final Path live;
     private final Settings settings;
     private final DataSource dataSource;
+    private final PageHashCache hashCache;
     private final AtomicBoolean busy = new AtomicBoolean();
     /** Generations on disk by id, in the order they were last current, the current one last. */
     private final LinkedHashMap<Long, GenerationRecord> records = new LinkedHashMap<>();
@@ -56,6 +57,7 @@ final class ManagedDatabase {
         this.live = live;
         this.settings = settings;
         this.dataSource = new DatabaseDataSource(this, gate);
+        this.hashCache = new PageHashCache(name);
     }
 
     String name() {
@@ -97,6 +99,11 @@ final class ManagedDatabase {
 
     synchronized GenerationFolder folder() {
         return folder;
+    }
+
+    /** The page hashes kept from one delta push's base copy to the next. */
+    PageHashCache hashCache() {
+        return hashCache;
     }
 
     /**
@@ -517,6 +524,7 @@ final class ManagedDatabase {
     synchronized void close() {
         open.values().forEach(generation -> generation.pool().close());
         if (folder != null) {
+            hashCache.drop(folder);
             folder.close();
         }
     }

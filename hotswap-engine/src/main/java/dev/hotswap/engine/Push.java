@@ -63,6 +63,7 @@ final class Push {
             db.settings().disk().sync(temp);
             long id = db.nextId();
             Path file = db.folder().install(temp, id);
+            db.hashCache().installed(db.folder(), temp, id, file);
             temp = null;
             db.settings().disk().reached(Steps.STAGED);
             LOG.log(System.Logger.Level.INFO, "{0}: staged generation {1}", name, id);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -120,21 +121,35 @@ final class Snapshot implements AutoCloseable {
      * Copies {@code db}'s current generation into {@code temp}, an empty temp file of the engine's (a
      * delta push patches such a copy), reporting what it writes to {@code claim}; deletes its side
      * files, never {@code temp} itself.
+     *
+     * @return which generation was copied, and the stamp of its file if the copy is that file's
+     *     bytes at that stamp (for {@link PageHashCache})
      */
-    static void copyInto(ManagedDatabase db, Path temp, DiskClaim claim) throws IOException {
+    static BaseCopy copyInto(ManagedDatabase db, Path temp, DiskClaim claim) throws IOException {
         Generation generation = db.holdCurrent();
         try {
             long start = System.nanoTime();
+            // Before any stamp is taken: a write after it is stamped this time or later.
+            FileTime now = FileStamp.fileSystemNowOrNull(temp);
             String how;
+            FileStamp stamp = null;
             if (!JournalMode.isWal(generation.file())) {
+                FileStamp before = FileStamp.ofOrNull(generation.file());
                 how = copyInChunks(db.name(), generation, temp, claim);
-            } else if (tryCopy(db.name(), generation.file(), temp, claim)) {
-                how = "a copy of the file";
+                stamp = BaseCopy.stable(before, FileStamp.ofOrNull(generation.file()), now);
             } else {
-                how = backup(db.name(), generation, temp, claim);
+                WalFileSnapshot.Copied copied = tryCopy(db.name(), generation.file(), temp, claim);
+                if (copied != null) {
+                    how = "a copy of the file";
+                    stamp = BaseCopy.stable(copied.before(), copied.after(), now);
+                } else {
+                    // SQLite's pages, not the file's bytes: page 1 rewritten, the log's frames in
+                    how = backup(db.name(), generation, temp, claim);
+                }
             }
             TempFiles.deleteSideFiles(temp);
             logged(db.name(), generation, Files.size(temp), start, how);
+            return new BaseCopy(generation.id(), stamp);
         } finally {
             generation.release();
         }
@@ -184,7 +199,8 @@ final class Snapshot implements AutoCloseable {
         }
     }
 
-    private static boolean tryCopy(String database, Path file, Path temp, DiskClaim claim) throws IOException {
+    private static WalFileSnapshot.Copied tryCopy(String database, Path file, Path temp, DiskClaim claim)
+            throws IOException {
         try {
             return WalFileSnapshot.tryCopy(file, temp, claim);
         } catch (SQLException e) {

@@ -72,18 +72,27 @@ final class WalFileSnapshot implements AutoCloseable {
     }
 
     /**
+     * The file's stamps just before and just after it was copied, both while held: equal unless
+     * something other than SQLite wrote the file meanwhile (null where a stamp could not be read).
+     */
+    record Copied(FileStamp before, FileStamp after) {
+    }
+
+    /**
      * Copies {@code file}, a WAL-mode database, into {@code target} (an empty file), if the file
      * alone holds a consistent snapshot right now, reporting what it writes to {@code claim}.
      *
-     * @return whether the copy was made; if not, {@code target} is untouched
+     * @return the file's stamps around the copy, or null if no copy was made ({@code target} is
+     *     then untouched)
      */
-    static boolean tryCopy(Path file, Path target, DiskClaim claim) throws IOException, SQLException {
+    static Copied tryCopy(Path file, Path target, DiskClaim claim) throws IOException, SQLException {
         try (WalFileSnapshot snapshot = tryHold(file)) {
             if (snapshot == null) {
-                return false;
+                return null;
             }
+            FileStamp before = FileStamp.ofOrNull(file);
             snapshot.copyTo(target, claim);
-            return true;
+            return new Copied(before, FileStamp.ofOrNull(file));
         }
     }
 

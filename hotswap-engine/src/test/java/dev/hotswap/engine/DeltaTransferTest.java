@@ -336,17 +336,17 @@ class DeltaTransferTest {
     }
 
     /** Pushes {@code next} by delta; with {@code lie}, the file digest sent is not {@code next}'s. */
-    private static Exit pushByDelta(EngineFixture.Client client, Path next, Path live, boolean lie) throws Exception {
+    static Exit pushByDelta(EngineFixture.Client client, Path next, Path live, boolean lie) throws Exception {
         client.request("cp", Map.of("delta", Integer.toString(pageSize(next))), next.toString(), live.toString());
         return pushByDeltaAfterRequest(client, next, lie);
     }
 
     /** The delta push of {@code next} once its {@code cp} request is sent. */
-    private static Exit pushByDeltaAfterRequest(EngineFixture.Client client, Path next, boolean lie) throws Exception {
+    static Exit pushByDeltaAfterRequest(EngineFixture.Client client, Path next, boolean lie) throws Exception {
         int pageSize = pageSize(next);
         Ready.from(client.next());
         try (FileChannel file = FileChannel.open(next, StandardOpenOption.READ)) {
-            DeltaSource source = new DeltaSource(client.in, client.out, FrameType.DATA_IN, frame -> { });
+            DeltaSource source = new DeltaSource(client.in, client.out, FrameType.DATA_IN, client::side);
             Base base = source.readBase();
             long pages = file.size() / pageSize;
             assertTrue(DeltaSource.usable(base, pageSize, pages), base::toString);

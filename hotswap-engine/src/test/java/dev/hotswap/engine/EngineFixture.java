@@ -166,14 +166,16 @@ final class EngineFixture implements AutoCloseable {
 
     /**
      * Temp files of the engine left in {@code directory}: hidden temp names beside a live path, and
-     * hidden files in the generation folders under {@code directory/.hotswap}.
+     * hidden files in the generation folders under {@code directory/.hotswap}; not the page hashes a
+     * running engine keeps between delta pushes (PageHashCacheTest checks those go at close).
      */
     static List<String> temps(Path directory) throws IOException {
         List<String> temps = new ArrayList<>(files(directory).stream().filter(name -> name.contains(".hotswap-")).toList());
         Path generations = directory.resolve(GenerationFolder.DIRECTORY);
         if (Files.isDirectory(generations)) {
             for (String folder : files(generations)) {
-                files(generations.resolve(folder)).stream().filter(name -> name.startsWith("."))
+                files(generations.resolve(folder)).stream()
+                        .filter(name -> name.startsWith(".") && !name.startsWith(".pagehashes-"))
                         .forEach(name -> temps.add(folder + "/" + name));
             }
         }
@@ -271,7 +273,8 @@ final class EngineFixture implements AutoCloseable {
             return in.read();
         }
 
-        private void side(Frame frame) {
+        /** Records a PHASE or STATUS frame in {@link #side}. */
+        void side(Frame frame) {
             try {
                 side.add(frame.type() + " " + frame.text());
             } catch (IOException e) {

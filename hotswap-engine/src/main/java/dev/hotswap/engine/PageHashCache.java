@@ -1,0 +1,288 @@
+package dev.hotswap.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import dev.hotswap.protocol.PageHashes;
+
+/**
+ * The page hashes of one managed database's current generation file, kept from one delta push to
+ * the next, so that a push to a generation nobody wrote since does not hash it again: those of a
+ * delta push's patched file once it is installed as a generation ({@link #keepCandidate}, then
+ * {@link #installed}), or those of a base copy ({@link #keep}).
+ *
+ * <p><b>The validity rule.</b> Hashes are kept only for a file that is byte for byte the
+ * generation's file as it stood at a {@link FileStamp} (for a base copy: the stamps just before and
+ * just after the copy are equal and the first is not racy, {@link BaseCopy#stable}; for an installed
+ * file: stamped once the file system's clock has ticked past the install), and used only for a later base
+ * copy of the same generation with the same page size and count whose stable stamp is equal. A
+ * write of the file between the two copies, by SQLite or by anything else, changes its
+ * status-change time ({@code ctime}), which nothing can set back by hand, and the racy rule makes
+ * sure a write cannot get the same time as the stamp. Why not less:
+ * <ul>
+ * <li>the header's change counter is not bumped by every commit in WAL mode, and
+ *     {@code PRAGMA data_version} does not see the engine's own connections' commits: both are in
+ *     the stamp, neither is trusted alone;</li>
+ * <li>a WAL-mode commit reaches the file only by a checkpoint, and the base copy checkpoints before
+ *     it copies the file alone; a copy made through SQLite's backup API (the log could not be
+ *     written back: its page 1 and the log's pages are not the file's bytes) is never kept nor
+ *     served;</li>
+ * <li>VACUUM, a restore through the backup API and a {@code cp} over the file write it (new ctime);
+ *     a file moved into its place is another inode; {@code cp -p} or {@code touch} can set the
+ *     modification time back, not the ctime.</li>
+ * </ul>
+ *
+ * <p><b>Where the hashes live.</b> In a hidden file of the generation folder (32 bytes per page: the
+ * application's heap does not grow with the database), with the SHA-256 of its bytes in memory: a
+ * file that was changed or cut since it was written is found out when it is read, dropped, and the
+ * base hashed as if there were no cache. The file does not outlive the engine (deleted at close, and
+ * at the next start as any hidden file): one that did would need a format and a stamp of its own on
+ * disk and a crash-safe write through {@link Disk}; a restart costs one hash pass instead. One entry
+ * per database: pushes of a database run one at a time, and each bases on the current generation.
+ */
+final class PageHashCache {
+    private static final System.Logger LOG = System.getLogger(PageHashCache.class.getName());
+    private static final int BUFFER_BYTES = 1 << 20;
+    /** How long {@link #installed} waits for the file system's clock to tick past the install. */
+    private static final long CLOCK_WAIT_MILLIS = 50;
+
+    private final String database;
+    private Entry entry;
+
+    /**
+     * Hashes in {@code file} (whose bytes have SHA-256 {@code digest}) of generation {@code generation}
+     * at {@code stamp}; or, with {@code candidate} set (and no generation or stamp yet), of a pushed
+     * file on its way to becoming a generation.
+     */
+    private record Entry(long generation, FileStamp stamp, Path candidate, int pageSize, long pageCount, Path file,
+            byte[] digest) {
+        boolean describes(BaseCopy copy, int pageSize, long pageCount) {
+            return candidate == null && generation == copy.generation() && stamp.equals(copy.stamp())
+                    && this.pageSize == pageSize && this.pageCount == pageCount;
+        }
+    }
+
+    PageHashCache(String database) {
+        this.database = database;
+    }
+
+    /**
+     * Copies the kept hashes of {@code copy}'s pages into {@code into}, if they are valid for it.
+     *
+     * @return whether it did; if not (also when the kept file or {@code into} failed), the caller
+     *     hashes the copy
+     */
+    synchronized boolean fill(GenerationFolder folder, BaseCopy copy, int pageSize, long pageCount, PageHashes into) {
+        if (entry == null || copy.stamp() == null) {
+            return false;
+        }
+        if (!entry.describes(copy, pageSize, pageCount)) {
+            drop(folder);
+            return false;
+        }
+        try {
+            return read(folder, pageCount, into);
+        } catch (IOException e) {
+            return corrupt(folder, "could not be read: " + e.getMessage());
+        }
+    }
+
+    private boolean read(GenerationFolder folder, long pageCount, PageHashes into) throws IOException {
+        MessageDigest sha256 = sha256();
+        byte[] bytes = new byte[BUFFER_BYTES];
+        byte[] hash = new byte[PageHashes.BYTES];
+        try (FileChannel file = FileChannel.open(entry.file(), StandardOpenOption.READ)) {
+            if (file.size() != pageCount * PageHashes.BYTES) {
+                return corrupt(folder, "is " + file.size() + " bytes, not " + pageCount * PageHashes.BYTES);
+            }
+            long page = 0;
+            while (page < pageCount) {
+                int n = (int) Math.min(bytes.length / PageHashes.BYTES, pageCount - page) * PageHashes.BYTES;
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, n);
+                while (buffer.hasRemaining()) {
+                    if (file.read(buffer, page * PageHashes.BYTES + buffer.position()) < 0) {
+                        return corrupt(folder, "ends inside page " + page);
+                    }
+                }
+                sha256.update(bytes, 0, n);
+                for (int offset = 0; offset < n; offset += PageHashes.BYTES, page++) {
+                    System.arraycopy(bytes, offset, hash, 0, PageHashes.BYTES);
+                    into.put(page, hash, 0);
+                }
+            }
+        }
+        if (!MessageDigest.isEqual(sha256.digest(), entry.digest())) {
+            return corrupt(folder, "changed since it was written");
+        }
+        return true;
+    }
+
+    /**
+     * Keeps the hashes in {@code from} of {@code copy}'s pages, if the copy is stable, in place of
+     * whatever was kept.
+     */
+    synchronized void keep(GenerationFolder folder, BaseCopy copy, int pageSize, long pageCount, PageHashes from) {
+        drop(folder);
+        if (copy.stamp() != null) {
+            write(folder, copy.generation(), copy.stamp(), null, pageSize, pageCount, from);
+        }
+    }
+
+    /**
+     * Keeps the hashes in {@code from} of {@code candidate}, a delta push's patched file, in place of
+     * whatever was kept, until {@link #installed} says which generation it became.
+     */
+    synchronized void keepCandidate(GenerationFolder folder, Path candidate, int pageSize, long pageCount,
+            PageHashes from) {
+        drop(folder);
+        write(folder, -1, null, candidate, pageSize, pageCount, from);
+    }
+
+    /**
+     * {@code candidate} is now generation {@code id}'s {@code file}: if its hashes are kept, they are
+     * kept for that generation from now on, page 1 hashed again (matching the journal mode rewrites
+     * it), stamped as the file is now. Nothing else wrote the file since it was patched: it was the
+     * engine's temp file, and is nobody's open file yet.
+     */
+    synchronized void installed(GenerationFolder folder, Path candidate, long id, Path file) {
+        if (entry == null || !candidate.equals(entry.candidate())) {
+            return;
+        }
+        try {
+            stampInstalled(folder, id, file);
+        } catch (IOException e) {
+            failed(folder, e);
+        }
+    }
+
+    private void stampInstalled(GenerationFolder folder, long id, Path file) throws IOException {
+        Entry pending = entry;
+        FileStamp stamp = FileStamp.of(file);
+        if (stamp.size() != pending.pageCount() * pending.pageSize()) {
+            drop(folder);
+            return;
+        }
+        byte[] page = new byte[pending.pageSize()];
+        try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
+                FileChannel hashes = FileChannel.open(pending.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(page);
+            while (buffer.hasRemaining() && source.read(buffer, buffer.position()) > 0) {
+                // page 1
+            }
+            MessageDigest sha256 = sha256();
+            ByteBuffer hash = ByteBuffer.wrap(sha256.digest(page));
+            while (hash.hasRemaining()) {
+                hashes.write(hash, hash.position());
+            }
+            byte[] digest = digestOf(hashes);
+            FileTime now = clockPast(pending.file(), stamp.changed());
+            if (now == null || !stamp.equals(FileStamp.of(file))) {
+                drop(folder);
+                return;
+            }
+            entry = new Entry(id, stamp, null, pending.pageSize(), pending.pageCount(), pending.file(), digest);
+        }
+    }
+
+    /**
+     * The file system's time once it is past {@code time}, read by touching {@code probe}; null if it
+     * is not within {@value #CLOCK_WAIT_MILLIS} ms (a file system that stamps whole seconds or worse).
+     */
+    private static FileTime clockPast(Path probe, FileTime time) throws IOException {
+        long deadline = System.nanoTime() + CLOCK_WAIT_MILLIS * 1_000_000L;
+        for (;;) {
+            FileTime now = FileStamp.fileSystemNow(probe);
+            if (now.compareTo(time) > 0) {
+                return now;
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static byte[] digestOf(FileChannel file) throws IOException {
+        MessageDigest sha256 = sha256();
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+        for (long position = 0; file.read(buffer, position) > 0; buffer.clear()) {
+            buffer.flip();
+            position += buffer.remaining();
+            sha256.update(buffer);
+        }
+        return sha256.digest();
+    }
+
+    /** Keeps nothing rather than fail a push: the cache only ever saves time. */
+    private void write(GenerationFolder folder, long generation, FileStamp stamp, Path candidate, int pageSize,
+            long pageCount, PageHashes from) {
+        try {
+            writeFile(folder, generation, stamp, candidate, pageSize, pageCount, from);
+        } catch (IOException e) {
+            failed(folder, e);
+        }
+    }
+
+    private void failed(GenerationFolder folder, IOException e) {
+        LOG.log(System.Logger.Level.WARNING, database + ": keeping the page hashes failed; the next delta push hashes"
+                + " its base", e);
+        drop(folder);
+    }
+
+    private void writeFile(GenerationFolder folder, long generation, FileStamp stamp, Path candidate, int pageSize,
+            long pageCount, PageHashes from) throws IOException {
+        Path path = folder.newPageHashes();
+        boolean kept = false;
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            MessageDigest sha256 = sha256();
+            byte[] bytes = new byte[BUFFER_BYTES];
+            long page = 0;
+            while (page < pageCount) {
+                int n = (int) Math.min(bytes.length / PageHashes.BYTES, pageCount - page) * PageHashes.BYTES;
+                for (int offset = 0; offset < n; offset += PageHashes.BYTES, page++) {
+                    from.get(page, bytes, offset);
+                }
+                sha256.update(bytes, 0, n);
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, n);
+                while (buffer.hasRemaining()) {
+                    file.write(buffer);
+                }
+            }
+            entry = new Entry(generation, stamp, candidate, pageSize, pageCount, path, sha256.digest());
+            kept = true;
+        } finally {
+            if (!kept) {
+                folder.delete(path);
+            }
+        }
+    }
+
+    /** Forgets what is kept and deletes its file. */
+    synchronized void drop(GenerationFolder folder) {
+        if (entry != null) {
+            folder.delete(entry.file());
+            entry = null;
+        }
+    }
+
+    private boolean corrupt(GenerationFolder folder, String what) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: the page hashes kept for generation {1} ({2}) {3}; hashing the base",
+                database, entry.generation(), entry.file(), what);
+        drop(folder);
+        return false;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}
