@@ -21,4 +21,17 @@ interface CandidateReceiver {
      * @throws IOException if receiving or writing failed
      */
     long receiveInto(Path target, Progress progress) throws IOException, SwapRefusedException;
+
+    /**
+     * Waits for any check of the received file that this receiver runs beside the pipeline's own
+     * (which only read the file), before the pipeline changes the file.
+     *
+     * @throws IOException if that check failed or refused the file
+     */
+    default void awaitOwnCheck() throws IOException {
+    }
+
+    /** Waits for that check and ignores how it ended: for a candidate being thrown away. */
+    default void awaitOwnCheckQuietly() {
+    }
 }

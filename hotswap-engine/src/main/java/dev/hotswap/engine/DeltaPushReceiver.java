@@ -32,6 +32,8 @@ final class DeltaPushReceiver implements CandidateReceiver {
     private final int offeredPageSize;
     private final DiskClaim claim;
     private final Runnable clientsTurn;
+    /** The pass over a candidate patched over kept hashes, or null. */
+    private KeptHashesCheck keptHashesCheck;
 
     /**
      * {@code clientsTurn} runs when the server has done its own work (the base copy and its hashes)
@@ -84,7 +86,8 @@ final class DeltaPushReceiver implements CandidateReceiver {
             long pages = file.size() / pageSize;
             PageDigests digests = new PageDigests();
             String how;
-            if (db.hashCache().fill(db.folder(), copy, pageSize, pages, hashes.hashes())) {
+            boolean kept = db.hashCache().fill(db.folder(), copy, pageSize, pages, hashes.hashes());
+            if (kept) {
                 how = "hashes kept since generation " + copy.generation() + " was last copied";
             } else {
                 digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
@@ -103,6 +106,11 @@ final class DeltaPushReceiver implements CandidateReceiver {
             }
             delta.answerWants(base, hashes.hashes());
             DeltaBase.Patched patched = delta.patch(base, file, hashes.hashes(), digests, PageDigests.Counter.NONE);
+            if (kept) {
+                keptHashesCheck = KeptHashesCheck.start(target, pageSize, patched.pageCount(),
+                        digests.fileDigest(hashes.hashes(), pageSize, patched.pageCount()), copy.generation(),
+                        db.folder(), claim);
+            }
             // The patched file's hashes are all known now: kept for the generation it may become.
             db.hashCache().keepCandidate(db.folder(), target, pageSize, patched.pageCount(), hashes.hashes());
             String line = "received " + patched.pagesReceived() + " of " + patched.pageCount() + " pages ("
@@ -110,6 +118,26 @@ final class DeltaPushReceiver implements CandidateReceiver {
             LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
             progress.status(line);
             return patched.pageCount() * pageSize;
+        }
+    }
+
+    @Override
+    public void awaitOwnCheck() throws IOException {
+        if (keptHashesCheck != null) {
+            try {
+                keptHashesCheck.await();
+            } catch (IOException e) {
+                // Stale or not, hashes that did not add up are not served again.
+                db.hashCache().drop(db.folder());
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void awaitOwnCheckQuietly() {
+        if (keptHashesCheck != null) {
+            keptHashesCheck.awaitQuietly();
         }
     }
 

@@ -176,11 +176,13 @@ final class Push {
             }
 
             Map<String, Duration> times = checks.run(name, temp, currentFile, options.skipChecks(), progress);
+            receiver.awaitOwnCheck();
             WarmUp.compile(name, temp, db.settings().warmUp().getOrDefault(name, List.of()));
             checked = true;
             return new Checked(temp, sync, bytes, receive, integrity, schema, times);
         } finally {
             if (!checked) {
+                receiver.awaitOwnCheckQuietly();
                 discard(db, temp, sync);
             }
         }
