@@ -97,7 +97,8 @@ final class DeltaPushReceiver implements CandidateReceiver {
             delta.answerWants(base, hashes.hashes());
             DeltaBase.Patched patched = delta.patch(base, file, hashes.hashes(), digests, PageDigests.Counter.NONE);
             String line = "received " + patched.pagesReceived() + " of " + patched.pageCount() + " pages ("
-                    + patched.bytesReceived() + " bytes) by delta in " + millis(start) + " ms";
+                    + patched.bytesReceived() + " bytes" + compressed(patched.bytesReceived(), patched.wireBytes())
+                    + ") by delta in " + millis(start) + " ms";
             LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
             progress.status(line);
             return patched.pageCount() * pageSize;
@@ -106,5 +107,10 @@ final class DeltaPushReceiver implements CandidateReceiver {
 
     private static long millis(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** {@code ", W compressed on the wire"} when compressed frames made {@code wire} of {@code bytes}. */
+    static String compressed(long bytes, long wire) {
+        return wire == bytes ? "" : ", " + wire + " compressed on the wire";
     }
 }
