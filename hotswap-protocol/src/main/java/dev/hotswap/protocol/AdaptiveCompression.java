@@ -29,8 +29,13 @@ final class AdaptiveCompression {
     /** Windows before the other mode is probed again; doubles after each probe, up to {@link #LAST_PROBE}. */
     static final int FIRST_PROBE = 4;
     static final int LAST_PROBE = 64;
-    /** In a compressed window, writes blocked for this share of the deflating time: the link is saturated. */
-    private static final double SATURATED = 0.1;
+    /**
+     * In a compressed window, writes blocked for longer than the deflating took: the link, busy all
+     * window long, is the limit, at less than half the rate compressed bytes are made. A shorter wait
+     * proves nothing (a busy machine's scheduler, buffers refilling), and would measure the link at
+     * the rate compressed bytes are made, which always makes compressing look right.
+     */
+    private static final double SATURATED = 1.0;
 
     private final long windowBytes;
     private boolean compressing = true;
@@ -42,6 +47,8 @@ final class AdaptiveCompression {
     private double ratio = Double.NaN;
     private double linkRate = Double.NaN;
     private int windowsInMode;
+    /** Whether the mode before this one was raw: its bytes fill the buffers the first window then waits on. */
+    private boolean afterRaw;
     private int probeInterval = FIRST_PROBE;
 
     AdaptiveCompression() {
@@ -106,14 +113,14 @@ final class AdaptiveCompression {
         if (compressing) {
             compressRate = input * 1e9 / Math.max(1, deflateNanos);
             ratio = (double) wire / input;
-            boolean saturated = writeNanos > deflateNanos * SATURATED;
+            boolean saturated = writeNanos > deflateNanos * SATURATED && !(afterRaw && windowsInMode == 1);
             if (saturated) {
                 // Writes blocked: the link drained for the whole window's time, so that is its speed.
                 linkRate = wire * 1e9 / Math.max(1, deflateNanos + writeNanos);
             }
             if (ratio > MAX_RATIO || (!Double.isNaN(linkRate) && !pays(compressRate, ratio, linkRate))) {
                 switchTo(false);
-            } else if (Double.isNaN(linkRate) || (probeDue && !saturated)) {
+            } else if (Double.isNaN(linkRate) || probeDue) {
                 probe(false); // how fast does the link take raw bytes (again: it may have become faster)?
             }
         } else {
@@ -135,6 +142,7 @@ final class AdaptiveCompression {
     }
 
     private void switchTo(boolean compress) {
+        afterRaw = !compressing;
         compressing = compress;
         windowsInMode = 0;
     }

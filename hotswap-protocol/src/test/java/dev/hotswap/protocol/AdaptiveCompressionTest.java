@@ -36,10 +36,35 @@ class AdaptiveCompressionTest {
     }
 
     @Test
-    void aSlowLinkGetsCompressedBytesWithoutProbingRaw() {
+    void aSlowLinkGetsCompressedBytesAndRawOnlyInProbes() {
         // Compressed bytes alone fill this link: its speed shows while compressing.
         Link link = new Link(COMPRESSOR, 0.3, 10 * MB);
-        assertEquals(200, link.send(200));
+        int compressed = link.send(200);
+        assertTrue(compressed >= 185, "all but the raw probes, ever rarer: " + compressed + " of 200 windows compressed");
+    }
+
+    @Test
+    void writesThatWaitALittleWhileCompressingDoNotMakeCompressingLookRight() {
+        // A loaded machine: the peer or a relay is descheduled now and then, so writes of compressed
+        // blocks wait for a fifth of the deflating time although the link is far faster. That wait
+        // once passed for a saturated link, measured at the rate compressed bytes are made, and kept
+        // the stream compressing at a third of the link's speed.
+        Link link = new Link(COMPRESSOR, 0.55, 3000 * MB);
+        link.compressedWriteWait = 0.2;
+        link.send(3);
+        int compressed = link.send(200);
+        assertTrue(compressed <= 5, "only probes of the compressor, ever rarer: " + compressed + " of 200 windows");
+    }
+
+    @Test
+    void theBuffersARawWindowFilledDoNotMakeTheNextCompressedWindowLookLinkBound() {
+        // After raw bytes the socket's buffers are full, and the first compressed window waits for
+        // them to drain: long waits, which say nothing about the link's speed.
+        Link link = new Link(COMPRESSOR, 0.5, 2 * COMPRESSOR);
+        link.firstCompressedWindowWait = 3.0;
+        link.send(3);
+        int compressed = link.send(200);
+        assertTrue(compressed <= 5, "only probes of the compressor, ever rarer: " + compressed + " of 200 windows");
     }
 
     @Test
@@ -87,6 +112,11 @@ class AdaptiveCompressionTest {
         final double compressor;
         final double linkRate;
         double ratio;
+        /** Extra waits of compressed writes, as a share of the deflating time (a busy machine). */
+        double compressedWriteWait;
+        /** Extra waits in the first compressed window after raw ones, as a share of its deflating time (buffers draining). */
+        double firstCompressedWindowWait;
+        private boolean lastWasRaw;
 
         Link(double compressor, double ratio, double linkRate) {
             this.compressor = compressor;
@@ -100,11 +130,14 @@ class AdaptiveCompressionTest {
             for (int w = 0; w < windows; w++) {
                 boolean compressed = adaptive.compressing();
                 compressedWindows += compressed ? 1 : 0;
+                double extraWait = compressedWriteWait + (compressed && lastWasRaw ? firstCompressedWindowWait : 0);
+                lastWasRaw = !compressed;
                 for (long sent = 0; sent < AdaptiveCompression.WINDOW; sent += BLOCK) {
                     if (adaptive.compressing()) {
                         int wire = ratio >= 1 ? BLOCK : (int) (BLOCK * ratio);
                         long deflate = nanos(BLOCK, compressor);
-                        adaptive.compressed(BLOCK, wire, deflate, Math.max(1000, nanos(wire, linkRate) - deflate));
+                        adaptive.compressed(BLOCK, wire, deflate,
+                                Math.max(1000, nanos(wire, linkRate) - deflate) + (long) (deflate * extraWait));
                     } else {
                         adaptive.raw(BLOCK, Math.max(1000, nanos(BLOCK, linkRate)));
                     }
