@@ -9,12 +9,14 @@ package dev.hotswap.protocol;
  * {@code min(C, L / r)} and raw data at {@code L}, and compressing wins exactly when {@code C > L}
  * and {@code r < 1} ({@link #pays}, with margins).
  *
- * <p>A stream starts compressing, which measures {@code C} and {@code r}. While compressed bytes
+ * <p>A stream starts compressing, which measures {@code C} and {@code r} (its first block goes on
+ * compressing only if it shrinks enough). While compressed bytes
  * keep the link saturated (writes block), {@code L} is measured too. While they do not, the link's
  * speed is hidden: the stream probes it with raw windows, the first of which is ignored (it refills
  * the buffers that drained meanwhile). On this host's socket or any link faster than the compressor,
  * that settles on raw bytes; on a slow link, on compressed ones. The other mode is probed again now
- * and then, less and less often, because the data (text, then random blobs) and the link change.
+ * and then, less and less often, because the data (text, then random blobs) and the link change:
+ * raw bytes for two windows, the compressor on a single block.
  *
  * <p>Pure bookkeeping over the measurements it is given, so that the decisions are tested without
  * clocks. Not thread-safe: one per data stream.
@@ -47,6 +49,9 @@ final class AdaptiveCompression {
     private double ratio = Double.NaN;
     private double linkRate = Double.NaN;
     private int windowsInMode;
+    private long blocks;
+    /** Whether the next block, in a raw window, is compressed as a sample of what compressing would do now. */
+    private boolean sampling;
     /** Whether the mode before this one was raw: its bytes fill the buffers the first window then waits on. */
     private boolean afterRaw;
     private int probeInterval = FIRST_PROBE;
@@ -74,9 +79,9 @@ final class AdaptiveCompression {
         return ratio <= MAX_RATIO && compressRate > linkRate * MARGIN;
     }
 
-    /** Whether the next block goes through the compressor. */
+    /** Whether the next block goes through the compressor: in a compressed window, or as a sample. */
     boolean compressing() {
-        return compressing;
+        return compressing || sampling;
     }
 
     /**
@@ -85,7 +90,21 @@ final class AdaptiveCompression {
      * compressing and {@code write} nanoseconds of writing.
      */
     void compressed(int inputBytes, int wireBytes, long deflate, long write) {
-        deflateNanos += deflate;
+        if (sampling || blocks == 0) {
+            // One block tells the compressor's speed and ratio; the link's needs windows.
+            sampling = false;
+            compressRate = inputBytes * 1e9 / Math.max(1, deflate);
+            ratio = (double) wireBytes / inputBytes;
+            if (!compressing && pays(compressRate, ratio, linkRate)) {
+                switchTo(true);
+            } else if (compressing && ratio > MAX_RATIO) {
+                switchTo(false); // the stream starts with data that does not shrink
+            }
+        }
+        blocks++;
+        if (compressing) {
+            deflateNanos += deflate;
+        }
         account(inputBytes, wireBytes, write);
     }
 
@@ -131,7 +150,10 @@ final class AdaptiveCompression {
             if (pays(compressRate, ratio, linkRate)) {
                 switchTo(true);
             } else if (probeDue) {
-                probe(true); // the data may have become compressible
+                // The data may have become compressible: one block says, at the cost of one block.
+                probeInterval = Math.min(LAST_PROBE, probeInterval * 2);
+                windowsInMode = 0;
+                sampling = true;
             }
         }
     }
@@ -145,5 +167,9 @@ final class AdaptiveCompression {
         afterRaw = !compressing;
         compressing = compress;
         windowsInMode = 0;
+        input = 0; // a window measures one mode only
+        wire = 0;
+        deflateNanos = 0;
+        writeNanos = 0;
     }
 }

@@ -85,6 +85,15 @@ class AdaptiveCompressionTest {
     }
 
     @Test
+    void dataThatDoesNotShrinkCostsTheCompressorOneBlockPerProbe() {
+        // Random blobs on a fast link: compressing them is pure loss (deflate is at its slowest on
+        // them), so a probe of the compressor is one block, not a window of 32.
+        Link link = new Link(COMPRESSOR / 4, 0.99, 3000 * MB);
+        link.send(200);
+        assertTrue(link.compressedBlocks <= 8, link.compressedBlocks + " of 6400 blocks went through the compressor");
+    }
+
+    @Test
     void dataThatBecomesCompressibleIsCompressedAgainAfterAProbe() {
         Link link = new Link(COMPRESSOR, 1.0, 10 * MB);
         link.send(10);
@@ -117,6 +126,7 @@ class AdaptiveCompressionTest {
         /** Extra waits in the first compressed window after raw ones, as a share of its deflating time (buffers draining). */
         double firstCompressedWindowWait;
         private boolean lastWasRaw;
+        int compressedBlocks;
 
         Link(double compressor, double ratio, double linkRate) {
             this.compressor = compressor;
@@ -134,6 +144,7 @@ class AdaptiveCompressionTest {
                 lastWasRaw = !compressed;
                 for (long sent = 0; sent < AdaptiveCompression.WINDOW; sent += BLOCK) {
                     if (adaptive.compressing()) {
+                        compressedBlocks++;
                         int wire = ratio >= 1 ? BLOCK : (int) (BLOCK * ratio);
                         long deflate = nanos(BLOCK, compressor);
                         adaptive.compressed(BLOCK, wire, deflate,
