@@ -209,8 +209,10 @@ final class Connection implements AutoCloseable {
     }
 
     /**
-     * Whether the bytes cross a network link. A Unix socket is always on this host; the relay
-     * through a remote shell (issue 18) will be the first remote link.
+     * Whether the bytes cross a network link: the one hook a remote transport sets, from which a
+     * delta ({@link TransferChoice}) and compression ({@link CompressChoice}) become the defaults. A
+     * Unix socket is always on this host; the relay through a remote shell (issue 18) will be the
+     * first remote link.
      */
     boolean remote() {
         return false;
