@@ -44,7 +44,6 @@ final class Cli {
                     .setErr(err)
                     .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
                     .setUsageHelpAutoWidth(false)
-                    .setCaseInsensitiveEnumValuesAllowed(true) // --compress=auto, as users write it
                     .setParameterExceptionHandler(Cli::usageError)
                     .setExecutionExceptionHandler((e, command, parsed) -> failure(e, reporter));
             return commandLine.execute(args);

@@ -19,6 +19,19 @@ enum CompressChoice {
     /** Never compress. */
     NEVER;
 
+    /** Parses the option's value as users write it: {@code auto}, {@code always}, {@code never}. */
+    static final class Converter implements picocli.CommandLine.ITypeConverter<CompressChoice> {
+        @Override
+        public CompressChoice convert(String value) {
+            for (CompressChoice choice : values()) {
+                if (choice.name().equalsIgnoreCase(value)) {
+                    return choice;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is none of auto, always, never");
+        }
+    }
+
     /** Whether to ask for compressed data streams, given whether the link is remote. */
     boolean compresses(boolean remoteLink) {
         return switch (this) {

@@ -100,7 +100,7 @@ final class CpCommand implements Callable<Integer> {
             + "where the default is the whole file (a delta costs a copy and a hash pass of the live database)."})
     private boolean delta;
 
-    @Option(names = "--compress", paramLabel = "WHEN", defaultValue = "auto",
+    @Option(names = "--compress", paramLabel = "WHEN", defaultValue = "auto", converter = CompressChoice.Converter.class,
             description = {"auto (the default): compress the data over a remote link, where it pays; never on this "
                     + "host's socket. always: also on a socket that is a tunnel to another host (ssh -L). never: never. "
                     + "Blocks that do not shrink, and all blocks while the link keeps up with raw bytes, go raw."})

@@ -115,6 +115,15 @@ class CompressedTransferTest {
     }
 
     @Test
+    void anUnknownValueIsAUsageErrorListingTheValuesAsTheyAreWritten() {
+        CommandRun.Result run = cli().run("cp", "--compress=fast", "new.sqlite3", "production");
+        assertEquals(2, run.code(), run::toString);
+        assertTrue(run.stderr().startsWith("ERROR: Invalid value for option '--compress': 'fast' is none of auto,"
+                + " always, never\n"), run::toString);
+        assertEquals(0, cli().run("cp", "--compress=NEVER", "production", "backup.sqlite3").code(), "any case");
+    }
+
+    @Test
     void aServerOfVersion3IsNeverAskedToCompress() throws Exception {
         Path pushed = EngineServer.database(dir.resolve("new.sqlite3"), 2);
         CompletableFuture<Request> asked = new CompletableFuture<>();
