@@ -16,6 +16,9 @@ final class Relay implements AutoCloseable {
     record Measured(double seconds, long up, long down) {
     }
 
+    /** The capacity an idle throttled link saves up: enough to make up for late wake-ups. */
+    private static final long BURST_NANOS = 50_000_000;
+
     final Path path;
     private final ServerSocketChannel server;
     private final Path target;
@@ -63,20 +66,23 @@ final class Relay implements AutoCloseable {
     private void pump(SocketChannel from, SocketChannel to, AtomicLong counter) {
         Thread thread = new Thread(() -> {
             ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10);
-            long start = System.nanoTime();
-            long moved = 0;
+            long free = System.nanoTime(); // when the throttled link has sent everything so far
             try (from; to) {
                 while (from.read(buffer) >= 0) {
                     buffer.flip();
-                    moved += buffer.remaining();
-                    counter.addAndGet(buffer.remaining());
+                    int moved = buffer.remaining();
+                    counter.addAndGet(moved);
                     while (buffer.hasRemaining()) {
                         to.write(buffer);
                     }
                     buffer.clear();
                     if (bytesPerSecond > 0) {
-                        long due = start + (long) (moved / bytesPerSecond * 1e9);
-                        long wait = due - System.nanoTime();
+                        // A link idle for a while has saved up at most BURST of capacity: a limit on
+                        // the average since the start would let the bytes after a quiet spell through
+                        // at full speed, and none at all would turn every late wake-up into lost time.
+                        long now = System.nanoTime();
+                        free = Math.max(free, now - BURST_NANOS) + (long) (moved / bytesPerSecond * 1e9);
+                        long wait = free - now;
                         if (wait > 0) {
                             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                         }

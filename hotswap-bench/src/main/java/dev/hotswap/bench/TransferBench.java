@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * plain and at the throttle rate); {@code only} runs just those.
  *
  * <p>{@code --changed none} skips the full-against-delta table and runs only the side-by-side
- * comparison, {@code --runs} times (the medians of the ratios close it).
+ * comparison, {@code --runs} times (the medians of the ratios close it). {@code --content text,blobs}
+ * runs only the compressed transfers instead ({@link CompressionBench}).
  *
  * <pre>{@code
  * }</pre>
@@ -57,6 +58,7 @@ public final class TransferBench {
         int runs = 5;
         String journalMode = "delete";
         String ssh = "off";
+        List<String> contents = List.of();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--mib" -> sizes = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
@@ -68,10 +70,17 @@ public final class TransferBench {
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--journal-mode" -> journalMode = args[i + 1];
                 case "--ssh" -> ssh = args[i + 1];
+                case "--content" -> contents = List.of(args[i + 1].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         System.out.println("# Transfers, " + Machine.describe() + ", load " + Machine.loadAverage());
+        if (!contents.isEmpty()) {
+            for (int mib : sizes) {
+                CompressionBench.run(base, mib, throttle, cli, contents);
+            }
+            return;
+        }
         for (int mib : sizes) {
             Path dir = Files.createTempDirectory(base, "hsx");
             try {

@@ -17,7 +17,9 @@
  *     (their latency, and whether any waited), and replicates the swap's durable file steps.</li>
  * <li>{@link dev.hotswap.bench.TransferBench}: whole-file against delta pushes and pulls through the
  *     jlink CLI, bytes on the wire and time, also through a throttled relay
- *     ({@code bin/hotswap-bench transfer}; {@code docs/BENCHMARKS.md}).</li>
+ *     ({@code bin/hotswap-bench transfer}; {@code docs/BENCHMARKS.md}); with {@code --content text,blobs},
+ *     {@link dev.hotswap.bench.CompressionBench}: whole files with and without compression on generated
+ *     prose and on random blobs, through a fast and a throttled relay.</li>
  * <li>{@link dev.hotswap.bench.FleetSpread}: five fleet nodes and a coordinator against a real
  *     S3-compatible store; per poll interval, the time from a push to every node flipped and the
  *     spread between the first and the last flip ({@code bin/hotswap-bench fleet}).</li>

@@ -36,7 +36,7 @@ final class CatchUpPasses {
             if (next == FrameType.STATUS || next == FrameType.PHASE) {
                 Frame frame = reader.read();
                 Connection.relay(frame, reporter);
-            } else if (next == FrameType.DATA_OUT || next == FrameType.END) {
+            } else if (next == FrameType.DATA_OUT || next == FrameType.COMPRESSED || next == FrameType.END) {
                 DataFrameInputStream pass = new DataFrameInputStream(reader, FrameType.DATA_OUT,
                         frame -> Connection.relay(frame, reporter));
                 CatchUpPass.Applied applied = CatchUpPass.apply(pass, destination.patchable());

@@ -1,5 +1,7 @@
 package dev.hotswap.cli;
 
+import dev.hotswap.protocol.CpOptions;
+import dev.hotswap.protocol.DataCompression;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.Exit;
 import dev.hotswap.protocol.Frame;
@@ -157,9 +159,29 @@ final class Connection implements AutoCloseable {
         return version;
     }
 
-    /** Whether the bytes cross a network link (a remote shell), where a delta is the fastest transfer. */
+    /**
+     * Whether the bytes cross a network link (a remote shell): from it a delta
+     * ({@link TransferChoice}) and compression ({@link CompressChoice}) become the defaults.
+     */
     boolean remote() {
         return link.remote();
+    }
+
+    /**
+     * Asks for compressed data streams in {@code options} (the request's), if {@code choice} wants
+     * them over this link and the server speaks protocol 4 (an older one would refuse the option),
+     * and from then on reads and writes them.
+     *
+     * @return whether the data streams of this conversation may travel compressed
+     */
+    boolean compressData(CompressChoice choice, java.util.Map<String, String> options) {
+        if (!choice.compresses(remote()) || version < 4) {
+            return false;
+        }
+        options.put(CpOptions.COMPRESS, "true");
+        reader.acceptCompressedData();
+        writer.compressData(DataCompression.ADAPTIVE);
+        return true;
     }
 
     FrameReader reader() {

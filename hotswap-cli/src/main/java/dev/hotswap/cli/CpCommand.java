@@ -107,6 +107,12 @@ final class CpCommand implements Callable<Integer> {
             + "where the default is the whole file (a delta costs a copy and a hash pass of the live database)."})
     private boolean delta;
 
+    @Option(names = "--compress", paramLabel = "WHEN", defaultValue = "auto", converter = CompressChoice.Converter.class,
+            description = {"auto (the default): compress the data over a remote link, where it pays; never on this "
+                    + "host's socket. always: also on a socket that is a tunnel to another host (ssh -L). never: never. "
+                    + "Blocks that do not shrink, and all blocks while the link keeps up with raw bytes, go raw."})
+    private CompressChoice compress = CompressChoice.AUTO;
+
     @Mixin
     private FleetMixin fleet = new FleetMixin();
 
@@ -171,6 +177,7 @@ final class CpCommand implements Callable<Integer> {
         if (offer.pageSize() > 0) {
             options.put(CpOptions.DELTA, Integer.toString(offer.pageSize()));
         }
+        connection.compressData(compress, options);
         connection.send(new Request("cp", List.of(from.wire(), to.wire()), options));
         Ready ready = connection.awaitReady(reporter);
         if (ready.direction() == Ready.Direction.PUSH) {

@@ -27,7 +27,7 @@ final class DeltaPull {
     private final DeltaBase delta;
 
     /** What the patch did, for the status line. */
-    record Result(long pageCount, long pagesReceived, long bytesReceived) {
+    record Result(long pageCount, long pagesReceived, long bytesReceived, long wireBytes) {
     }
 
     DeltaPull(Connection connection, Reporter reporter, LocalDatabase copy) {
@@ -75,7 +75,7 @@ final class DeltaPull {
         reporter.startPages("patch", -1);
         DeltaBase.Patched patched = delta.patch(base, temp, hashes, digests, reporter::pagesSent);
         copied.awaitSync();
-        return new Result(patched.pageCount(), patched.pagesReceived(), patched.bytesReceived());
+        return new Result(patched.pageCount(), patched.pagesReceived(), patched.bytesReceived(), patched.wireBytes());
     }
 
     /**

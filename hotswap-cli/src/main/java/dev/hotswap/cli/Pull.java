@@ -76,7 +76,7 @@ final class Pull implements Transfer {
             long nanos = System.nanoTime() - started;
             reporter.status("Pulled " + database + " to " + destination.describe() + " ("
                     + Quantities.bytes(data.byteCount()) + " in " + Quantities.duration(nanos) + ", "
-                    + Quantities.rate(data.byteCount(), nanos)
+                    + Quantities.rate(data.byteCount(), nanos) + Quantities.onTheWire(data.byteCount(), data.wireByteCount())
                     + (caughtUp.passes() == 0 ? "" : ", then " + Quantities.bytes(caughtUp.bytesPatched())
                             + " of later commits in " + caughtUp.passes() + " catch-up passes") + ")");
             return Protocol.EXIT_OK;
@@ -140,7 +140,8 @@ final class Pull implements Transfer {
         long nanos = System.nanoTime() - started;
         reporter.status("Pulled " + database + " to " + destination.describe() + " by delta: " + patched.pagesReceived()
                 + " of " + patched.pageCount() + " pages changed (" + Quantities.bytes(patched.bytesReceived())
-                + " received) in " + Quantities.duration(nanos));
+                + " received" + Quantities.onTheWire(patched.bytesReceived(), patched.wireBytes()) + ") in "
+                + Quantities.duration(nanos));
         return true;
     }
 

@@ -111,7 +111,8 @@ final class Push implements Transfer {
             long nanos = System.nanoTime() - started;
             reporter.stopProgress();
             reporter.status("Compared " + sent.pagesCompared() + " pages, sent " + sent.pagesSent() + " of "
-                    + plan.pageCount() + " (" + Quantities.bytes(sent.bytesSent()) + ") to " + database + " in "
+                    + plan.pageCount() + " (" + Quantities.bytes(sent.bytesSent())
+                    + Quantities.onTheWire(sent.bytesSent(), sent.wireBytes()) + ") to " + database + " in "
                     + Quantities.duration(nanos));
         } catch (IOException e) {
             // The server stopped reading. Its EXIT, which the listener reads, says why.
@@ -200,9 +201,11 @@ final class Push implements Transfer {
                     // Said before END goes out, so that it precedes everything the server says
                     // about the checks and the swap.
                     long nanos = System.nanoTime() - started;
+                    upload.flush(); // its last block sent, so that what went on the wire is known
                     reporter.status("Uploaded " + Quantities.bytes(upload.byteCount()) + " to " + database
                             + " in " + Quantities.duration(nanos) + " ("
-                            + Quantities.rate(upload.byteCount(), nanos) + ")");
+                            + Quantities.rate(upload.byteCount(), nanos)
+                            + Quantities.onTheWire(upload.byteCount(), upload.wireByteCount()) + ")");
                     upload.finish();
                     return;
                 }

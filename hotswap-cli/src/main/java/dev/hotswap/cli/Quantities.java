@@ -24,6 +24,11 @@ final class Quantities {
     }
 
     /** Throughput in MiB/s over {@code nanos}, e.g. {@code 45.6 MiB/s}. */
+    /** {@code ", N on the wire"} when compression made {@code wire} bytes of {@code data}; else empty. */
+    static String onTheWire(long data, long wire) {
+        return wire == data ? "" : ", " + bytes(wire) + " on the wire";
+    }
+
     static String rate(long bytes, long nanos) {
         double seconds = Math.max(nanos, 1) / 1e9;
         return String.format(Locale.ROOT, "%.1f MiB/s", bytes / seconds / (1 << 20));

@@ -27,17 +27,17 @@ class ConversationTest {
     void versionMismatchExitsThree() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(peer -> {
             try {
-                Handshake.serverOfExactly(peer.in, peer.out, 4);
+                Handshake.serverOfExactly(peer.in, peer.out, 5);
             } catch (dev.hotswap.protocol.VersionMismatchException expected) {
-                // the server side of the mismatch: HELLO v4, then EXIT 3
+                // the server side of the mismatch: HELLO v5, then EXIT 3
             } catch (java.io.IOException clientHungUp) {
-                // the client may go as soon as it reads HELLO v4, before EXIT 3 is written
+                // the client may go as soon as it reads HELLO v5, before EXIT 3 is written
             }
         })) {
             CommandRun.Result run = CommandRun.in(dir).socket(server.socket()).run("cp", "-", "production");
             server.await();
             assertEquals(3, run.code(), run::toString);
-            assertEquals("ERROR: protocol version mismatch (client 3, server 4)\n", run.stderr());
+            assertEquals("ERROR: protocol version mismatch (client 4, server 5)\n", run.stderr());
         }
     }
 

@@ -267,7 +267,7 @@ class EngineEndToEndTest {
         CommandRun.Result version = cli().run("version", "--server");
         assertEquals(0, version.code(), version::toString);
         assertTrue(version.stdout().matches(
-                "hotswap \\S+\nhotswap-engine \\S+ protocol 3\n"), version::toString);
+                "hotswap \\S+\nhotswap-engine \\S+ protocol 4\n"), version::toString);
     }
 
     @Test

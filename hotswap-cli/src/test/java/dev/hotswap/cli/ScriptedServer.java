@@ -121,7 +121,7 @@ final class ScriptedServer implements AutoCloseable {
             this.out = new FrameWriter(raw);
         }
 
-        /** Answers the client's HELLO, negotiating as a current server does (version 3 with this CLI). */
+        /** Answers the client's HELLO, negotiating as a current server does (version 4 with this CLI). */
         Peer handshake() throws IOException {
             Handshake.server(in, out);
             return this;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.util.OptionalInt;
 
 import dev.hotswap.protocol.CorruptStreamException;
+import dev.hotswap.protocol.DataCompression;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.Exit;
@@ -152,6 +153,12 @@ final class AdminConnection {
         } catch (RequestMisuse e) {
             exit(Protocol.EXIT_USAGE, e.getMessage());
             return;
+        }
+        if (cp.compress()) {
+            // The client's link to us is slow: what it sends may come compressed, and what we send
+            // goes compressed while that is faster (back-pressure from the link reaches our socket).
+            in.acceptCompressedData();
+            out.compressData(DataCompression.ADAPTIVE);
         }
         if (cp.isPush()) {
             push(cp);

@@ -19,9 +19,11 @@ import dev.hotswap.protocol.Request;
  * @param dryRun whether to check the push and discard it (pushes only)
  * @param catchUp whether a pull may end with catch-up passes: protocol 3, and the destination is a
  *     file the client can patch, not {@code -}
+ * @param compress whether the data streams both ways may carry compressed frames: protocol 4, and
+ *     the client asked ({@link CpOptions#COMPRESS}: its link to us is a slow one)
  */
 record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOptions options, long size,
-        int deltaPageSize, Optional<Rollouts.Nodes> fleet, boolean dryRun, boolean catchUp) {
+        int deltaPageSize, Optional<Rollouts.Nodes> fleet, boolean dryRun, boolean catchUp, boolean compress) {
     /** The options that apply to pushes only. */
     private static final Set<String> FLAGS = Set.of(CpOptions.SKIP_INTEGRITY_CHECK, CpOptions.SKIP_SCHEMA_CHECK,
             CpOptions.DRY_RUN, CpOptions.SKIP_CHECK);
@@ -47,6 +49,7 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
         }
         long size = -1;
         int deltaPageSize = 0;
+        boolean compress = false;
         for (Map.Entry<String, String> option : request.options().entrySet()) {
             String name = option.getKey();
             String value = option.getValue();
@@ -61,6 +64,11 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
                     throw new RequestMisuse("option delta takes a page size (a power of two, 512 to 65536), not '"
                             + value + "'");
                 }
+            } else if (name.equals(CpOptions.COMPRESS) && version >= 4) {
+                if (!"true".equals(value)) {
+                    throw new RequestMisuse("option " + name + " takes the value true, not '" + value + "'");
+                }
+                compress = true;
             } else if (FleetOptions.names().contains(name)) {
                 continue; // checked by FleetRequests
             } else if (name.equals(CpOptions.SKIP_CHECK)) {
@@ -95,7 +103,7 @@ record CopyRequest(ManagedDatabase source, ManagedDatabase destination, PushOpti
         PushOptions options = new PushOptions(request.flag(CpOptions.SKIP_INTEGRITY_CHECK),
                 request.flag(CpOptions.SKIP_SCHEMA_CHECK), skippedChecks(request, destination));
         return new CopyRequest(source, destination, options, size, deltaPageSize, fleet,
-                request.flag(CpOptions.DRY_RUN), version >= 3 && !request.args().get(1).equals("-"));
+                request.flag(CpOptions.DRY_RUN), version >= 3 && !request.args().get(1).equals("-"), compress);
     }
 
     /** The checks option {@code skip-check} names, each one that {@code destination} has. */

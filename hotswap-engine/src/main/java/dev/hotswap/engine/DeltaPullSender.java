@@ -94,7 +94,7 @@ final class DeltaPullSender {
             DeltaSource.Sent sent = DeltaSource.stream(plan, file, new DataFrameOutputStream(out, FrameType.DATA_OUT),
                     hashes.hashes(), digests, PageDigests.Counter.NONE);
             String line = "sent " + sent.pagesSent() + " of " + pages + " pages (" + sent.bytesSent()
-                    + " bytes) by delta in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+                    + " bytes" + DeltaPushReceiver.compressed(sent.bytesSent(), sent.wireBytes()) + ") by delta in " + (System.nanoTime() - start) / 1_000_000 + " ms";
             LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
             progress.status(line);
             return true;

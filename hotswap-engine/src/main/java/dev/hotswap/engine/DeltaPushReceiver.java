@@ -114,7 +114,8 @@ final class DeltaPushReceiver implements CandidateReceiver {
             // The patched file's hashes are all known now: kept for the generation it may become.
             db.hashCache().keepCandidate(db.folder(), target, pageSize, patched.pageCount(), hashes.hashes());
             String line = "received " + patched.pagesReceived() + " of " + patched.pageCount() + " pages ("
-                    + patched.bytesReceived() + " bytes) by delta in " + millis(start) + " ms";
+                    + patched.bytesReceived() + " bytes" + compressed(patched.bytesReceived(), patched.wireBytes())
+                    + ") by delta in " + millis(start) + " ms";
             LOG.log(System.Logger.Level.INFO, db.name() + ": " + line);
             progress.status(line);
             return patched.pageCount() * pageSize;
@@ -143,5 +144,10 @@ final class DeltaPushReceiver implements CandidateReceiver {
 
     private static long millis(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** {@code ", W compressed on the wire"} when compressed frames made {@code wire} of {@code bytes}. */
+    static String compressed(long bytes, long wire) {
+        return wire == bytes ? "" : ", " + wire + " compressed on the wire";
     }
 }

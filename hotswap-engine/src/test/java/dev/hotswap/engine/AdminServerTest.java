@@ -77,7 +77,7 @@ class AdminServerTest {
     void versionAnswersWithModuleAndProtocolVersion() throws Exception {
         start();
         try (EngineFixture.Client client = client().hello().request("version")) {
-            assertEquals("hotswap-engine 0.1.0-SNAPSHOT protocol 3\n", new String(client.data(), StandardCharsets.UTF_8));
+            assertEquals("hotswap-engine 0.1.0-SNAPSHOT protocol 4\n", new String(client.data(), StandardCharsets.UTF_8));
             assertEquals(new Exit(0, ""), client.exit());
         }
     }
@@ -288,7 +288,7 @@ class AdminServerTest {
         start();
         try (EngineFixture.Client client = client()) {
             assertThrows(VersionMismatchException.class, () -> Handshake.client(client.in, client.out, 0));
-            assertEquals(new Exit(3, "ERROR: protocol version mismatch (client 0, server 3)"), Exit.from(client.next()));
+            assertEquals(new Exit(3, "ERROR: protocol version mismatch (client 0, server 4)"), Exit.from(client.next()));
             assertNull(client.next());
         }
     }

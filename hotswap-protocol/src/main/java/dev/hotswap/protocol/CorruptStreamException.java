@@ -1,6 +1,10 @@
 package dev.hotswap.protocol;
 
-/** A data stream's {@code END} frame disagrees with the bytes received: count or CRC32C differ. */
+/**
+ * A data stream's bytes are not what was sent: its {@code END} frame disagrees with the bytes
+ * received (count or CRC32C), or a {@code COMPRESSED} frame's zlib stream is corrupt, cut short, or
+ * not the length it declares.
+ */
 public final class CorruptStreamException extends ProtocolException {
     private static final long serialVersionUID = 1L;
 

@@ -29,6 +29,14 @@ public final class CpOptions {
      */
     public static final String DELTA = "delta";
 
+    /**
+     * Protocol 4, flag ({@code "true"}): the link between the two is slow (a remote one), so the data
+     * streams of this {@code cp}, both ways, may carry {@code COMPRESSED} frames, each sender
+     * compressing where that pays ({@link DataCompression#ADAPTIVE}). Never sent to an older server,
+     * which would refuse it as an unknown option.
+     */
+    public static final String COMPRESS = "compress";
+
     private CpOptions() {
     }
 

@@ -14,7 +14,9 @@ import java.util.zip.CRC32C;
  * {@link TruncatedStreamException}; a mismatching {@code END}, {@link CorruptStreamException}; an
  * {@code ABORT} or {@code EXIT} from the peer, {@link TransferAbortedException}; any other frame,
  * {@link ProtocolException}. {@code STATUS} and {@code PHASE} frames may be interleaved with the
- * data; they go to the side-channel consumer. Not thread-safe.
+ * data; they go to the side-channel consumer. Once the reader {@link FrameReader#acceptCompressedData()
+ * accepts compressed data}, {@code COMPRESSED} frames count as data frames of this stream, decoded
+ * within the bounds {@link FrameInflater} keeps. Not thread-safe.
  */
 public final class DataFrameInputStream extends InputStream {
     private final FrameReader reader;
@@ -22,7 +24,13 @@ public final class DataFrameInputStream extends InputStream {
     private final Consumer<Frame> sideChannel;
     private final CRC32C crc = new CRC32C();
     private long count;
+    private long wireCount;
     private boolean ended;
+    /** Decodes COMPRESSED frames; created at the first one. */
+    private FrameInflater inflater;
+    /** The decoded bytes of the last COMPRESSED frame not read yet: from here to {@link #decodedEnd}. */
+    private int decodedAt;
+    private int decodedEnd;
 
     /**
      * Reads data frames of {@code type} from {@code reader}; {@code STATUS} and {@code PHASE} frames
@@ -53,7 +61,15 @@ public final class DataFrameInputStream extends InputStream {
         if (!fill()) {
             return -1;
         }
-        int n = reader.readPayload(bytes, offset, length);
+        int n;
+        if (decodedAt < decodedEnd) {
+            n = Math.min(length, decodedEnd - decodedAt);
+            System.arraycopy(inflater.output(), decodedAt, bytes, offset, n);
+            decodedAt += n;
+        } else {
+            n = reader.readPayload(bytes, offset, length);
+            wireCount += n;
+        }
         crc.update(bytes, offset, n);
         count += n;
         return n;
@@ -77,7 +93,7 @@ public final class DataFrameInputStream extends InputStream {
 
     @Override
     public int available() {
-        return ended ? 0 : reader.payloadRemaining();
+        return ended ? 0 : decodedEnd - decodedAt + reader.payloadRemaining();
     }
 
     /** Whether the verified {@code END} frame has been read. */
@@ -90,9 +106,17 @@ public final class DataFrameInputStream extends InputStream {
         return count;
     }
 
-    /** Positions the reader inside a data frame with bytes left, or returns false after a verified END. */
+    /** Payload bytes received so far: fewer than {@link #byteCount()} where frames came compressed. */
+    public long wireByteCount() {
+        return wireCount;
+    }
+
+    /**
+     * Positions the reader inside a data frame, or decoded bytes of a compressed one, with bytes
+     * left; or returns false after a verified END.
+     */
     private boolean fill() throws IOException {
-        while (!ended && reader.payloadRemaining() == 0) {
+        while (!ended && reader.payloadRemaining() == 0 && decodedAt == decodedEnd) {
             FrameType got = reader.readHeader();
             if (got == null) {
                 throw new TruncatedStreamException(
@@ -104,10 +128,17 @@ public final class DataFrameInputStream extends InputStream {
                 }
                 continue;
             }
+            if (got == FrameType.COMPRESSED && reader.acceptsCompressedData()) {
+                decode();
+                continue;
+            }
             Frame frame = reader.readRest();
             if (got == FrameType.END) {
                 verify(End.from(frame));
                 ended = true;
+                if (inflater != null) {
+                    inflater.close();
+                }
             } else if (got == FrameType.STATUS || got == FrameType.PHASE) {
                 sideChannel.accept(frame);
             } else if (got == FrameType.ABORT) {
@@ -119,6 +150,21 @@ public final class DataFrameInputStream extends InputStream {
             }
         }
         return !ended;
+    }
+
+    /** Reads the COMPRESSED frame whose header was just read, and decodes it. */
+    private void decode() throws IOException {
+        if (inflater == null) {
+            inflater = new FrameInflater();
+        }
+        int length = reader.payloadRemaining();
+        byte[] payload = inflater.input(length);
+        for (int at = 0; at < length;) {
+            at += reader.readPayload(payload, at, length - at);
+        }
+        wireCount += length;
+        decodedEnd = inflater.inflate(length);
+        decodedAt = 0;
     }
 
     private void verify(End end) throws CorruptStreamException {

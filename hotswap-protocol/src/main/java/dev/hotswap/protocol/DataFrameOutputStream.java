@@ -24,8 +24,10 @@ public final class DataFrameOutputStream extends OutputStream {
     private final FrameType type;
     private final byte[] chunk;
     private final CRC32C crc = new CRC32C();
+    private final DataFrameCompressor compressor;
     private int filled;
     private long count;
+    private long wireCount;
     /**
      * One way only: open, then finishing (END may reach the peer) or cancelled (END never will),
      * then, once cancelled, aborted (ABORT sent). Atomic because an interrupt handler on another
@@ -49,6 +51,7 @@ public final class DataFrameOutputStream extends OutputStream {
         }
         this.type = type;
         this.chunk = new byte[chunkSize];
+        this.compressor = DataFrameCompressor.of(writer.dataCompression());
     }
 
     @Override
@@ -66,9 +69,7 @@ public final class DataFrameOutputStream extends OutputStream {
         ensureOpen();
         // Whole chunks of the caller's array go out as frames as they are, without a copy.
         while (filled == 0 && length >= chunk.length) {
-            crc.update(bytes, offset, chunk.length);
-            writer.write(type, bytes, offset, chunk.length);
-            count += chunk.length;
+            send(bytes, offset, chunk.length);
             offset += chunk.length;
             length -= chunk.length;
         }
@@ -97,6 +98,14 @@ public final class DataFrameOutputStream extends OutputStream {
         return count + filled;
     }
 
+    /**
+     * Payload bytes sent so far: as many as {@link #byteCount()} once emitted, fewer where blocks
+     * went compressed ({@link FrameWriter#compressData}).
+     */
+    public long wireByteCount() {
+        return wireCount;
+    }
+
     /** Sends the remaining bytes and the {@code END} frame, and flushes. The stream is then done. */
     public void finish() throws IOException {
         if (!state.compareAndSet(OPEN, FINISHING)) {
@@ -104,6 +113,9 @@ public final class DataFrameOutputStream extends OutputStream {
         }
         emit();
         writer.send(new End(count, (int) crc.getValue()).toFrame());
+        if (compressor != null) {
+            compressor.close(); // here, on the writing thread: an abort may come from another one
+        }
     }
 
     /**
@@ -147,11 +159,21 @@ public final class DataFrameOutputStream extends OutputStream {
 
     private void emit() throws IOException {
         if (filled > 0) {
-            crc.update(chunk, 0, filled);
-            writer.write(type, chunk, 0, filled);
-            count += filled;
+            send(chunk, 0, filled);
             filled = 0;
         }
+    }
+
+    /** Sends one block as a data frame, or compressed where that pays. */
+    private void send(byte[] bytes, int offset, int length) throws IOException {
+        crc.update(bytes, offset, length);
+        if (compressor == null) {
+            writer.write(type, bytes, offset, length);
+            wireCount += length;
+        } else {
+            wireCount += compressor.send(writer, type, bytes, offset, length);
+        }
+        count += length;
     }
 
     private void ensureOpen() throws IOException {

@@ -22,8 +22,11 @@ public final class DeltaBase {
     private final FrameType dataType;
     private final Consumer<Frame> sideChannel;
 
-    /** What one delta transfer received. */
-    public record Patched(long pageCount, long pagesReceived, long bytesReceived) {
+    /**
+     * What one delta transfer received: {@code bytesReceived} of delta stream, which took
+     * {@code wireBytes} of payload (fewer where frames came compressed).
+     */
+    public record Patched(long pageCount, long pagesReceived, long bytesReceived, long wireBytes) {
     }
 
     /**
@@ -188,6 +191,6 @@ public final class DeltaBase {
             throw new CorruptStreamException("the patched file's digest " + HexFormat.of().formatHex(actual)
                     + " differs from the source's " + HexFormat.of().formatHex(expected));
         }
-        return new Patched(pageCount, pagesReceived, data.byteCount());
+        return new Patched(pageCount, pagesReceived, data.byteCount(), data.wireByteCount());
     }
 }

@@ -20,8 +20,11 @@ public final class DeltaSource {
     private final FrameWriter out;
     private final FrameType dataType;
 
-    /** What one delta transfer sent. */
-    public record Sent(long pagesCompared, long pagesSent, long bytesSent) {
+    /**
+     * What one delta transfer sent: {@code bytesSent} of delta stream, which took {@code wireBytes}
+     * of payload (fewer where frames went compressed).
+     */
+    public record Sent(long pagesCompared, long pagesSent, long bytesSent, long wireBytes) {
     }
 
     /**
@@ -236,6 +239,6 @@ public final class DeltaSource {
             first = end;
         }
         data.finish();
-        return new Sent(comparedPages, pagesSent, data.byteCount());
+        return new Sent(comparedPages, pagesSent, data.byteCount(), data.wireByteCount());
     }
 }

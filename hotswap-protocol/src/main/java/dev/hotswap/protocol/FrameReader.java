@@ -22,6 +22,7 @@ public final class FrameReader {
     private FrameType current;
     private int remaining;
     private boolean peeked;
+    private boolean compressedData;
 
     /** Reads from {@code in} with the protocol's maximum payload. */
     public FrameReader(InputStream in) {
@@ -36,6 +37,20 @@ public final class FrameReader {
                     "maxPayload " + maxPayload + " is outside 0.." + Protocol.MAX_PAYLOAD);
         }
         this.maxPayload = maxPayload;
+    }
+
+    /**
+     * From now on, data streams read from this reader may hold {@code COMPRESSED} frames (protocol
+     * 4, once the conversation's {@code REQUEST} asked for them with {@link CpOptions#COMPRESS});
+     * before, such a frame is a protocol error.
+     */
+    public void acceptCompressedData() {
+        compressedData = true;
+    }
+
+    /** Whether data streams may hold {@code COMPRESSED} frames ({@link #acceptCompressedData()}). */
+    public boolean acceptsCompressedData() {
+        return compressedData;
     }
 
     /**

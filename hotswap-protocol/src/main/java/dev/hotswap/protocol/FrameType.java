@@ -30,7 +30,12 @@ public enum FrameType {
     /** Delta transfers (version 2): 16-byte hashes of blocks or pages of the old copy. */
     HASHES('#'),
     /** Delta transfers (version 2): the blocks whose page hashes the sending side wants. */
-    WANT('W');
+    WANT('W'),
+    /**
+     * Protocol 4, when the request asked for it: a data frame's bytes compressed, standing in for a
+     * {@code DATA_IN} or {@code DATA_OUT} frame of the stream it appears in ({@link FrameDeflater}).
+     */
+    COMPRESSED('Z');
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -13,10 +13,25 @@ import java.util.Objects;
  */
 public final class FrameWriter implements Flushable {
     private final OutputStream out;
+    private volatile DataCompression dataCompression = DataCompression.NONE;
 
     /** Writes to {@code out}, buffered. */
     public FrameWriter(OutputStream out) {
         this.out = new BufferedOutputStream(Objects.requireNonNull(out, "out"), Protocol.DATA_CHUNK + 5);
+    }
+
+    /**
+     * How the data streams written from now on compress their frames. Protocol 4 only, once the
+     * conversation's {@code REQUEST} asked for it ({@link CpOptions#COMPRESS}): a peer that did not
+     * refuses {@code COMPRESSED} frames.
+     */
+    public void compressData(DataCompression compression) {
+        this.dataCompression = Objects.requireNonNull(compression, "compression");
+    }
+
+    /** How data streams on this writer compress their frames; {@link DataCompression#NONE} unless set. */
+    public DataCompression dataCompression() {
+        return dataCompression;
     }
 
     /** Queues {@code frame}; it reaches the peer at the next flush. */

@@ -5,10 +5,11 @@ public final class Protocol {
     /**
      * The newest protocol version this library speaks. Version 2 adds delta transfers ({@code BASE},
      * {@code HASHES}, {@code WANT}); version 3 adds the catch-up passes that may follow
-     * the data of a pull whose destination is not {@code -} ({@link CatchUpPass}). A peer still speaks every older version with
-     * an older peer.
+     * the data of a pull whose destination is not {@code -} ({@link CatchUpPass}); version 4 adds
+     * compressed data frames ({@link FrameType#COMPRESSED}) in a {@code cp} that asks for them
+     * ({@link CpOptions#COMPRESS}). A peer still speaks every older version with an older peer.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** The oldest protocol version this library still speaks. */
     public static final int MIN_VERSION = 1;

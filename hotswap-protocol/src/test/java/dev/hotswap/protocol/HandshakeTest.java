@@ -76,10 +76,10 @@ class HandshakeTest {
                 () -> Handshake.server(peers.serverIn(), peers.serverOut())));
         VersionMismatchException client = assertThrows(VersionMismatchException.class,
                 () -> Handshake.client(peers.clientIn(), peers.clientOut(), 0));
-        assertEquals("protocol version mismatch (client 0, server 3)", client.getMessage());
+        assertEquals("protocol version mismatch (client 0, server 4)", client.getMessage());
         ExecutionException failed = assertThrows(ExecutionException.class, () -> server.get(5, TimeUnit.SECONDS));
         assertEquals(VersionMismatchException.class, failed.getCause().getCause().getClass());
-        assertEquals(new Exit(Protocol.EXIT_UNREACHABLE, "ERROR: protocol version mismatch (client 0, server 3)"),
+        assertEquals(new Exit(Protocol.EXIT_UNREACHABLE, "ERROR: protocol version mismatch (client 0, server 4)"),
                 Exit.from(peers.clientIn().read()));
     }
 
