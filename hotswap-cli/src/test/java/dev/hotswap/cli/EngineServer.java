@@ -95,7 +95,10 @@ final class EngineServer implements AutoCloseable {
         List<String> names = new ArrayList<>();
         for (Path folder : List.of(dir.resolve("db"), dir.resolve("db/.hotswap/production.sqlite3"))) {
             try (Stream<Path> files = Files.list(folder)) {
-                files.map(file -> file.getFileName().toString()).filter(name -> !name.equals(".hotswap"))
+                // The page hashes a delta's base copy leaves are the current generation's, kept for
+                // the next push (PageHashCache): the engine's cache, not something a push left behind.
+                files.map(file -> file.getFileName().toString())
+                        .filter(name -> !name.equals(".hotswap") && !name.startsWith(".pagehashes-"))
                         .sorted().forEach(names::add);
             }
         }
