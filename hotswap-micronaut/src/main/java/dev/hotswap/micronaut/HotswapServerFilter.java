@@ -7,6 +7,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.propagation.MutablePropagatedContext;
+import io.micronaut.core.util.StringUtils;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -37,7 +38,15 @@ import io.micronaut.http.filter.ServerFilterPhase;
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 @Requires(beans = Hotswap.class)
+@Requires(property = HotswapServerFilter.ENABLED, notEquals = StringUtils.FALSE)
 public final class HotswapServerFilter implements Ordered, ApplicationEventListener<HttpRequestTerminatedEvent> {
+    /**
+     * {@code hotswap.filter.enabled=false} leaves the filter out: requests are then not pinned, and
+     * one request may read two generations across a swap. For a benchmark's baseline, or an
+     * application that gates its requests itself.
+     */
+    public static final String ENABLED = HotswapConfiguration.PREFIX + ".filter.enabled";
+
     /** The request attribute that holds the request's {@link Pin}. */
     public static final String PIN_ATTRIBUTE = "dev.hotswap.pin";
 
