@@ -117,6 +117,18 @@ class HotswapFactoryTest {
         }
     }
 
+    @Test
+    void filterDisabledLeavesTheEngineAndItsDataSourceButPinsNoRequest(@TempDir Path dir) throws Exception {
+        Dataset live = Dataset.create(dir.resolve("main.sqlite3"), "live");
+        Map<String, Object> properties = database(live.file());
+        properties.put(HotswapServerFilter.ENABLED, "false");
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            assertTrue(context.containsBean(Hotswap.class));
+            assertTrue(context.containsBean(DataSource.class, Qualifiers.byName("main")));
+            assertFalse(context.containsBean(HotswapServerFilter.class));
+        }
+    }
+
     static Map<String, Object> database(Path file) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("hotswap.databases.main.path", file.toString());
