@@ -20,6 +20,7 @@ module dev.hotswap.demo {
     requires dev.hotswap.undertow;
     requires dev.hotswap.servlet;
     requires dev.hotswap.demo.spring;
+    requires dev.hotswap.demo.micronaut;
     requires org.eclipse.jetty.server;
     requires undertow.core;
     requires org.apache.tomcat.embed.core;

@@ -1,5 +1,6 @@
 package dev.hotswap.demo;
 
+import dev.hotswap.demo.micronaut.MicronautDemo;
 import dev.hotswap.demo.spring.SpringDemo;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.engine.HotswapBuilder;
@@ -28,13 +29,13 @@ final class Demo implements AutoCloseable {
     private final Hotswap hotswap;
     private final DemoServer server;
     private final BackgroundWriter writer;
-    /** What closes the engine: the engine itself, or the Spring application that made it. */
+    /** What closes the engine: the engine itself, or the Spring or Micronaut application that made it. */
     private final AutoCloseable engine;
 
     /**
      * How to run the demo.
      *
-     * @param server {@code jetty}, {@code undertow}, {@code tomcat} or {@code spring}
+     * @param server {@code jetty}, {@code undertow}, {@code tomcat}, {@code spring} or {@code micronaut}
      * @param port the HTTP port on 127.0.0.1, 0 for any free one
      * @param db the live path of the database
      * @param socket the admin socket
@@ -70,6 +71,9 @@ final class Demo implements AutoCloseable {
         String name = databaseName(config.db());
         if (config.server().equals("spring")) {
             return startSpring(config, name);
+        }
+        if (config.server().equals("micronaut")) {
+            return startMicronaut(config, name);
         }
         HotswapBuilder engine = Hotswap.builder().database(name, config.db()).socket(config.socket())
                 .keep(config.keep());
@@ -136,6 +140,38 @@ final class Demo implements AutoCloseable {
             return new Demo(hotswap, server, writer, spring);
         } catch (RuntimeException e) {
             spring.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The Micronaut application, whose engine hotswap-micronaut makes from the same settings; the
+     * no-gate baseline leaves its filter out.
+     */
+    private static Demo startMicronaut(Config config, String name) throws Exception {
+        if (config.gate() == GateMode.MUTEX) {
+            throw new IllegalArgumentException("--gate mutex is not offered on micronaut");
+        }
+        MicronautDemo micronaut = MicronautDemo.start(new MicronautDemo.Settings(config.port(), name, config.db(),
+                config.socket(), config.keep(), config.gate() == GateMode.HOTSWAP));
+        try {
+            Hotswap hotswap = micronaut.hotswap();
+            DemoServer server = new DemoServer() {
+                @Override
+                public int port() {
+                    return micronaut.port();
+                }
+
+                @Override
+                public void close() {
+                    micronaut.stopServing();
+                }
+            };
+            BackgroundWriter writer = config.backgroundWriter()
+                    ? BackgroundWriter.start(new Items(hotswap.dataSource(name))) : null;
+            return new Demo(hotswap, server, writer, micronaut);
+        } catch (RuntimeException e) {
+            micronaut.close();
             throw e;
         }
     }

@@ -12,15 +12,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hotswap-demo}: a small items API on Jetty, Undertow, Tomcat or Spring Boot whose database hotswap can replace. */
+/** {@code hotswap-demo}: a small items API on Jetty, Undertow, Tomcat, Spring Boot or Micronaut whose database hotswap can replace. */
 @Command(name = "hotswap-demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves GET /health, GET /items and POST /items from a SQLite database that",
             "`hotswap cp` can replace, and `hotswap rollback` restore, while requests flow.",
             "--tour shows the whole thing end to end; --fleet-* joins several demos into a fleet."})
 public final class DemoApp implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "jetty|undertow|tomcat|spring",
+    @Option(names = "--server", paramLabel = "jetty|undertow|tomcat|spring|micronaut",
             description = {"HTTP server (default: ${DEFAULT-VALUE}); spring is a Spring Boot application",
-                "on Tomcat that uses nothing but the hotswap starter and a @RestController."})
+                "on Tomcat that uses nothing but the hotswap starter and a @RestController;",
+                "micronaut a Micronaut application on Netty with hotswap-micronaut and a @Controller."})
     String server = "jetty";
 
     @Option(names = "--port", description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -73,9 +74,9 @@ public final class DemoApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("jetty", "undertow", "tomcat", "spring").contains(server)) {
+        if (!List.of("jetty", "undertow", "tomcat", "spring", "micronaut").contains(server)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--server must be jetty, undertow, tomcat or spring, not " + server);
+                    "--server must be jetty, undertow, tomcat, spring or micronaut, not " + server);
         }
         GateMode mode;
         try {
@@ -86,13 +87,20 @@ public final class DemoApp implements Callable<Integer> {
         if (keep < 0 || keep > 1000) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--keep must be 0 to 1000, not " + keep);
         }
+        if (server.equals("micronaut") && mode == GateMode.MUTEX) {
+            // One lock around a request that hops between the event loop and executors is a
+            // baseline nobody runs on Micronaut; the benchmark compares hotswap with off there.
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--gate mutex works with --server jetty, undertow, tomcat or spring, not micronaut");
+        }
         if (tour) {
             return new Tour(server, cli, out).run();
         }
-        if (server.equals("spring") && fleet.config(spec) != null) {
-            // The starter makes that engine; an app adds rollouts with a HotswapBuilderCustomizer bean.
+        if ((server.equals("spring") || server.equals("micronaut")) && fleet.config(spec) != null) {
+            // The framework makes that engine; an app adds rollouts with a HotswapBuilderCustomizer
+            // bean (Spring) or a BeanCreatedEventListener<HotswapBuilder> (Micronaut).
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--fleet-* works with --server jetty, undertow or tomcat, not spring");
+                    "--fleet-* works with --server jetty, undertow or tomcat, not " + server);
         }
         Demo demo;
         try {

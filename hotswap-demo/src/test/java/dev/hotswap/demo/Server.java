@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The servers the demo runs on, as {@code --server} names them: every end-to-end test runs on each. */
 enum Server {
-    JETTY, UNDERTOW, TOMCAT, SPRING;
+    JETTY, UNDERTOW, TOMCAT, SPRING, MICRONAUT;
 
     /** The {@code --server} value. */
     String option() {

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The README's quick start: {@code bin/hotswap-demo --tour} tells the whole story (generations, a
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.Timeout;
  */
 class TourIT {
 
-    @Test
+    /** On Undertow, and on Micronaut, whose requests hop between the event loop and executors. */
+    @ParameterizedTest
+    @EnumSource(value = Server.class, names = {"UNDERTOW", "MICRONAUT"})
     @Timeout(120)
-    void tourSwapsUnderLoadRollsBackAndShowsBothRefusals() throws Exception {
+    void tourSwapsUnderLoadRollsBackAndShowsBothRefusals(Server server) throws Exception {
         Process tour = new ProcessBuilder(DemoProcess.ROOT.resolve("bin/hotswap-demo").toString(), "--tour",
-                "--server", "undertow").redirectErrorStream(true).start();
+                "--server", server.option()).redirectErrorStream(true).start();
         String output = new String(tour.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(tour.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, tour.exitValue(), output);
