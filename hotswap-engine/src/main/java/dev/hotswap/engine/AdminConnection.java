@@ -3,15 +3,12 @@ package dev.hotswap.engine;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
-import java.util.OptionalInt;
 
 import dev.hotswap.protocol.CorruptStreamException;
 import dev.hotswap.protocol.DataCompression;
 import dev.hotswap.protocol.DataFrameInputStream;
 import dev.hotswap.protocol.DataFrameOutputStream;
 import dev.hotswap.protocol.Exit;
-import dev.hotswap.protocol.FileMode;
 import dev.hotswap.protocol.Frame;
 import dev.hotswap.protocol.FrameReader;
 import dev.hotswap.protocol.FrameType;
@@ -163,7 +160,8 @@ final class AdminConnection {
         if (cp.isPush()) {
             push(cp);
         } else {
-            pull(cp.source(), cp.deltaPageSize() != 0, cp.catchUp());
+            new AdminPull(engine, cp.source(), in, out, peer, idleTimeout, this::exit)
+                    .run(cp.deltaPageSize() != 0, cp.catchUp());
         }
     }
 
@@ -295,74 +293,8 @@ final class AdminConnection {
         }
     }
 
-    private void pull(ManagedDatabase db, boolean deltaOffered, boolean catchUp) throws IOException {
-        out.send(new Ready(Ready.Direction.PULL, db.name(), liveMode(db)).toFrame());
-        out.send(Frame.text(FrameType.PHASE, "snapshot"));
-        long start = System.nanoTime();
-        if (catchUp && !deltaOffered) {
-            try {
-                if (LivePullSender.trySend(db, out, progress())) {
-                    exit(Protocol.EXIT_OK, "");
-                    return;
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
-                exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());
-                return;
-            }
-        }
-        Snapshot snapshot;
-        try {
-            snapshot = Snapshot.open(db, engine.diskBudget());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, db.name() + ": snapshot for " + peer + " failed", e);
-            exit(Protocol.EXIT_FAILED, "ERROR: snapshot failed: " + e.getMessage());
-            return;
-        }
-        DeltaPullSender delta = deltaOffered ? new DeltaPullSender(db, in, out, engine.diskBudget(), idleTimeout) : null;
-        try (snapshot) { // closed before EXIT: a client that saw EXIT sees no temp file, no read transaction
-            out.send(Frame.text(FrameType.STATUS, "snapshot " + snapshot.length() + " bytes in "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms"));
-            if (delta == null || !delta.send(snapshot, progress())) {
-                // Not closed on failure: close() would send ABORT, and a failed pull ends with EXIT 1 instead.
-                DataFrameOutputStream data = new DataFrameOutputStream(out, FrameType.DATA_OUT);
-                snapshot.send(data);
-                data.finish();
-            }
-        } catch (DeltaPullSender.OfferStalledException e) {
-            LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed: " + e.getMessage());
-            exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage() + "; closed");
-            delta.hearOutTheOffer();
-            return;
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, db.name() + ": pull by " + peer + " failed", e);
-            exit(Protocol.EXIT_FAILED, "ERROR: pull failed: " + e.getMessage());
-            return;
-        }
-        exit(Protocol.EXIT_OK, "");
-    }
-
-    /** The live file's permission bits, so that the client's copy is no wider; none if unreadable. */
-    private static OptionalInt liveMode(ManagedDatabase db) {
-        try {
-            return OptionalInt.of(FileMode.bits(Files.getPosixFilePermissions(db.currentFile())) & Ready.MAX_MODE);
-        } catch (IOException | UnsupportedOperationException e) {
-            return OptionalInt.empty(); // the client then makes it 0600
-        }
-    }
-
     private Progress progress() {
-        return new Progress() {
-            @Override
-            public void phase(String phase) throws IOException {
-                out.send(Frame.text(FrameType.PHASE, phase));
-            }
-
-            @Override
-            public void status(String line) throws IOException {
-                out.send(Frame.text(FrameType.STATUS, line));
-            }
-        };
+        return Progress.frames(out);
     }
 
     private void protocolError(ProtocolException e) {

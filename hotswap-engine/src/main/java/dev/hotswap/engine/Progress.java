@@ -1,5 +1,8 @@
 package dev.hotswap.engine;
 
+import dev.hotswap.protocol.Frame;
+import dev.hotswap.protocol.FrameType;
+import dev.hotswap.protocol.FrameWriter;
 import java.io.IOException;
 
 /**
@@ -28,4 +31,19 @@ interface Progress {
 
     /** One human-readable line for the operator. */
     void status(String line) throws IOException;
+
+    /** Reports as {@code PHASE} and {@code STATUS} frames to {@code out}. */
+    static Progress frames(FrameWriter out) {
+        return new Progress() {
+            @Override
+            public void phase(String phase) throws IOException {
+                out.send(Frame.text(FrameType.PHASE, phase));
+            }
+
+            @Override
+            public void status(String line) throws IOException {
+                out.send(Frame.text(FrameType.STATUS, line));
+            }
+        };
+    }
 }
