@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The whole system as users run it: the demo app in its own JVM on each {@link Server} (Jetty,
@@ -42,7 +41,7 @@ class DemoEndToEndIT {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void pullsToStdout(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             var pulled = demo.cli("cp", demo.db.toString(), "-");
@@ -54,7 +53,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void pullsToFileWhileTheAppWrites(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             assertEquals(201, demo.post("/items", "durian").statusCode());
@@ -65,7 +64,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void pushesFromFile(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             Path next = database("next.sqlite3", List.of("kiwi", "lime"));
@@ -75,7 +74,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void pushesAndPullsOnlyTheChangedPagesByDelta(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             sql(demo.db, "INSERT INTO items(name) SELECT 'row ' || i FROM (WITH RECURSIVE n(i) AS"
@@ -105,7 +104,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void pushesFromStdin(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] next = Files.readAllBytes(database("next.sqlite3", List.of("mango")));
@@ -115,7 +114,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void refusesSchemaMismatchAndKeepsTheLiveData(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             Path other = dir.resolve("other.sqlite3");
@@ -133,7 +132,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void refusesGarbage(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] garbage = new byte[100_000];
@@ -143,7 +142,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void refusesTruncatedUpload(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] whole = rows(5000);
@@ -152,7 +151,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void refusesCorruptPage(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             byte[] bytes = rows(5000);
@@ -168,7 +167,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void pushesSeveralTimesInARow(Server server) throws Exception {
         try (DemoProcess demo = DemoProcess.start(server, dir)) {
             for (int i = 0; i < 3; i++) {
@@ -180,7 +179,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void servesEveryRequestAcrossRepeatedSwapsUnderLoad(Server server) throws Exception {
         List<String> a = IntStream.range(0, 100).mapToObj(i -> "a" + i).toList();
         List<String> b = IntStream.range(0, 100).mapToObj(i -> "b" + i).toList();
@@ -225,7 +224,7 @@ class DemoEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void serverKilledMidUploadLeavesTheLiveFileAndTheNextStartCleansUp(Server server) throws Exception {
         byte[] big = rows(20_000);
         byte[] before;
@@ -272,11 +271,12 @@ class DemoEndToEndIT {
         }
     }
 
-    /** Every server with each baseline gate it offers (Micronaut has no mutex baseline). */
+    /** The servers this run covers, each with the baseline gates it has (Quarkus's and Micronaut's demos have no mutex gate). */
     static Stream<Arguments> baselines() {
-        return Stream.of(Server.values()).flatMap(server -> Stream.of(Arguments.of(server, "mutex"),
-                Arguments.of(server, "off")))
-                .filter(arguments -> !(arguments.get()[0] == Server.MICRONAUT && arguments.get()[1].equals("mutex")));
+        return ServerSample.servers(DemoEndToEndIT.class, "baselineGatesServeTheSameApi").stream()
+                .flatMap(server -> server.hasMutexGate()
+                ? Stream.of(Arguments.of(server, "mutex"), Arguments.of(server, "off"))
+                : Stream.of(Arguments.of(server, "off")));
     }
 
     /** The engine's temp files for the demo's live path (adopted at start, so its folder is beside it). */

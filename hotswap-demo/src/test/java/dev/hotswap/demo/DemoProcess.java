@@ -64,6 +64,7 @@ final class DemoProcess implements AutoCloseable {
         Path socket = dir.resolve("hotswap.sock");
         ProcessBuilder builder = new ProcessBuilder(command(server.option(), db, socket, options)).directory(dir.toFile())
                 .redirectError(dir.resolve("demo.stderr").toFile());
+        builder.environment().put("JAVA_OPTS", "-XX:TieredStopAtLevel=1"); // Quarkus's JVM: as command()'s
         builder.environment().putAll(environment);
         Process process = builder.start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -97,6 +98,7 @@ final class DemoProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command(server.option(), dir.resolve("db/production.sqlite3"),
                 dir.resolve("hotswap.sock"), options)).directory(dir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().put("JAVA_OPTS", "-XX:TieredStopAtLevel=1");
         builder.environment().putAll(environment);
         Process process = builder.start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -108,6 +110,13 @@ final class DemoProcess implements AutoCloseable {
     }
 
     private static List<String> command(String server, Path db, Path socket, String... options) {
+        if (server.equals(Server.QUARKUS.option())) {
+            // Quarkus starts from its own fast-jar, not the demo's class path: as bin/hotswap-demo runs it.
+            List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/hotswap-demo").toString(),
+                    "--server", server, "--port", "0", "--db", db.toString(), "--socket", socket.toString()));
+            command.addAll(List.of(options));
+            return command;
+        }
         Path target = ROOT.resolve("hotswap-demo/target");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // The client compiler only: these tests start the demo a few hundred times and time

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Generations as users meet them, end to end: the demo app in its own JVM and the jlink CLI. Rollback
@@ -38,7 +37,7 @@ class GenerationsEndToEndIT {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void rollbackAndToMoveBetweenTheGenerationsThatLsLists(Server server) throws Exception {
         Path a = database("a.sqlite3", List.of("kiwi"));
         Path b = database("b.sqlite3", List.of("lime", "mango"));
@@ -74,7 +73,7 @@ class GenerationsEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void pushesLandWhileTheAppsOwnJobWritesAndTheAppStaysHealthy(Server server) throws Exception {
         List<String> rowsA = prefixed("a", 2000);
         List<String> rowsB = prefixed("b", 2000);
@@ -106,7 +105,7 @@ class GenerationsEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void aRegularFileIsAdoptedAtStartAndTheGenerationsSurviveARestart(Server server) throws Exception {
         Path live = database("db/production.sqlite3", List.of("original"));
         Object inode = fileKey(live);
@@ -128,7 +127,7 @@ class GenerationsEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void anOperatorsLinkIsServedWhereItLiesAndItsFileIsNeverMovedOrDeleted(Server server) throws Exception {
         Path volume = database("volume/data.sqlite3", List.of("on the volume"));
         Object inode = fileKey(volume);
@@ -162,7 +161,7 @@ class GenerationsEndToEndIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Server.class)
+    @Servers
     void aDanglingLinkIsAClearErrorAtStartAndNothingIsCreated(Server server) throws Exception {
         Path live = Files.createDirectories(dir.resolve("db")).resolve("production.sqlite3");
         Path missing = dir.resolve("volume/missing.sqlite3");

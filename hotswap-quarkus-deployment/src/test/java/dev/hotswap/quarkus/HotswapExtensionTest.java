@@ -1,6 +1,7 @@
 package dev.hotswap.quarkus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The extension on its own in an application with Quarkus REST, SmallRye Health and Micrometer:
  * the configuration reaches the engine, the extension's gate pins each request, the DataSource beans,
- * the readiness check and the meters. One boot for the class.
+ * the readiness check and the meters. One boot for the class; once the application has stopped,
+ * {@link #stoppingTheApplicationClosesItsEngine()} checks what dev mode's live reload relies on.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HotswapExtensionTest {
@@ -52,7 +54,14 @@ class HotswapExtensionTest {
             .overrideConfigKey("quarkus.hotswap.databases.\"production\".path", LIVE.toString())
             .overrideConfigKey("quarkus.hotswap.socket", SOCKET.toString())
             .overrideConfigKey("quarkus.hotswap.keep", "3")
-            .overrideConfigKey("quarkus.http.test-port", "0");
+            .overrideConfigKey("quarkus.http.test-port", "0")
+            .setAfterAllCustomizer(() -> {
+                try {
+                    stoppingTheApplicationClosesItsEngine();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException("checking the stopped application's engine", e);
+                }
+            });
 
     @Inject
     Hotswap hotswap;
@@ -100,6 +109,33 @@ class HotswapExtensionTest {
         HttpResponse<String> ready = send("/q/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
         assertTrue(ready.body().contains("\"hotswap\"") && ready.body().contains("production.generation"), ready.body());
+    }
+
+    /**
+     * Run by QuarkusUnitTest after the application stopped, in this JVM: the engine bean was closed
+     * with it (socket file gone, no engine thread left), so a new engine binds the same socket and
+     * opens the same database here at once. Dev mode's live reload is that stop and a new start in one
+     * JVM, so each reload leaves one engine and one socket (as a DevModeReloadTest once showed through
+     * a real reload, at the price of two more augmentations: about 85 s under load).
+     */
+    static void stoppingTheApplicationClosesItsEngine() throws IOException, InterruptedException {
+        assertFalse(Files.exists(SOCKET), "the stopped application's engine removed its socket file");
+        Await.await(() -> engineThreads() == 0, Await.PATIENCE, "the stopped engine's threads to end");
+        try (Hotswap next = Hotswap.builder().database("production", LIVE).socket(SOCKET).build().start()) {
+            assertEquals(SOCKET, next.socketPath());
+            assertTrue(Files.exists(SOCKET), "a new engine in the same JVM binds the socket again");
+            assertEquals(1, engineThreads("hotswap-admin-accept"), "one engine");
+        }
+    }
+
+    private static long engineThreads() {
+        return engineThreads("hotswap-");
+    }
+
+    /** Live threads whose name starts with {@code prefix}: the engine names all of its own "hotswap-...". */
+    private static long engineThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix)).count();
     }
 
     private SwapReport push(Dataset dataset) throws Exception {

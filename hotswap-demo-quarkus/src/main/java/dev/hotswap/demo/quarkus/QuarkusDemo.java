@@ -5,6 +5,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.quarkus.vertx.http.HttpServer;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * up (the extension's engine started, the HTTP server listening) it fills a new database with the
  * sample rows, starts the background writer if asked, prints the listening line, and on SIGTERM stops
  * the writer and says so; Quarkus then stops the HTTP server and closes the engine, socket file and all.
+ * If the application cannot start, its last line on stderr is the {@code ERROR: } line the other
+ * servers' demo prints (the engine's refusal: a dangling link, a file another process holds), exit 1.
  */
 @QuarkusMain
 public class QuarkusDemo implements QuarkusApplication {
@@ -36,6 +39,33 @@ public class QuarkusDemo implements QuarkusApplication {
 
     @ConfigProperty(name = "demo.background-writer")
     boolean backgroundWriter;
+
+    /** Runs the demo until SIGTERM; on a failed start, says why last, as {@code DemoApp} does. */
+    public static void main(String... args) {
+        Quarkus.run(QuarkusDemo.class, (exit, failure) -> {
+            if (failure != null) {
+                System.err.println("ERROR: " + reason(failure));
+            }
+            System.exit(failure != null && exit == 0 ? 1 : exit);
+        }, args);
+    }
+
+    /**
+     * What a failed start's cause chain says: the engine's own {@link IOException} (which the
+     * extension wraps), else the innermost message.
+     */
+    static String reason(Throwable failure) {
+        String message = failure.toString();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException) {
+                return cause.getMessage();
+            }
+            if (cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
+        }
+        return message;
+    }
 
     @Override
     public int run(String... args) throws Exception {
