@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.ArgumentsProvider;
+import org.junit.jupiter.params.support.ParameterDeclarations;
 
 /**
  * Which servers an end-to-end test runs on. Every test on every server is six JVMs per test and more
@@ -21,7 +22,7 @@ final class ServerSample implements ArgumentsProvider {
     static final String PROPERTY = "hotswap.e2e.servers";
 
     @Override
-    public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
+    public Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context) {
         return servers(context.getRequiredTestClass(), context.getRequiredTestMethod().getName()).stream()
                 .map(Arguments::of);
     }
