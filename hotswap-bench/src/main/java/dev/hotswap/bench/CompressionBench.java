@@ -2,7 +2,6 @@ package dev.hotswap.bench;
 
 import dev.hotswap.bench.Relay.Measured;
 import dev.hotswap.engine.Hotswap;
-import dev.hotswap.engine.PushOptions;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ final class CompressionBench {
             for (double rate : new double[] {0, throttleMbs}) {
                 try (Relay relay = Relay.start(dir.resolve("r.sock"), socket, rate)) {
                     for (String compress : List.of("never", "always")) {
-                        reset(hotswap, original);
+                        TransferBench.reset(hotswap, original);
                         Measured push = relay.measure(() -> cli(cli, relay.path, "cp", "--full", "--compress=" + compress,
                                 original.toString(), "production"));
                         Path pulled = dir.resolve("pulled.sqlite3");
@@ -160,22 +159,6 @@ final class CompressionBench {
 
     private static String share(long bytes, Path original) throws Exception {
         return String.format(Locale.ROOT, "%.1f MiB (%.0f %%)", bytes / 1048576.0, 100.0 * bytes / Files.size(original));
-    }
-
-    /** Puts the original back in place; waits (at most 30 s) for the CLI's push to release the database. */
-    private static void reset(Hotswap hotswap, Path original) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try (InputStream in = Files.newInputStream(original)) {
-                hotswap.push("production", in, PushOptions.defaults());
-                return;
-            } catch (dev.hotswap.engine.SwapRefusedException busy) {
-                if (System.nanoTime() > deadline || !busy.getMessage().contains("in progress")) {
-                    throw busy;
-                }
-                Thread.sleep(20);
-            }
-        }
     }
 
     private static void cli(Path cli, Path socket, String... args) throws Exception {

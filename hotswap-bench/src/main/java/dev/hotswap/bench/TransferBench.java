@@ -286,7 +286,7 @@ public final class TransferBench {
     }
 
     /** Puts the original back in place; waits (at most 30 s) for the CLI's push to release the database. */
-    private static void reset(Hotswap hotswap, Path original) throws Exception {
+    static void reset(Hotswap hotswap, Path original) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (InputStream in = Files.newInputStream(original)) {
