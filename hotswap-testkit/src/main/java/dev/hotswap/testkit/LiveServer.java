@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public final class LiveServer implements AutoCloseable {
 
     /** {@code GET path}. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return send(request(path).GET().build());
     }
 
     /** {@code GET path}, without waiting for the answer. */
@@ -117,8 +118,16 @@ public final class LiveServer implements AutoCloseable {
 
     /** {@code POST path} with an empty body. */
     public HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return client.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** Sends {@code request}; a timeout says where the server's threads were when it struck. */
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException timeout) {
+            throw StalledRequest.explained(timeout, request.method() + " " + request.uri(), holders());
+        }
     }
 
     /** Swaps {@code dataset} in through the engine's in-process push, every check on. */
