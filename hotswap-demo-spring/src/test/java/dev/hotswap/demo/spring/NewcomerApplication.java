@@ -8,9 +8,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
 /**
- * A newcomer's application, as the README's Spring section has it: the hotswap starter, Boot's JDBC
- * support, Flyway with its migrations in {@code db/migration}, and a controller. Nothing of hotswap
- * but properties. (No component scan: {@link DemoApplication} shares the package.)
+ * A newcomer's application, as the Spring Boot recipe in docs/integrations.md has it: the hotswap
+ * starter, Boot's JDBC support, Flyway with its migrations in {@code db/migration}, and a controller.
+ * Nothing of hotswap but properties. (No component scan: {@link DemoApplication} shares the package.)
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
