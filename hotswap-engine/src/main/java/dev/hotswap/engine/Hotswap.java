@@ -7,17 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 import javax.sql.DataSource;
-
-import dev.hotswap.protocol.Protocol;
 
 /**
  * The engine embedded in an application: it owns the managed databases, the {@link SwapGate gate}
@@ -64,9 +59,8 @@ public final class Hotswap implements AutoCloseable {
     private enum State { NEW, STARTED, CLOSED }
 
     private final Settings settings;
-    private final List<ManagedDatabase> databases = new ArrayList<>();
-    private final Map<String, ManagedDatabase> byName = new HashMap<>();
     private final SwapGate gate = new SwapGate();
+    private final ManagedDatabases databases;
     private final Views views;
     private final SwapListeners listeners;
     private final DiskBudget diskBudget;
@@ -80,13 +74,9 @@ public final class Hotswap implements AutoCloseable {
     Hotswap(Settings settings) {
         this.settings = settings;
         this.diskBudget = new DiskBudget(settings.diskReserve());
-        this.views = new Views(gate, databases, settings.pinWarning());
+        this.databases = new ManagedDatabases(settings, gate);
+        this.views = new Views(gate, databases.list(), settings.pinWarning());
         this.listeners = new SwapListeners(settings.listeners());
-        settings.databases().forEach((name, path) -> {
-            ManagedDatabase db = new ManagedDatabase(name, databases.size(), path, settings, gate);
-            databases.add(db);
-            byName.put(name, db);
-        });
     }
 
     /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, keep 1 earlier generation. */
@@ -120,7 +110,7 @@ public final class Hotswap implements AutoCloseable {
             open();
         } catch (IOException | RuntimeException e) {
             state = State.CLOSED;
-            databases.forEach(ManagedDatabase::close);
+            databases.close();
             views.abandon();
             throw e;
         }
@@ -135,7 +125,7 @@ public final class Hotswap implements AutoCloseable {
                 server = AdminServer.start(this, settings.socket(), settings.allowedUids(), settings.maxConnections(),
                         settings.idleTimeout());
             }
-            for (ManagedDatabase db : databases) {
+            for (ManagedDatabase db : databases.list()) {
                 if (server != null) {
                     SocketPointer.write(db.folder().path(), settings.socket());
                 } else {
@@ -146,7 +136,7 @@ public final class Hotswap implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "hotswap started: {0}{1}", describe(),
+        LOG.log(System.Logger.Level.INFO, "hotswap started: {0}{1}", databases.describe(),
                 settings.socketEnabled() ? ", socket " + settings.socket() : ", no socket");
         return this;
     }
@@ -156,34 +146,7 @@ public final class Hotswap implements AutoCloseable {
             // First: a second server on a live socket creates, takes and touches no database.
             AdminServer.refuseIfLive(settings.socket());
         }
-        // The fleet's copy first: a new server serves what the fleet serves, not an empty database.
-        Map<String, String> fetched = new HashMap<>();
-        for (ManagedDatabase db : databases) {
-            Optional<String> rollout = settings.rollouts() == null ? Optional.empty()
-                    : FetchedDatabase.fetchIfMissing(db.name(), db.path(), settings.rollouts(), diskBudget, settings.disk());
-            if (rollout.isPresent()) {
-                fetched.put(db.name(), rollout.get());
-            } else if (settings.createIfMissing().contains(db.name())) {
-                EmptyDatabase.createIfMissing(db.name(), db.path());
-            }
-        }
-        List<GenerationFolder.Location> locations = new ArrayList<>();
-        Map<Path, String> files = new HashMap<>();
-        for (ManagedDatabase db : databases) {
-            GenerationFolder.Location location = GenerationFolder.locate(db.name(), db.path());
-            String other = files.putIfAbsent(location.file(), db.name());
-            if (other != null) {
-                throw new IOException("databases " + other + " and " + db.name() + " are one file, " + location.file()
-                        + "; manage it once");
-            }
-            locations.add(location);
-        }
-        List<Generation> current = new ArrayList<>();
-        for (int i = 0; i < databases.size(); i++) {
-            ManagedDatabase db = databases.get(i);
-            current.add(db.open(locations.get(i), views::retire, fetched.get(db.name())));
-        }
-        views.open(current);
+        views.open(databases.open(diskBudget, views::retire));
     }
 
     /**
@@ -210,11 +173,11 @@ public final class Hotswap implements AutoCloseable {
         }
         if (stopping != null) {
             // First: a CLI that reads a pointer from now on finds no server rather than a closing one.
-            databases.forEach(db -> SocketPointer.remove(db.folder().path()));
+            databases.list().forEach(db -> SocketPointer.remove(db.folder().path()));
             stopping.close();
         }
         views.close(); // retirements already queued finish; whatever is still open closes here
-        databases.forEach(ManagedDatabase::close);
+        databases.close();
         LOG.log(System.Logger.Level.INFO, "hotswap closed");
     }
 
@@ -416,7 +379,7 @@ public final class Hotswap implements AutoCloseable {
     public List<DatabaseStatus> status() {
         requireStarted();
         List<DatabaseStatus> statuses = new ArrayList<>();
-        for (ManagedDatabase db : databases) {
+        for (ManagedDatabase db : databases.list()) {
             statuses.add(db.status(this::requests));
         }
         return statuses;
@@ -551,22 +514,16 @@ public final class Hotswap implements AutoCloseable {
     }
 
     ManagedDatabase managed(String database) {
-        ManagedDatabase db = byName.get(Objects.requireNonNull(database, "database"));
-        if (db == null) {
-            throw new IllegalArgumentException("unknown database " + database + " (managed: " + describe() + ")");
-        }
-        return db;
+        return databases.named(database);
     }
 
     List<ManagedDatabase> databases() {
-        return databases;
+        return databases.list();
     }
 
     /** The managed databases for messages: {@code production /abs/a, staging /abs/b}. */
     String describe() {
-        List<String> parts = new ArrayList<>();
-        databases.forEach(db -> parts.add(db.toString()));
-        return String.join(", ", parts);
+        return databases.describe();
     }
 
     DiskBudget diskBudget() {
