@@ -380,7 +380,7 @@ public final class Hotswap implements AutoCloseable {
         requireStarted();
         List<DatabaseStatus> statuses = new ArrayList<>();
         for (ManagedDatabase db : databases.list()) {
-            statuses.add(db.status(this::requests));
+            statuses.add(db.status(views::requests));
         }
         return statuses;
     }
@@ -463,7 +463,7 @@ public final class Hotswap implements AutoCloseable {
                 target.generation().release();
                 throw e;
             }
-            return Swap.run(this, db, target.generation(), target.record(), bytes, Duration.ZERO,
+            return Swap.run(views, db, target.generation(), target.record(), bytes, Duration.ZERO,
                     Duration.ZERO, Duration.ZERO, true, progress);
         } finally {
             db.endActivation(target.record().id());
@@ -475,28 +475,10 @@ public final class Hotswap implements AutoCloseable {
         ManagedDatabase db = staged.db();
         GenerationRecord record = staged.record();
         Generation next = db.openGeneration(record.id(), record.file(), views::retire);
-        SwapReport report = Swap.run(this, db, next, record, staged.bytes(), staged.receive(), staged.integrityCheck(),
+        SwapReport report = Swap.run(views, db, next, record, staged.bytes(), staged.receive(), staged.integrityCheck(),
                 staged.schemaCheck(), false, progress);
         staged.activated();
         return report;
-    }
-
-    /**
-     * Makes {@code next} the generation of {@code db} that new requests get; {@code next}'s hold goes
-     * to the new view.
-     *
-     * @return the nanoseconds of the flip itself
-     */
-    long flip(ManagedDatabase db, Generation next) {
-        return views.flip(db, next);
-    }
-
-    /**
-     * Deletes the generations of {@code db} beyond the keep count on the background thread: unlinking
-     * a large file takes a while, and the push that made it surplus need not wait for that.
-     */
-    void prune(ManagedDatabase db) {
-        views.prune(db);
     }
 
     /**
@@ -506,11 +488,6 @@ public final class Hotswap implements AutoCloseable {
      */
     boolean settle(Duration timeout) throws InterruptedException {
         return views.awaitQueued(timeout);
-    }
-
-    /** Requests pinned to {@code generation} now. */
-    long requests(Generation generation) {
-        return views.requests(generation);
     }
 
     ManagedDatabase managed(String database) {
