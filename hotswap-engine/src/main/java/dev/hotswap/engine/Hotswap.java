@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -54,21 +53,13 @@ import javax.sql.DataSource;
  * to make requests wait for a swap (none ever needs to).
  */
 public final class Hotswap implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Hotswap.class.getName());
-
-    private enum State { NEW, STARTED, CLOSED }
-
     private final Settings settings;
     private final SwapGate gate = new SwapGate();
     private final ManagedDatabases databases;
     private final Views views;
     private final SwapListeners listeners;
     private final DiskBudget diskBudget;
-    /** Written under this object's lock; read without it, so that checks never wait for a start or close. */
-    private volatile State state = State.NEW;
-    private AdminServer server;
-    private boolean rolloutsJoined;
-    private boolean rolloutsLeft;
+    private final EngineLifecycle lifecycle;
 
     /** Made by {@link HotswapBuilder#build()}. */
     Hotswap(Settings settings) {
@@ -77,6 +68,7 @@ public final class Hotswap implements AutoCloseable {
         this.databases = new ManagedDatabases(settings, gate);
         this.views = new Views(gate, databases.list(), settings.pinWarning());
         this.listeners = new SwapListeners(settings.listeners());
+        this.lifecycle = new EngineLifecycle(this, settings, databases, views, diskBudget);
     }
 
     /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, keep 1 earlier generation. */
@@ -101,52 +93,9 @@ public final class Hotswap implements AutoCloseable {
      *     cannot be bound (a live server answers on it)
      * @throws IllegalStateException if started or closed before
      */
-    public synchronized Hotswap start() throws IOException {
-        if (state != State.NEW) {
-            throw new IllegalStateException("hotswap is " + state.name().toLowerCase(Locale.ROOT)
-                    + "; start() works once, on a new instance");
-        }
-        try {
-            open();
-        } catch (IOException | RuntimeException e) {
-            state = State.CLOSED;
-            databases.close();
-            views.abandon();
-            throw e;
-        }
-        state = State.STARTED;
-        try {
-            // Started first, so that the fleet's catch-up can flip; the socket only once caught up.
-            if (settings.rollouts() != null) {
-                rolloutsJoined = true;
-                settings.rollouts().start(this);
-            }
-            if (settings.socketEnabled()) {
-                server = AdminServer.start(this, settings.socket(), settings.allowedUids(), settings.maxConnections(),
-                        settings.idleTimeout());
-            }
-            for (ManagedDatabase db : databases.list()) {
-                if (server != null) {
-                    SocketPointer.write(db.folder().path(), settings.socket());
-                } else {
-                    SocketPointer.remove(db.folder().path()); // one a crash left would lead nowhere
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
-        LOG.log(System.Logger.Level.INFO, "hotswap started: {0}{1}", databases.describe(),
-                settings.socketEnabled() ? ", socket " + settings.socket() : ", no socket");
+    public Hotswap start() throws IOException {
+        lifecycle.start();
         return this;
-    }
-
-    private void open() throws IOException {
-        if (settings.socketEnabled()) {
-            // First: a second server on a live socket creates, takes and touches no database.
-            AdminServer.refuseIfLive(settings.socket());
-        }
-        views.open(databases.open(diskBudget, views::retire));
     }
 
     /**
@@ -156,48 +105,7 @@ public final class Hotswap implements AutoCloseable {
      */
     @Override
     public void close() {
-        leaveFleet();
-        AdminServer stopping;
-        synchronized (this) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            boolean started = state == State.STARTED;
-            state = State.CLOSED;
-            stopping = server;
-            server = null;
-            if (!started) {
-                views.abandon();
-                return;
-            }
-        }
-        if (stopping != null) {
-            // First: a CLI that reads a pointer from now on finds no server rather than a closing one.
-            databases.list().forEach(db -> SocketPointer.remove(db.folder().path()));
-            stopping.close();
-        }
-        views.close(); // retirements already queued finish; whatever is still open closes here
-        databases.close();
-        LOG.log(System.Logger.Level.INFO, "hotswap closed");
-    }
-
-    /**
-     * Closes the rollouts once, while the engine still takes calls: a flip the fleet makes right now
-     * lands, and a rollout this server coordinates aborts before its admin conversation is cut off.
-     */
-    private void leaveFleet() {
-        Rollouts rollouts = settings.rollouts();
-        synchronized (this) {
-            if (rollouts == null || !rolloutsJoined || rolloutsLeft) {
-                return;
-            }
-            rolloutsLeft = true;
-        }
-        try {
-            rollouts.close();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "leaving the fleet failed", e);
-        }
+        lifecycle.close();
     }
 
     /** The one gate for all requests of the application. */
@@ -517,17 +425,11 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /** Admin conversations running now (0 without a socket). */
-    synchronized int adminConversations() {
-        return server == null ? 0 : server.conversations();
-    }
-
-    boolean isStarted() {
-        return state == State.STARTED;
+    int adminConversations() {
+        return lifecycle.adminConversations();
     }
 
     private void requireStarted() {
-        if (!isStarted()) {
-            throw new IllegalStateException("hotswap is not started (or closed)");
-        }
+        lifecycle.requireStarted();
     }
 }
