@@ -3,7 +3,6 @@ package dev.hotswap.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,9 +56,9 @@ public final class Hotswap implements AutoCloseable {
     private final SwapGate gate = new SwapGate();
     private final ManagedDatabases databases;
     private final Views views;
-    private final SwapListeners listeners;
     private final DiskBudget diskBudget;
     private final EngineLifecycle lifecycle;
+    private final Swaps swaps;
 
     /** Made by {@link HotswapBuilder#build()}. */
     Hotswap(Settings settings) {
@@ -67,8 +66,8 @@ public final class Hotswap implements AutoCloseable {
         this.diskBudget = new DiskBudget(settings.diskReserve());
         this.databases = new ManagedDatabases(settings, gate);
         this.views = new Views(gate, databases.list(), settings.pinWarning());
-        this.listeners = new SwapListeners(settings.listeners());
         this.lifecycle = new EngineLifecycle(this, settings, databases, views, diskBudget);
+        this.swaps = new Swaps(this, views, new SwapListeners(settings.listeners()), diskBudget);
     }
 
     /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, keep 1 earlier generation. */
@@ -143,7 +142,7 @@ public final class Hotswap implements AutoCloseable {
     public SwapReport push(String database, InputStream content, PushOptions options)
             throws IOException, SwapRefusedException {
         ManagedDatabase db = target(database, content, options);
-        return push(db, content, options, Progress.NONE);
+        return swaps.push(db, swaps.receiver(db, content), options, Progress.NONE);
     }
 
     /**
@@ -170,7 +169,7 @@ public final class Hotswap implements AutoCloseable {
     public CheckReport check(String database, InputStream content, PushOptions options)
             throws IOException, SwapRefusedException {
         ManagedDatabase db = target(database, content, options);
-        return check(db, receiver(db, content), options, Progress.NONE);
+        return swaps.check(db, swaps.receiver(db, content), options, Progress.NONE);
     }
 
     /** The database a {@link #push} or {@link #check} of {@code content} goes to, the call checked. */
@@ -181,12 +180,6 @@ public final class Hotswap implements AutoCloseable {
         requireStarted();
         db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
         return db;
-    }
-
-    /** {@link #check} of a file that arrives through {@code receiver}. */
-    CheckReport check(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
-            throws IOException, SwapRefusedException {
-        return Push.dryRun(db, receiver, options, progress);
     }
 
     /**
@@ -207,22 +200,7 @@ public final class Hotswap implements AutoCloseable {
         ManagedDatabase db = managed(database);
         requireStarted();
         db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
-        return stage(db, receiver(db, content), options, rolloutId, Progress.NONE);
-    }
-
-    /** {@link #stage} of a file that arrives through {@code receiver}, telling the listeners of a refusal. */
-    StagedGeneration stage(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, String rolloutId,
-            Progress progress) throws IOException, SwapRefusedException {
-        long start = System.nanoTime();
-        try {
-            return Push.stage(this, db, receiver, options, rolloutId, progress);
-        } catch (SwapRefusedException e) {
-            listeners.refused(db.name(), SwapOutcome.Operation.PUSH, start, e);
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            listeners.failed(db.name(), SwapOutcome.Operation.PUSH, start, e);
-            throw e;
-        }
+        return swaps.stage(db, swaps.receiver(db, content), options, rolloutId, Progress.NONE);
     }
 
     /**
@@ -239,9 +217,7 @@ public final class Hotswap implements AutoCloseable {
             throw new IllegalArgumentException(staged + " belongs to another engine");
         }
         requireStarted();
-        long start = System.nanoTime();
-        return listeners.observed(staged.db().name(), SwapOutcome.Operation.PUSH, start,
-                () -> activate(staged, Progress.NONE));
+        return swaps.activate(staged);
     }
 
     /**
@@ -257,7 +233,7 @@ public final class Hotswap implements AutoCloseable {
         Objects.requireNonNull(generation, "generation");
         ManagedDatabase db = managed(database);
         requireStarted();
-        return rollback(db, generation, Progress.NONE);
+        return swaps.rollback(db, generation, Progress.NONE);
     }
 
     /**
@@ -298,42 +274,6 @@ public final class Hotswap implements AutoCloseable {
         return settings.socket();
     }
 
-    SwapReport push(ManagedDatabase db, InputStream content, PushOptions options, Progress progress)
-            throws IOException, SwapRefusedException {
-        return push(db, receiver(db, content), options, progress);
-    }
-
-    /** A push whose file arrives through {@code receiver}: a whole stream, or a delta on the admin socket. */
-    SwapReport push(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
-            throws IOException, SwapRefusedException {
-        long start = System.nanoTime();
-        return listeners.observed(db.name(), SwapOutcome.Operation.PUSH, start, () -> {
-            try (StagedGeneration staged = Push.stage(this, db, receiver, options, null, progress)) {
-                return activate(staged, progress);
-            }
-        });
-    }
-
-    /** The whole file from {@code content}, stopped if free space falls below the disk reserve. */
-    private CandidateReceiver receiver(ManagedDatabase db, InputStream content) throws IOException {
-        return new StreamReceiver(diskBudget.guard(db.folder().path(), content));
-    }
-
-    SwapReport rollback(ManagedDatabase db, OptionalLong generation, Progress progress)
-            throws IOException, SwapRefusedException {
-        long start = System.nanoTime();
-        return listeners.observed(db.name(), SwapOutcome.Operation.ROLLBACK, start, () -> {
-            if (!db.tryClaim()) {
-                throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
-            }
-            try {
-                return rollbackClaimed(db, generation, progress);
-            } finally {
-                db.endClaim();
-            }
-        });
-    }
-
     /**
      * Claims {@code database} as a push does from its first step to its swap: until the returned claim
      * is closed, other pushes and rollbacks of it are refused, so the generations it keeps stay kept
@@ -356,37 +296,7 @@ public final class Hotswap implements AutoCloseable {
     /** {@link #rollback} to {@code generation} under a claim its caller holds, told to the listeners. */
     SwapReport rollbackClaimed(ManagedDatabase db, long generation) throws IOException, SwapRefusedException {
         requireStarted();
-        return listeners.observed(db.name(), SwapOutcome.Operation.ROLLBACK, System.nanoTime(),
-                () -> rollbackClaimed(db, OptionalLong.of(generation), Progress.NONE));
-    }
-
-    private SwapReport rollbackClaimed(ManagedDatabase db, OptionalLong generation, Progress progress)
-            throws IOException, SwapRefusedException {
-        ManagedDatabase.RollbackTarget target = db.rollbackTarget(generation, views::retire);
-        try {
-            long bytes;
-            try {
-                bytes = Files.size(target.record().file());
-            } catch (IOException | RuntimeException e) {
-                target.generation().release();
-                throw e;
-            }
-            return Swap.run(views, db, target.generation(), target.record(), bytes, Duration.ZERO,
-                    Duration.ZERO, Duration.ZERO, true, progress);
-        } finally {
-            db.endActivation(target.record().id());
-        }
-    }
-
-    private SwapReport activate(StagedGeneration staged, Progress progress) throws IOException, SwapRefusedException {
-        staged.beginActivation();
-        ManagedDatabase db = staged.db();
-        GenerationRecord record = staged.record();
-        Generation next = db.openGeneration(record.id(), record.file(), views::retire);
-        SwapReport report = Swap.run(views, db, next, record, staged.bytes(), staged.receive(), staged.integrityCheck(),
-                staged.schemaCheck(), false, progress);
-        staged.activated();
-        return report;
+        return swaps.rollbackClaimed(db, generation);
     }
 
     /**
@@ -396,6 +306,11 @@ public final class Hotswap implements AutoCloseable {
      */
     boolean settle(Duration timeout) throws InterruptedException {
         return views.awaitQueued(timeout);
+    }
+
+    /** Pushes, dry runs, stagings and rollbacks asked for on the admin socket. */
+    Swaps swaps() {
+        return swaps;
     }
 
     ManagedDatabase managed(String database) {
