@@ -287,9 +287,7 @@ public final class Hotswap implements AutoCloseable {
     public RollbackClaim claimForRollback(String database) throws SwapRefusedException {
         ManagedDatabase db = managed(database);
         requireStarted();
-        if (!db.tryClaim()) {
-            throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
-        }
+        Push.claim(db);
         return new RollbackClaim(this, db);
     }
 

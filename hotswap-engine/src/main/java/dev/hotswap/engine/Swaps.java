@@ -75,9 +75,7 @@ final class Swaps {
             throws IOException, SwapRefusedException {
         long start = System.nanoTime();
         return listeners.observed(db.name(), SwapOutcome.Operation.ROLLBACK, start, () -> {
-            if (!db.tryClaim()) {
-                throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
-            }
+            Push.claim(db);
             try {
                 return rollbackClaimed(db, generation, progress);
             } finally {
