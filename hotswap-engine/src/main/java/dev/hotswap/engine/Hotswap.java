@@ -52,6 +52,8 @@ import javax.sql.DataSource;
  * to make requests wait for a swap (none ever needs to).
  */
 public final class Hotswap implements AutoCloseable {
+    // Each public call is checked here (arguments, database, started) and handed to the part whose job
+    // it is: the lifecycle, the swaps, the databases, the views of the gate.
     private final Settings settings;
     private final SwapGate gate = new SwapGate();
     private final ManagedDatabases databases;
@@ -191,6 +193,9 @@ public final class Hotswap implements AutoCloseable {
      *     or null
      * @throws SwapRefusedException if a check or the one-at-a-time rule refused; nothing changed
      * @throws IOException if reading {@code content} or a file operation failed; nothing changed
+     * @throws IllegalArgumentException if {@code database} is not managed, {@code rolloutId} is not such an
+     *     id, or {@code options} skip a check it does not have
+     * @throws IllegalStateException if not started, or closed
      */
     public StagedGeneration stage(String database, InputStream content, PushOptions options, String rolloutId)
             throws IOException, SwapRefusedException {
@@ -208,6 +213,7 @@ public final class Hotswap implements AutoCloseable {
      * database.
      *
      * @throws IllegalStateException if it was activated or discarded before, or the engine is not started
+     * @throws IllegalArgumentException if another engine staged it
      * @throws SwapRefusedException if the new generation does not open; it stays staged
      * @throws IOException if the live link could not be replaced; it stays staged
      */
@@ -228,6 +234,8 @@ public final class Hotswap implements AutoCloseable {
      * @throws SwapRefusedException if there is no such generation, it is current, its file is damaged,
      *     or a push or rollback of the database runs; nothing changed
      * @throws IOException if a file operation failed; nothing changed unless the message says so
+     * @throws IllegalArgumentException if {@code database} is not managed
+     * @throws IllegalStateException if not started, or closed
      */
     public SwapReport rollback(String database, OptionalLong generation) throws IOException, SwapRefusedException {
         Objects.requireNonNull(generation, "generation");
