@@ -189,14 +189,14 @@ final class AdminConnection {
                 clientsTurn.run();
             }
             if (cp.fleet().isPresent()) {
-                StagedGeneration staged = engine.stage(db, receiver, cp.options(), null, progress());
+                StagedGeneration staged = engine.swaps().stage(db, receiver, cp.options(), null, progress());
                 paced.unbounded(); // the upload is over; the rollout reads nothing more
                 exit(FleetRequests.push(engine.rollouts(), staged, cp.fleet().get(), cp.dryRun(), progress()));
             } else if (cp.dryRun()) {
-                engine.check(db, receiver, cp.options(), progress());
+                engine.swaps().check(db, receiver, cp.options(), progress());
                 exit(Protocol.EXIT_OK, cp.dryRunPassed());
             } else {
-                engine.push(db, receiver, cp.options(), progress());
+                engine.swaps().push(db, receiver, cp.options(), progress());
                 exit(Protocol.EXIT_OK, "OK");
             }
         } catch (SwapRefusedException e) {
@@ -283,7 +283,7 @@ final class AdminConnection {
             return;
         }
         try {
-            engine.rollback(db, rollback.to(), progress());
+            engine.swaps().rollback(db, rollback.to(), progress());
             exit(Protocol.EXIT_OK, "OK");
         } catch (SwapRefusedException e) {
             exit(Protocol.EXIT_FAILED, e.getMessage());

@@ -3,21 +3,14 @@ package dev.hotswap.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 import javax.sql.DataSource;
-
-import dev.hotswap.protocol.Protocol;
 
 /**
  * The engine embedded in an application: it owns the managed databases, the {@link SwapGate gate}
@@ -59,34 +52,24 @@ import dev.hotswap.protocol.Protocol;
  * to make requests wait for a swap (none ever needs to).
  */
 public final class Hotswap implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Hotswap.class.getName());
-
-    private enum State { NEW, STARTED, CLOSED }
-
+    // Each public call is checked here (arguments, database, started) and handed to the part whose job
+    // it is: the lifecycle, the swaps, the databases, the views of the gate.
     private final Settings settings;
-    private final List<ManagedDatabase> databases = new ArrayList<>();
-    private final Map<String, ManagedDatabase> byName = new HashMap<>();
     private final SwapGate gate = new SwapGate();
+    private final ManagedDatabases databases;
     private final Views views;
-    private final SwapListeners listeners;
     private final DiskBudget diskBudget;
-    /** Written under this object's lock; read without it, so that checks never wait for a start or close. */
-    private volatile State state = State.NEW;
-    private AdminServer server;
-    private boolean rolloutsJoined;
-    private boolean rolloutsLeft;
+    private final EngineLifecycle lifecycle;
+    private final Swaps swaps;
 
     /** Made by {@link HotswapBuilder#build()}. */
     Hotswap(Settings settings) {
         this.settings = settings;
         this.diskBudget = new DiskBudget(settings.diskReserve());
-        this.views = new Views(gate, databases, settings.pinWarning());
-        this.listeners = new SwapListeners(settings.listeners());
-        settings.databases().forEach((name, path) -> {
-            ManagedDatabase db = new ManagedDatabase(name, databases.size(), path, settings, gate);
-            databases.add(db);
-            byName.put(name, db);
-        });
+        this.databases = new ManagedDatabases(settings, gate);
+        this.views = new Views(gate, databases.list(), settings.pinWarning());
+        this.lifecycle = new EngineLifecycle(this, settings, databases, views, diskBudget);
+        this.swaps = new Swaps(this, views, new SwapListeners(settings.listeners()), diskBudget);
     }
 
     /** A builder with the defaults: socket {@code tmp/sockets/hotswap.sock}, keep 1 earlier generation. */
@@ -111,79 +94,9 @@ public final class Hotswap implements AutoCloseable {
      *     cannot be bound (a live server answers on it)
      * @throws IllegalStateException if started or closed before
      */
-    public synchronized Hotswap start() throws IOException {
-        if (state != State.NEW) {
-            throw new IllegalStateException("hotswap is " + state.name().toLowerCase(Locale.ROOT)
-                    + "; start() works once, on a new instance");
-        }
-        try {
-            open();
-        } catch (IOException | RuntimeException e) {
-            state = State.CLOSED;
-            databases.forEach(ManagedDatabase::close);
-            views.abandon();
-            throw e;
-        }
-        state = State.STARTED;
-        try {
-            // Started first, so that the fleet's catch-up can flip; the socket only once caught up.
-            if (settings.rollouts() != null) {
-                rolloutsJoined = true;
-                settings.rollouts().start(this);
-            }
-            if (settings.socketEnabled()) {
-                server = AdminServer.start(this, settings.socket(), settings.allowedUids(), settings.maxConnections(),
-                        settings.idleTimeout());
-            }
-            for (ManagedDatabase db : databases) {
-                if (server != null) {
-                    SocketPointer.write(db.folder().path(), settings.socket());
-                } else {
-                    SocketPointer.remove(db.folder().path()); // one a crash left would lead nowhere
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
-        LOG.log(System.Logger.Level.INFO, "hotswap started: {0}{1}", describe(),
-                settings.socketEnabled() ? ", socket " + settings.socket() : ", no socket");
+    public Hotswap start() throws IOException {
+        lifecycle.start();
         return this;
-    }
-
-    private void open() throws IOException {
-        if (settings.socketEnabled()) {
-            // First: a second server on a live socket creates, takes and touches no database.
-            AdminServer.refuseIfLive(settings.socket());
-        }
-        // The fleet's copy first: a new server serves what the fleet serves, not an empty database.
-        Map<String, String> fetched = new HashMap<>();
-        for (ManagedDatabase db : databases) {
-            Optional<String> rollout = settings.rollouts() == null ? Optional.empty()
-                    : FetchedDatabase.fetchIfMissing(db.name(), db.path(), settings.rollouts(), diskBudget, settings.disk());
-            if (rollout.isPresent()) {
-                fetched.put(db.name(), rollout.get());
-            } else if (settings.createIfMissing().contains(db.name())) {
-                EmptyDatabase.createIfMissing(db.name(), db.path());
-            }
-        }
-        List<GenerationFolder.Location> locations = new ArrayList<>();
-        Map<Path, String> files = new HashMap<>();
-        for (ManagedDatabase db : databases) {
-            GenerationFolder.Location location = GenerationFolder.locate(db.name(), db.path());
-            String other = files.putIfAbsent(location.file(), db.name());
-            if (other != null) {
-                throw new IOException("databases " + other + " and " + db.name() + " are one file, " + location.file()
-                        + "; manage it once");
-            }
-            locations.add(location);
-        }
-        List<Generation> current = new ArrayList<>();
-        for (int i = 0; i < databases.size(); i++) {
-            ManagedDatabase db = databases.get(i);
-            current.add(db.open(locations.get(i), views::retire, fetched.get(db.name())));
-        }
-        views.open(current);
     }
 
     /**
@@ -193,48 +106,7 @@ public final class Hotswap implements AutoCloseable {
      */
     @Override
     public void close() {
-        leaveFleet();
-        AdminServer stopping;
-        synchronized (this) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            boolean started = state == State.STARTED;
-            state = State.CLOSED;
-            stopping = server;
-            server = null;
-            if (!started) {
-                views.abandon();
-                return;
-            }
-        }
-        if (stopping != null) {
-            // First: a CLI that reads a pointer from now on finds no server rather than a closing one.
-            databases.forEach(db -> SocketPointer.remove(db.folder().path()));
-            stopping.close();
-        }
-        views.close(); // retirements already queued finish; whatever is still open closes here
-        databases.forEach(ManagedDatabase::close);
-        LOG.log(System.Logger.Level.INFO, "hotswap closed");
-    }
-
-    /**
-     * Closes the rollouts once, while the engine still takes calls: a flip the fleet makes right now
-     * lands, and a rollout this server coordinates aborts before its admin conversation is cut off.
-     */
-    private void leaveFleet() {
-        Rollouts rollouts = settings.rollouts();
-        synchronized (this) {
-            if (rollouts == null || !rolloutsJoined || rolloutsLeft) {
-                return;
-            }
-            rolloutsLeft = true;
-        }
-        try {
-            rollouts.close();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "leaving the fleet failed", e);
-        }
+        lifecycle.close();
     }
 
     /** The one gate for all requests of the application. */
@@ -272,7 +144,7 @@ public final class Hotswap implements AutoCloseable {
     public SwapReport push(String database, InputStream content, PushOptions options)
             throws IOException, SwapRefusedException {
         ManagedDatabase db = target(database, content, options);
-        return push(db, content, options, Progress.NONE);
+        return swaps.push(db, swaps.receiver(db, content), options, Progress.NONE);
     }
 
     /**
@@ -299,7 +171,7 @@ public final class Hotswap implements AutoCloseable {
     public CheckReport check(String database, InputStream content, PushOptions options)
             throws IOException, SwapRefusedException {
         ManagedDatabase db = target(database, content, options);
-        return check(db, receiver(db, content), options, Progress.NONE);
+        return swaps.check(db, swaps.receiver(db, content), options, Progress.NONE);
     }
 
     /** The database a {@link #push} or {@link #check} of {@code content} goes to, the call checked. */
@@ -312,12 +184,6 @@ public final class Hotswap implements AutoCloseable {
         return db;
     }
 
-    /** {@link #check} of a file that arrives through {@code receiver}. */
-    CheckReport check(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
-            throws IOException, SwapRefusedException {
-        return Push.dryRun(db, receiver, options, progress);
-    }
-
     /**
      * Receives and checks a new file of {@code database} as {@link #push} does, and makes it a durable
      * generation that is not current: {@link #activate} makes it current, closing the returned handle
@@ -327,6 +193,9 @@ public final class Hotswap implements AutoCloseable {
      *     or null
      * @throws SwapRefusedException if a check or the one-at-a-time rule refused; nothing changed
      * @throws IOException if reading {@code content} or a file operation failed; nothing changed
+     * @throws IllegalArgumentException if {@code database} is not managed, {@code rolloutId} is not such an
+     *     id, or {@code options} skip a check it does not have
+     * @throws IllegalStateException if not started, or closed
      */
     public StagedGeneration stage(String database, InputStream content, PushOptions options, String rolloutId)
             throws IOException, SwapRefusedException {
@@ -336,22 +205,7 @@ public final class Hotswap implements AutoCloseable {
         ManagedDatabase db = managed(database);
         requireStarted();
         db.settings().checksOf(db.name()).requireKnown(db.name(), options.skipChecks());
-        return stage(db, receiver(db, content), options, rolloutId, Progress.NONE);
-    }
-
-    /** {@link #stage} of a file that arrives through {@code receiver}, telling the listeners of a refusal. */
-    StagedGeneration stage(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, String rolloutId,
-            Progress progress) throws IOException, SwapRefusedException {
-        long start = System.nanoTime();
-        try {
-            return Push.stage(this, db, receiver, options, rolloutId, progress);
-        } catch (SwapRefusedException e) {
-            listeners.refused(db.name(), SwapOutcome.Operation.PUSH, start, e);
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            listeners.failed(db.name(), SwapOutcome.Operation.PUSH, start, e);
-            throw e;
-        }
+        return swaps.stage(db, swaps.receiver(db, content), options, rolloutId, Progress.NONE);
     }
 
     /**
@@ -359,6 +213,7 @@ public final class Hotswap implements AutoCloseable {
      * database.
      *
      * @throws IllegalStateException if it was activated or discarded before, or the engine is not started
+     * @throws IllegalArgumentException if another engine staged it
      * @throws SwapRefusedException if the new generation does not open; it stays staged
      * @throws IOException if the live link could not be replaced; it stays staged
      */
@@ -368,9 +223,7 @@ public final class Hotswap implements AutoCloseable {
             throw new IllegalArgumentException(staged + " belongs to another engine");
         }
         requireStarted();
-        long start = System.nanoTime();
-        return listeners.observed(staged.db().name(), SwapOutcome.Operation.PUSH, start,
-                () -> activate(staged, Progress.NONE));
+        return swaps.activate(staged);
     }
 
     /**
@@ -381,12 +234,14 @@ public final class Hotswap implements AutoCloseable {
      * @throws SwapRefusedException if there is no such generation, it is current, its file is damaged,
      *     or a push or rollback of the database runs; nothing changed
      * @throws IOException if a file operation failed; nothing changed unless the message says so
+     * @throws IllegalArgumentException if {@code database} is not managed
+     * @throws IllegalStateException if not started, or closed
      */
     public SwapReport rollback(String database, OptionalLong generation) throws IOException, SwapRefusedException {
         Objects.requireNonNull(generation, "generation");
         ManagedDatabase db = managed(database);
         requireStarted();
-        return rollback(db, generation, Progress.NONE);
+        return swaps.rollback(db, generation, Progress.NONE);
     }
 
     /**
@@ -416,8 +271,8 @@ public final class Hotswap implements AutoCloseable {
     public List<DatabaseStatus> status() {
         requireStarted();
         List<DatabaseStatus> statuses = new ArrayList<>();
-        for (ManagedDatabase db : databases) {
-            statuses.add(db.status(this::requests));
+        for (ManagedDatabase db : databases.list()) {
+            statuses.add(db.status(views::requests));
         }
         return statuses;
     }
@@ -425,42 +280,6 @@ public final class Hotswap implements AutoCloseable {
     /** The admin socket's path, absolute (also when the socket is disabled). */
     public Path socketPath() {
         return settings.socket();
-    }
-
-    SwapReport push(ManagedDatabase db, InputStream content, PushOptions options, Progress progress)
-            throws IOException, SwapRefusedException {
-        return push(db, receiver(db, content), options, progress);
-    }
-
-    /** A push whose file arrives through {@code receiver}: a whole stream, or a delta on the admin socket. */
-    SwapReport push(ManagedDatabase db, CandidateReceiver receiver, PushOptions options, Progress progress)
-            throws IOException, SwapRefusedException {
-        long start = System.nanoTime();
-        return listeners.observed(db.name(), SwapOutcome.Operation.PUSH, start, () -> {
-            try (StagedGeneration staged = Push.stage(this, db, receiver, options, null, progress)) {
-                return activate(staged, progress);
-            }
-        });
-    }
-
-    /** The whole file from {@code content}, stopped if free space falls below the disk reserve. */
-    private CandidateReceiver receiver(ManagedDatabase db, InputStream content) throws IOException {
-        return new StreamReceiver(diskBudget.guard(db.folder().path(), content));
-    }
-
-    SwapReport rollback(ManagedDatabase db, OptionalLong generation, Progress progress)
-            throws IOException, SwapRefusedException {
-        long start = System.nanoTime();
-        return listeners.observed(db.name(), SwapOutcome.Operation.ROLLBACK, start, () -> {
-            if (!db.tryClaim()) {
-                throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
-            }
-            try {
-                return rollbackClaimed(db, generation, progress);
-            } finally {
-                db.endClaim();
-            }
-        });
     }
 
     /**
@@ -476,64 +295,14 @@ public final class Hotswap implements AutoCloseable {
     public RollbackClaim claimForRollback(String database) throws SwapRefusedException {
         ManagedDatabase db = managed(database);
         requireStarted();
-        if (!db.tryClaim()) {
-            throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
-        }
+        Push.claim(db);
         return new RollbackClaim(this, db);
     }
 
     /** {@link #rollback} to {@code generation} under a claim its caller holds, told to the listeners. */
     SwapReport rollbackClaimed(ManagedDatabase db, long generation) throws IOException, SwapRefusedException {
         requireStarted();
-        return listeners.observed(db.name(), SwapOutcome.Operation.ROLLBACK, System.nanoTime(),
-                () -> rollbackClaimed(db, OptionalLong.of(generation), Progress.NONE));
-    }
-
-    private SwapReport rollbackClaimed(ManagedDatabase db, OptionalLong generation, Progress progress)
-            throws IOException, SwapRefusedException {
-        ManagedDatabase.RollbackTarget target = db.rollbackTarget(generation, views::retire);
-        try {
-            long bytes;
-            try {
-                bytes = Files.size(target.record().file());
-            } catch (IOException | RuntimeException e) {
-                target.generation().release();
-                throw e;
-            }
-            return Swap.run(this, db, target.generation(), target.record(), bytes, Duration.ZERO,
-                    Duration.ZERO, Duration.ZERO, true, progress);
-        } finally {
-            db.endActivation(target.record().id());
-        }
-    }
-
-    private SwapReport activate(StagedGeneration staged, Progress progress) throws IOException, SwapRefusedException {
-        staged.beginActivation();
-        ManagedDatabase db = staged.db();
-        GenerationRecord record = staged.record();
-        Generation next = db.openGeneration(record.id(), record.file(), views::retire);
-        SwapReport report = Swap.run(this, db, next, record, staged.bytes(), staged.receive(), staged.integrityCheck(),
-                staged.schemaCheck(), false, progress);
-        staged.activated();
-        return report;
-    }
-
-    /**
-     * Makes {@code next} the generation of {@code db} that new requests get; {@code next}'s hold goes
-     * to the new view.
-     *
-     * @return the nanoseconds of the flip itself
-     */
-    long flip(ManagedDatabase db, Generation next) {
-        return views.flip(db, next);
-    }
-
-    /**
-     * Deletes the generations of {@code db} beyond the keep count on the background thread: unlinking
-     * a large file takes a while, and the push that made it surplus need not wait for that.
-     */
-    void prune(ManagedDatabase db) {
-        views.prune(db);
+        return swaps.rollbackClaimed(db, generation);
     }
 
     /**
@@ -545,28 +314,22 @@ public final class Hotswap implements AutoCloseable {
         return views.awaitQueued(timeout);
     }
 
-    /** Requests pinned to {@code generation} now. */
-    long requests(Generation generation) {
-        return views.requests(generation);
+    /** Pushes, dry runs, stagings and rollbacks asked for on the admin socket. */
+    Swaps swaps() {
+        return swaps;
     }
 
     ManagedDatabase managed(String database) {
-        ManagedDatabase db = byName.get(Objects.requireNonNull(database, "database"));
-        if (db == null) {
-            throw new IllegalArgumentException("unknown database " + database + " (managed: " + describe() + ")");
-        }
-        return db;
+        return databases.named(database);
     }
 
     List<ManagedDatabase> databases() {
-        return databases;
+        return databases.list();
     }
 
     /** The managed databases for messages: {@code production /abs/a, staging /abs/b}. */
     String describe() {
-        List<String> parts = new ArrayList<>();
-        databases.forEach(db -> parts.add(db.toString()));
-        return String.join(", ", parts);
+        return databases.describe();
     }
 
     DiskBudget diskBudget() {
@@ -583,17 +346,11 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /** Admin conversations running now (0 without a socket). */
-    synchronized int adminConversations() {
-        return server == null ? 0 : server.conversations();
-    }
-
-    boolean isStarted() {
-        return state == State.STARTED;
+    int adminConversations() {
+        return lifecycle.adminConversations();
     }
 
     private void requireStarted() {
-        if (!isStarted()) {
-            throw new IllegalStateException("hotswap is not started (or closed)");
-        }
+        lifecycle.requireStarted();
     }
 }

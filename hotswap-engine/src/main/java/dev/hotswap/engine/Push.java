@@ -101,7 +101,13 @@ final class Push {
         }
     }
 
-    private static void claim(ManagedDatabase db) throws SwapRefusedException {
+    /**
+     * Claims {@code db} for a push or rollback, which other pushes and rollbacks are refused until
+     * {@link ManagedDatabase#endClaim()}.
+     *
+     * @throws SwapRefusedException ({@code BUSY}) if a push or rollback holds it now
+     */
+    static void claim(ManagedDatabase db) throws SwapRefusedException {
         if (!db.tryClaim()) {
             throw new SwapRefusedException(SwapRefusedException.Reason.BUSY, "ERROR: another push or rollback of " + db.name() + " is in progress");
         }

@@ -46,7 +46,7 @@ final class Swap {
      * Makes {@code next} (held once by the caller; the hold goes to the new view, or back on failure)
      * the current generation of {@code db}. The caller holds the database's claim.
      */
-    static SwapReport run(Hotswap engine, ManagedDatabase db, Generation next, GenerationRecord record, long bytes,
+    static SwapReport run(Views views, ManagedDatabase db, Generation next, GenerationRecord record, long bytes,
             Duration receive, Duration integrityCheck, Duration schemaCheck, boolean rollback, Progress progress)
             throws IOException, SwapRefusedException {
         boolean flipped = false;
@@ -72,7 +72,7 @@ final class Swap {
             GenerationRecord current = record.currentSince(db.settings().clock().instant());
             db.recordLinked(current);
             disk.reached(Steps.RECORDED);
-            long pauseNanos = engine.flip(db, next);
+            long pauseNanos = views.flip(db, next);
             flipped = true;
             long flippedAt = System.nanoTime();
             disk.reached(Steps.FLIPPED);
@@ -81,7 +81,7 @@ final class Swap {
             Duration swap = Push.since(start);
             long releasedAt = previous.awaitRetired(RELEASE_WAIT);
             Duration released = releasedAt < 0 ? null : Duration.ofNanos(Math.max(0, releasedAt - flippedAt));
-            engine.prune(db);
+            views.prune(db);
             SwapReport report = new SwapReport(db.name(), previous.id(), next.id(), bytes, receive, integrityCheck,
                     schemaCheck, swap, pauseMicros, released);
             db.recordReport(report);
@@ -90,7 +90,7 @@ final class Swap {
                     + integrityCheck.toMillis() + " ms, schema check " + schemaCheck.toMillis() + " ms, swap "
                     + swap.toMillis() + " ms, pause " + pauseMicros + " µs, old generation "
                     + (released == null ? "still in use" : "released after " + released.toMillis() + " ms"));
-            tell(progress, report, previous, engine, warning);
+            tell(progress, report, previous, views, warning);
             return report;
         } finally {
             if (!flipped) {
@@ -160,7 +160,7 @@ final class Swap {
         return db.settings().warmUp().getOrDefault(db.name(), List.of());
     }
 
-    private static void tell(Progress progress, SwapReport report, Generation previous, Hotswap engine,
+    private static void tell(Progress progress, SwapReport report, Generation previous, Views views,
             String warning) {
         try {
             if (warning != null) {
@@ -174,7 +174,7 @@ final class Swap {
                         + report.released().toMillis() + " ms");
             } else {
                 progress.status("old generation " + report.fromGeneration() + " still in use by "
-                        + engine.requests(previous) + " request(s) and " + previous.connectionsOut()
+                        + views.requests(previous) + " request(s) and " + previous.connectionsOut()
                         + " connection(s); it closes when they finish");
             }
         } catch (IOException e) {

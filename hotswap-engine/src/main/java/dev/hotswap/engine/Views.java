@@ -72,7 +72,10 @@ final class Views {
         }
     }
 
-    /** Applies the keep policy of {@code db} on the background thread, after retirements queued before. */
+    /**
+     * Applies the keep policy of {@code db} on the background thread, after retirements queued before:
+     * unlinking a large file takes a while, and the push that made it surplus need not wait for that.
+     */
     void prune(ManagedDatabase db) {
         try {
             background.execute(db::prune);
