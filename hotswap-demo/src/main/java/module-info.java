@@ -15,6 +15,7 @@
  */
 module dev.hotswap.demo {
     requires dev.hotswap.engine;
+    requires dev.hotswap.demo.core;
     requires dev.hotswap.fleet;
     requires dev.hotswap.jetty;
     requires dev.hotswap.undertow;
