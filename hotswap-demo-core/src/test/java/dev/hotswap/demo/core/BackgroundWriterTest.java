@@ -77,7 +77,7 @@ class BackgroundWriterTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                fail("no " + what + " within 30 s");
+                fail("waited 30 s for " + what);
             }
             Thread.sleep(10);
         }
