@@ -1,10 +1,11 @@
 /**
  * The hotswap demo: a small items API ({@code GET /health}, {@code GET /items},
- * {@code POST /items}) on Jetty 12, Undertow, Tomcat 11 or Spring Boot 4 (hotswap-demo-spring),
- * reading and writing SQLite through the engine's DataSource behind the adapter's request gate, as a
- * real host app would; with
- * {@code --background-writer}, also a scheduled job writing through the same DataSource outside any
- * request.
+ * {@code POST /items}) on Jetty 12, Undertow, Tomcat 11, Spring Boot 4 (hotswap-demo-spring) or
+ * Micronaut 4 (hotswap-demo-micronaut), reading and writing SQLite through the engine's DataSource
+ * behind the adapter's request gate, as a real host app would; with {@code --background-writer}, also
+ * a scheduled job writing through the same DataSource outside any request. The table and the job are
+ * hotswap-demo-core's, shared with the framework demos; {@code --server quarkus} is the Quarkus
+ * application of hotswap-demo-quarkus, which {@code bin/hotswap-demo} runs in a JVM of its own.
  *
  * <p>Entry point: {@link dev.hotswap.demo.DemoApp}, launched by {@code bin/hotswap-demo}:
  * <pre>{@code
@@ -15,6 +16,7 @@
  */
 module dev.hotswap.demo {
     requires dev.hotswap.engine;
+    requires dev.hotswap.demo.core;
     requires dev.hotswap.fleet;
     requires dev.hotswap.jetty;
     requires dev.hotswap.undertow;

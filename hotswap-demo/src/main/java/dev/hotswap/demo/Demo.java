@@ -1,5 +1,8 @@
 package dev.hotswap.demo;
 
+import dev.hotswap.demo.core.BackgroundWriter;
+import dev.hotswap.demo.core.DemoSettings;
+import dev.hotswap.demo.core.Items;
 import dev.hotswap.demo.micronaut.MicronautDemo;
 import dev.hotswap.demo.spring.SpringDemo;
 import dev.hotswap.engine.Hotswap;
@@ -11,21 +14,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
-
-import javax.sql.DataSource;
+import java.util.function.IntSupplier;
 
 /**
  * The demo app assembled: the engine managing one database, an HTTP server in front of it, and,
  * if asked, a background job writing through the engine as well.
  */
 final class Demo implements AutoCloseable {
-    /** The rows of a new demo database. */
-    private static final List<String> SAMPLE = List.of("apple", "banana", "cherry");
     private final Hotswap hotswap;
     private final DemoServer server;
     private final BackgroundWriter writer;
@@ -66,7 +61,7 @@ final class Demo implements AutoCloseable {
     static Demo start(Config config) throws Exception {
         boolean missing = !Files.exists(config.db(), LinkOption.NOFOLLOW_LINKS);
         if (missing && config.fleet() == null) {
-            create(config.db(), SAMPLE);
+            Items.create(config.db(), Items.SAMPLE);
         }
         String name = databaseName(config.db());
         if (config.server().equals("spring")) {
@@ -89,10 +84,10 @@ final class Demo implements AutoCloseable {
         Hotswap hotswap = engine.build().start();
         DemoServer server = null;
         try {
-            if (missing && config.fleet() != null) {
-                seedIfEmpty(hotswap.dataSource(name));
-            }
             Items items = new Items(hotswap.dataSource(name));
+            if (missing && config.fleet() != null) {
+                items.seedIfEmpty(); // a fetched database has the table: left alone
+            }
             server = switch (config.server()) {
                 case "jetty" -> new JettyDemo(hotswap, items, config.port(), config.gate());
                 case "undertow" -> new UndertowDemo(hotswap, items, config.port(), config.gate());
@@ -120,24 +115,9 @@ final class Demo implements AutoCloseable {
             case MUTEX -> new ServletMutex();
             case OFF -> (request, response, chain) -> chain.doFilter(request, response);
         };
-        SpringDemo spring = SpringDemo.start(new SpringDemo.Settings(config.port(), name, config.db(), config.socket(),
-                config.keep(), baseline));
+        SpringDemo spring = SpringDemo.start(settings(config, name), baseline);
         try {
-            Hotswap hotswap = spring.hotswap();
-            DemoServer server = new DemoServer() {
-                @Override
-                public int port() {
-                    return spring.port();
-                }
-
-                @Override
-                public void close() {
-                    spring.stopServing();
-                }
-            };
-            BackgroundWriter writer = config.backgroundWriter()
-                    ? BackgroundWriter.start(new Items(hotswap.dataSource(name))) : null;
-            return new Demo(hotswap, server, writer, spring);
+            return aroundApplication(config, name, spring.hotswap(), spring::port, spring::stopServing, spring);
         } catch (RuntimeException e) {
             spring.close();
             throw e;
@@ -152,28 +132,40 @@ final class Demo implements AutoCloseable {
         if (config.gate() == GateMode.MUTEX) {
             throw new IllegalArgumentException("--gate mutex is not offered on micronaut");
         }
-        MicronautDemo micronaut = MicronautDemo.start(new MicronautDemo.Settings(config.port(), name, config.db(),
-                config.socket(), config.keep(), config.gate() == GateMode.HOTSWAP));
+        MicronautDemo micronaut = MicronautDemo.start(settings(config, name), config.gate() == GateMode.HOTSWAP);
         try {
-            Hotswap hotswap = micronaut.hotswap();
-            DemoServer server = new DemoServer() {
-                @Override
-                public int port() {
-                    return micronaut.port();
-                }
-
-                @Override
-                public void close() {
-                    micronaut.stopServing();
-                }
-            };
-            BackgroundWriter writer = config.backgroundWriter()
-                    ? BackgroundWriter.start(new Items(hotswap.dataSource(name))) : null;
-            return new Demo(hotswap, server, writer, micronaut);
+            return aroundApplication(config, name, micronaut.hotswap(), micronaut::port, micronaut::stopServing, micronaut);
         } catch (RuntimeException e) {
             micronaut.close();
             throw e;
         }
+    }
+
+    /**
+     * The demo around a framework's application, which made the engine and serves the requests: the
+     * server stops through {@code stopServing}, the engine with {@code application}.
+     */
+    private static Demo aroundApplication(Config config, String name, Hotswap hotswap, IntSupplier port,
+            Runnable stopServing, AutoCloseable application) {
+        DemoServer server = new DemoServer() {
+            @Override
+            public int port() {
+                return port.getAsInt();
+            }
+
+            @Override
+            public void close() {
+                stopServing.run();
+            }
+        };
+        BackgroundWriter writer = config.backgroundWriter()
+                ? BackgroundWriter.start(new Items(hotswap.dataSource(name))) : null;
+        return new Demo(hotswap, server, writer, application);
+    }
+
+    /** What a framework's demo application starts with, from {@code config}. */
+    private static DemoSettings settings(Config config, String name) {
+        return new DemoSettings(config.port(), name, config.db(), config.socket(), config.keep());
     }
 
     /** The managed database's name: the file name up to its first dot ({@code production.sqlite3}: production). */
@@ -181,48 +173,6 @@ final class Demo implements AutoCloseable {
         String file = db.getFileName().toString();
         int dot = file.indexOf('.');
         return dot > 0 ? file.substring(0, dot) : file;
-    }
-
-    /** Gives a database the engine created empty the demo's table and sample rows; leaves a fetched one alone. */
-    private static void seedIfEmpty(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            try (var tables = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'items'")) {
-                if (tables.next() && tables.getInt(1) > 0) {
-                    return;
-                }
-            }
-            connection.setAutoCommit(false);
-            statement.executeUpdate(Items.SCHEMA);
-            try (var insert = connection.prepareStatement("INSERT INTO items(name) VALUES (?)")) {
-                for (String item : SAMPLE) {
-                    insert.setString(1, item);
-                    insert.executeUpdate();
-                }
-            }
-            connection.commit();
-        }
-    }
-
-    /**
-     * Writes a new demo database at {@code db} holding {@code names}, in order, in WAL mode: what a
-     * web app with concurrent readers and writers runs (the engine keeps the live mode on a swap).
-     */
-    static void create(Path db, List<String> names) throws IOException, SQLException {
-        Path parent = db.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA journal_mode=WAL");
-            statement.executeUpdate(Items.SCHEMA);
-            connection.setAutoCommit(false);
-            try (var insert = connection.prepareStatement("INSERT INTO items(name) VALUES (?)")) {
-                for (String name : names) {
-                    insert.setString(1, name);
-                    insert.executeUpdate();
-                }
-            }
-            connection.commit();
-        }
     }
 
     int port() {

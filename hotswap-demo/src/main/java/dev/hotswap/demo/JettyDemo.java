@@ -1,5 +1,6 @@
 package dev.hotswap.demo;
 
+import dev.hotswap.demo.core.Items;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.jetty.HotswapHandler;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.hotswap.demo;
 
+import dev.hotswap.demo.core.Items;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -60,8 +61,8 @@ final class Tour {
         Path garbage = dir.resolve("garbage.sqlite3");
         Path otherSchema = dir.resolve("other-schema.sqlite3");
         Path socket = dir.resolve("hotswap.sock");
-        Demo.create(live, names("v1"));
-        Demo.create(next, names("v2"));
+        Items.create(live, names("v1"));
+        Items.create(next, names("v2"));
         byte[] noise = new byte[64 * 1024];
         new Random(42).nextBytes(noise);
         Files.write(garbage, noise);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotswap.demo.core.Items;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.hotswap.demo;
 
+import dev.hotswap.demo.core.Items;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ final class DemoFiles {
 
     /** A new demo database at {@code file} holding {@code names}, in WAL mode, every connection closed. */
     static Path database(Path file, List<String> names) throws IOException, SQLException {
-        Demo.create(file, names);
+        Items.create(file, names);
         return file;
     }
 

@@ -1,5 +1,6 @@
 package dev.hotswap.demo.micronaut;
 
+import dev.hotswap.demo.core.Items;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -10,26 +11,23 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
 /**
  * GET /health, GET /items, POST /items, on the managed database's {@code DataSource} bean, the
- * queries on Micronaut's blocking executor, off the event loop.
+ * queries on Micronaut's blocking executor, off the event loop. The table is every demo's
+ * {@link Items}; the JSON is Micronaut Serialization's.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ItemsController {
-    private final DataSource items;
+    private final Items items;
 
     /** The one managed database's {@code DataSource} bean (the demo manages one). */
-    ItemsController(DataSource items) {
-        this.items = items;
+    ItemsController(DataSource dataSource) {
+        this.items = new Items(dataSource);
     }
 
     @Get("/health")
@@ -41,15 +39,7 @@ class ItemsController {
     /** Every name, ordered by id, as a JSON array. */
     @Get("/items")
     List<String> items() throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Connection connection = items.getConnection();
-                PreparedStatement select = connection.prepareStatement("SELECT name FROM items ORDER BY id");
-                ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                names.add(rows.getString(1));
-            }
-        }
-        return names;
+        return items.names();
     }
 
     /** Inserts a row named by the request body. */
@@ -57,11 +47,7 @@ class ItemsController {
     @Produces(MediaType.TEXT_PLAIN)
     @Status(HttpStatus.CREATED)
     String add(@Body String name) throws SQLException {
-        try (Connection connection = items.getConnection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO items(name) VALUES (?)")) {
-            insert.setString(1, name);
-            insert.executeUpdate();
-        }
+        items.add(name);
         return "created";
     }
 }

@@ -1,15 +1,15 @@
 package dev.hotswap.demo.micronaut;
 
+import dev.hotswap.demo.core.DemoSettings;
+import dev.hotswap.demo.core.EngineRefusal;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.micronaut.HotswapServerFilter;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.server.netty.NettyEmbeddedServer;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,30 +34,13 @@ public final class MicronautDemo implements AutoCloseable {
     }
 
     /**
-     * What to run.
-     *
-     * @param port the HTTP port on 127.0.0.1, 0 for any free one
-     * @param database the managed database's name
-     * @param db its live path
-     * @param socket the admin socket
-     * @param keep earlier generations kept for rollback
-     * @param gate whether hotswap-micronaut's filter pins requests (false: the benchmark's no-gate baseline)
-     */
-    public record Settings(int port, String database, Path db, Path socket, int keep, boolean gate) {
-        /** Rejects nulls where a value is required. */
-        public Settings {
-            Objects.requireNonNull(database, "database");
-            Objects.requireNonNull(db, "db");
-            Objects.requireNonNull(socket, "socket");
-        }
-    }
-
-    /**
      * Starts the application; the engine has started, and its socket is bound, when this returns.
      *
+     * @param settings what to serve
+     * @param gate whether hotswap-micronaut's filter pins requests (false: the benchmark's no-gate baseline)
      * @throws IOException if the engine cannot start (a dangling link, another engine on the file)
      */
-    public static MicronautDemo start(Settings settings) throws IOException {
+    public static MicronautDemo start(DemoSettings settings, boolean gate) throws IOException {
         QUIET.setLevel(Level.WARNING);
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("micronaut.server.host", "127.0.0.1");
@@ -66,7 +49,7 @@ public final class MicronautDemo implements AutoCloseable {
         properties.put("hotswap.databases." + settings.database() + ".path", settings.db().toString());
         properties.put("hotswap.socket", settings.socket().toString());
         properties.put("hotswap.keep", settings.keep());
-        properties.put(HotswapServerFilter.ENABLED, settings.gate());
+        properties.put(HotswapServerFilter.ENABLED, gate);
         ApplicationContext context = null;
         try {
             // hotswap-demo stops the server, its background job and then the engine, in that order.
@@ -78,12 +61,7 @@ public final class MicronautDemo implements AutoCloseable {
             if (context != null) {
                 context.close();
             }
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof IOException refused) {
-                    throw refused;
-                }
-            }
-            throw e;
+            throw EngineRefusal.in(e).orElseThrow(() -> e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hotswap.demo.quarkus;
 
+import dev.hotswap.demo.core.Items;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,5 +1,8 @@
 package dev.hotswap.demo.quarkus;
 
+import dev.hotswap.demo.core.BackgroundWriter;
+import dev.hotswap.demo.core.EngineRefusal;
+import dev.hotswap.demo.core.Items;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -7,13 +10,6 @@ import io.quarkus.vertx.http.HttpServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -26,13 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @QuarkusMain
 public class QuarkusDemo implements QuarkusApplication {
-    private static final List<String> SAMPLE = List.of("apple", "banana", "cherry");
-
     @Inject
     HttpServer server;
-
-    @Inject
-    DataSource dataSource;
 
     @Inject
     Items items;
@@ -55,21 +46,20 @@ public class QuarkusDemo implements QuarkusApplication {
      * extension wraps), else the innermost message.
      */
     static String reason(Throwable failure) {
-        String message = failure.toString();
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IOException) {
-                return cause.getMessage();
+        return EngineRefusal.in(failure).map(Throwable::getMessage).orElseGet(() -> {
+            String message = failure.toString();
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause.getMessage() != null) {
+                    message = cause.getMessage();
+                }
             }
-            if (cause.getMessage() != null) {
-                message = cause.getMessage();
-            }
-        }
-        return message;
+            return message;
+        });
     }
 
     @Override
     public int run(String... args) throws Exception {
-        seedIfEmpty(dataSource);
+        items.seedIfEmpty(); // a database the engine just created has no table yet
         BackgroundWriter writer = backgroundWriter ? BackgroundWriter.start(items) : null;
         PrintStream out = System.out;
         out.println("listening on http://127.0.0.1:" + server.getPort());
@@ -81,25 +71,5 @@ public class QuarkusDemo implements QuarkusApplication {
         out.println(writer == null ? "stopped" : "stopped; " + writer.summary());
         out.flush();
         return 0;
-    }
-
-    /** A database the engine just created has no table: the sample rows, as the other demos start with. */
-    private static void seedIfEmpty(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            try (ResultSet tables = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'items'")) {
-                if (tables.next() && tables.getInt(1) > 0) {
-                    return;
-                }
-            }
-            connection.setAutoCommit(false);
-            statement.executeUpdate(Items.SCHEMA);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO items(name) VALUES (?)")) {
-                for (String item : SAMPLE) {
-                    insert.setString(1, item);
-                    insert.executeUpdate();
-                }
-            }
-            connection.commit();
-        }
     }
 }

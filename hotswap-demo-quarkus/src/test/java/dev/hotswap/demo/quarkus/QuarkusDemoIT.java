@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotswap.demo.core.Items;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,9 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +56,7 @@ class QuarkusDemoIT {
             assertTrue(get(base, "/items").startsWith("[\"apple\",\"banana\",\"cherry\""), get(base, "/items"));
 
             Path next = dir.resolve("next.sqlite3");
-            create(next, List.of("durian", "elderberry"));
+            Items.create(next, List.of("durian", "elderberry"));
             assertEquals(0, cli(dir, "cp", next.toString(), db.toString()), "push");
             assertTrue(get(base, "/items").startsWith("[\"durian\",\"elderberry\""), "the pushed rows are served");
             assertEquals(0, cli(dir, "rollback", "production"), "rollback");
@@ -100,17 +98,6 @@ class QuarkusDemoIT {
                 .redirectOutput(dir.resolve("cli.out").toFile()).start();
         assertTrue(cli.waitFor(60, TimeUnit.SECONDS), "the CLI ends");
         return cli.exitValue();
-    }
-
-    private static void create(Path file, List<String> names) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA journal_mode=WAL");
-            statement.executeUpdate("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)");
-            for (String name : names) {
-                statement.executeUpdate("INSERT INTO items(name) VALUES ('" + name + "')");
-            }
-        }
     }
 
     private static String read(Path file) {

@@ -1,13 +1,13 @@
 package dev.hotswap.demo.spring;
 
+import dev.hotswap.demo.core.DemoSettings;
+import dev.hotswap.demo.core.EngineRefusal;
 import dev.hotswap.engine.Hotswap;
 import dev.hotswap.servlet.HotswapFilter;
 import jakarta.servlet.Filter;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -39,31 +39,14 @@ public final class SpringDemo implements AutoCloseable {
     }
 
     /**
-     * What to run.
-     *
-     * @param port the HTTP port on 127.0.0.1, 0 for any free one
-     * @param database the managed database's name
-     * @param db its live path
-     * @param socket the admin socket
-     * @param keep earlier generations kept for rollback
-     * @param baselineGate a benchmark baseline's filter to run instead of the starter's
-     *     {@code HotswapFilter}, or null for the starter's
-     */
-    public record Settings(int port, String database, Path db, Path socket, int keep, Filter baselineGate) {
-        /** Rejects nulls where a value is required. */
-        public Settings {
-            Objects.requireNonNull(database, "database");
-            Objects.requireNonNull(db, "db");
-            Objects.requireNonNull(socket, "socket");
-        }
-    }
-
-    /**
      * Starts the application; the engine has started, and its socket is bound, when this returns.
      *
+     * @param settings what to serve
+     * @param baselineGate a benchmark baseline's filter to run instead of the starter's
+     *     {@code HotswapFilter}, or null for the starter's
      * @throws IOException if the engine cannot start (a dangling link, another engine on the file)
      */
-    public static SpringDemo start(Settings settings) throws IOException {
+    public static SpringDemo start(DemoSettings settings, Filter baselineGate) throws IOException {
         // Logging is the host's (java.util.logging, as the other demos have it), not Boot's to reset:
         // the tour, for one, turns the engine's INFO lines off before it starts the demo.
         System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
@@ -71,9 +54,8 @@ public final class SpringDemo implements AutoCloseable {
         SpringApplication application = new SpringApplication(DemoApplication.class);
         // hotswap-demo stops the server, its background job and then the engine, in that order.
         application.setRegisterShutdownHook(false);
-        if (settings.baselineGate() != null) {
-            application.addInitializers(context -> registerBaseline((GenericApplicationContext) context,
-                    settings.baselineGate()));
+        if (baselineGate != null) {
+            application.addInitializers(context -> registerBaseline((GenericApplicationContext) context, baselineGate));
         }
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=" + settings.port(),
@@ -83,12 +65,7 @@ public final class SpringDemo implements AutoCloseable {
         try {
             return new SpringDemo(application.run(arguments.toArray(String[]::new)));
         } catch (RuntimeException e) {
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof IOException refused) {
-                    throw refused;
-                }
-            }
-            throw e;
+            throw EngineRefusal.in(e).orElseThrow(() -> e);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.hotswap.demo;
+package dev.hotswap.demo.core;
 
 import java.sql.SQLException;
 import java.util.concurrent.Executors;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * is current when each insert starts, so a push never has to wait for it and it never writes to a
  * file that is gone.
  */
-final class BackgroundWriter implements AutoCloseable {
+public final class BackgroundWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BackgroundWriter.class.getName());
     static final long PERIOD_MILLIS = 10;
     static final String PREFIX = "bg-";
@@ -32,7 +32,7 @@ final class BackgroundWriter implements AutoCloseable {
     }
 
     /** Starts writing into {@code items}. */
-    static BackgroundWriter start(Items items) {
+    public static BackgroundWriter start(Items items) {
         BackgroundWriter writer = new BackgroundWriter(items);
         writer.scheduler.scheduleWithFixedDelay(writer::insertOne, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         return writer;
@@ -64,7 +64,7 @@ final class BackgroundWriter implements AutoCloseable {
     }
 
     /** What it did: {@code background writer: 1234 rows written, 0 failed}. */
-    String summary() {
+    public String summary() {
         return "background writer: " + written.get() + " rows written, " + failed.get() + " failed";
     }
 }
