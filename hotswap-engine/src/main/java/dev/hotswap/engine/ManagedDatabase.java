@@ -208,18 +208,7 @@ final class ManagedDatabase {
 
     /** Opens generation {@code id} of this database, its file at {@code file}, with one hold for the caller. */
     Generation openGeneration(long id, Path file, Consumer<Generation> onRetire) throws IOException {
-        GenerationPool pool;
-        PoolFactory factory = settings.poolFactory();
-        if (factory == null) {
-            pool = new ConnectionPool(name, file, settings.poolSize(), Settings.BUSY_TIMEOUT, ConnectionPool.WAIT);
-        } else {
-            try {
-                pool = new ForeignPool(name, factory.open(name, file));
-            } catch (Exception e) {
-                throw new IOException("the pool factory failed for generation " + id + " of " + name + ": " + e, e);
-            }
-        }
-        return new Generation(name, index, id, file, pool, onRetire);
+        return new Generation(name, index, id, file, GenerationPool.open(name, id, file, settings), onRetire);
     }
 
     /** Claims the database for one push or rollback; false if another one holds it. */
