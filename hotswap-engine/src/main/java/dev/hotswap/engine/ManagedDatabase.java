@@ -3,11 +3,9 @@ package dev.hotswap.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -22,9 +20,9 @@ import javax.sql.DataSource;
  * One database under the engine's care: its live path, its generation folder, the records of its
  * generations on disk, the ones open now, and the claim that lets one push or rollback run at a time.
  *
- * <p>State changes happen under this object's lock; file work (deleting a generation, rewriting the
- * history) happens there too, since it is rare and short. Opening connections and the swap's own
- * steps happen outside it.
+ * <p>State changes happen under this object's lock, the {@link GenerationRecords} included; file
+ * work (deleting a generation, rewriting the history) happens there too, since it is rare and short.
+ * Opening connections and the swap's own steps happen outside it.
  */
 final class ManagedDatabase {
     private static final System.Logger LOG = System.getLogger(ManagedDatabase.class.getName());
@@ -36,19 +34,15 @@ final class ManagedDatabase {
     private final DataSource dataSource;
     private final PageHashCache hashCache;
     private final AtomicBoolean busy = new AtomicBoolean();
-    /** Generations on disk by id, in the order they were last current, the current one last. */
-    private final LinkedHashMap<Long, GenerationRecord> records = new LinkedHashMap<>();
+    /** Generations on disk, in the order they were last current, the current one last; set by open. */
+    private GenerationRecords records;
     /** Generations open now: the current one, and superseded ones not yet retired. */
     private final Map<Long, Generation> open = new HashMap<>();
     private final Map<Long, Long> pauses = new HashMap<>();
     /** Generations a rollback is making current: no prune deletes them meanwhile, even beyond keep. */
     private final Set<Long> activating = new HashSet<>();
-    /** The generation the live path was pointed at and whose flip has not been recorded yet, or null. */
-    private GenerationRecord linking;
     private GenerationFolder folder;
     private Generation current;
-    /** The current generation is an operator's linked file not yet recorded in the history. */
-    private boolean adoptionPending;
     private volatile SwapReport lastReport;
 
     ManagedDatabase(String name, int index, Path live, Settings settings, SwapGate gate) {
@@ -117,37 +111,36 @@ final class ManagedDatabase {
     synchronized Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire,
             String fetchedRollout) throws IOException {
         folder = GenerationFolder.open(name, live, found, settings.disk());
+        records = new GenerationRecords(name, folder);
         GenerationFolder.Location location = found;
         try {
             int temps = folder.deleteTemps() + TempFiles.deleteOrphans(live, settings.disk());
             if (temps > 0) {
                 LOG.log(System.Logger.Level.INFO, "{0}: deleted {1} temp file(s) a crash left", name, temps);
             }
-            records.putAll(folder.history().read());
+            records.readHistory();
             if (location.generation().isEmpty() && !Files.isSymbolicLink(live)) {
                 GenerationRecord adopted = Adoption.adoptInPlace(name, live, folder, nextIdLocked(),
                         settings.clock().instant(), fetchedRollout);
-                records.put(adopted.id(), adopted);
+                records.add(adopted);
                 location = GenerationFolder.locate(name, live);
             }
             GenerationRecord currentRecord = currentRecord(location);
             deleteOrphans(currentRecord.id());
-            records.values().removeIf(record -> {
-                boolean missing = record.id() != currentRecord.id() && !Files.exists(record.file());
-                if (missing) {
+            for (GenerationRecord record : records.all()) {
+                if (record.id() != currentRecord.id() && !Files.exists(record.file())) {
                     LOG.log(System.Logger.Level.WARNING, "{0}: generation {1} is gone ({2}); forgetting it",
                             name, record.id(), record.file());
+                    records.forget(record.id());
                 }
-                return missing;
-            });
-            records.remove(currentRecord.id());
-            records.put(currentRecord.id(), currentRecord);
+            }
+            records.becameCurrent(currentRecord);
             current = openGeneration(currentRecord.id(), currentRecord.file(), onRetire);
             current.becameCurrent();
             open.put(current.id(), current);
             pruneLocked();
             LOG.log(System.Logger.Level.INFO, "{0}: {1} is generation {2}{3}, folder {4}", name, live,
-                    current.id(), adoptionPending ? " (served where it lies, " + current.file() + ")" : "", folder);
+                    current.id(), records.adoptionPending() ? " (served where it lies, " + current.file() + ")" : "", folder);
             return current;
         } catch (IOException | RuntimeException e) {
             folder.close();
@@ -160,46 +153,37 @@ final class ManagedDatabase {
         if (location.generation().isPresent()) {
             long id = location.generation().getAsLong();
             GenerationRecord known = records.get(id);
-            if (known != null && id == lastRecordedId()) {
+            if (known != null && id == records.lastId()) {
                 return known;
             }
             if (known != null) {
                 // A rollback replaced the link but its history line did not make it (a crash in
                 // between): the generation became current again, and the order must say so.
                 GenerationRecord record = known.currentSince(settings.clock().instant());
-                appendLocked(record);
+                records.append(record);
                 return record;
             }
             // The link was replaced but the history line did not make it (a crash in between).
             GenerationRecord record = new GenerationRecord(id, location.file(), settings.clock().instant(),
                     GenerationRecord.Origin.PUSHED, null);
-            appendLocked(record);
+            records.append(record);
             return record;
         }
-        for (GenerationRecord record : records.values()) {
+        for (GenerationRecord record : records.all()) {
             if (record.file().equals(location.file())) {
                 return record.currentSince(settings.clock().instant()); // an operator's linked file, recorded before
             }
         }
-        adoptionPending = true;
-        return new GenerationRecord(nextIdLocked(), location.file(), settings.clock().instant(),
-                GenerationRecord.Origin.ADOPTED,
-                null);
-    }
-
-    /** The generation of the history's last line (the most recently current one), or -1. */
-    private long lastRecordedId() {
-        long last = -1;
-        for (long id : records.keySet()) {
-            last = id;
-        }
-        return last;
+        GenerationRecord adopted = new GenerationRecord(nextIdLocked(), location.file(), settings.clock().instant(),
+                GenerationRecord.Origin.ADOPTED, null);
+        records.adoptionPending(adopted);
+        return adopted;
     }
 
     /** Deletes generation files that never went live (no history line): pushes that crashed before their flip. */
     private void deleteOrphans(long currentId) throws IOException {
         for (long id : folder.ids()) {
-            if (id != currentId && !records.containsKey(id)) {
+            if (id != currentId && !records.contains(id)) {
                 LOG.log(System.Logger.Level.INFO, "{0}: deleting generation {1}, which never went live", name, id);
                 folder.delete(folder.file(id));
             }
@@ -257,17 +241,7 @@ final class ManagedDatabase {
     }
 
     private long nextIdLocked() throws IOException {
-        long max = folder.history().highestId();
-        for (long id : folder.ids()) {
-            max = Math.max(max, id);
-        }
-        for (long id : records.keySet()) {
-            max = Math.max(max, id);
-        }
-        if (current != null) {
-            max = Math.max(max, current.id());
-        }
-        return max + 1;
+        return current == null ? records.nextId() : Math.max(records.nextId(), current.id() + 1);
     }
 
     synchronized GenerationRecord record(long id) {
@@ -279,16 +253,7 @@ final class ManagedDatabase {
      * swap that points the live path elsewhere, so that it stays known for rollback.
      */
     synchronized void recordAdoption() throws IOException {
-        if (adoptionPending) {
-            GenerationRecord adopted = records.get(current.id());
-            adoptionPending = false;
-            try {
-                appendLocked(adopted);
-            } catch (IOException e) {
-                adoptionPending = true;
-                throw e;
-            }
-        }
+        records.recordAdoption();
     }
 
     /**
@@ -299,41 +264,7 @@ final class ManagedDatabase {
      * @return whether the line is on disk
      */
     synchronized boolean recordLinked(GenerationRecord record) {
-        linking = record;
-        try {
-            appendLocked(record);
-            return true;
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, name + ": could not record generation " + record.id() + " in "
-                    + folder + "/history; it is written whole at the next swap or prune", e);
-            return false;
-        }
-    }
-
-    /** Appends {@code record}'s line; if the history is stale, writes it whole, ending with {@code record}. */
-    private void appendLocked(GenerationRecord record) throws IOException {
-        List<GenerationRecord> all = persistedLocked();
-        all.removeIf(other -> other.id() == record.id());
-        all.add(record);
-        folder.history().append(record, all);
-    }
-
-    /**
-     * What the history must say now, in the order generations became current: every record (but the
-     * current one while it is an operator's file not recorded yet), then the one being linked.
-     */
-    private List<GenerationRecord> persistedLocked() {
-        List<GenerationRecord> persisted = new ArrayList<>();
-        for (GenerationRecord record : records.values()) {
-            boolean unrecorded = adoptionPending && current != null && record.id() == current.id();
-            if (!unrecorded && (linking == null || record.id() != linking.id())) {
-                persisted.add(record);
-            }
-        }
-        if (linking != null) {
-            persisted.add(linking);
-        }
-        return persisted;
+        return records.recordLinked(record);
     }
 
     /**
@@ -347,9 +278,7 @@ final class ManagedDatabase {
         next.becameCurrent();
         current = next;
         open.put(next.id(), next);
-        records.remove(record.id());
-        records.put(record.id(), record);
-        linking = null;
+        records.becameCurrent(record);
         pauses.put(record.id(), pauseMicros);
         return previous;
     }
@@ -374,7 +303,7 @@ final class ManagedDatabase {
      */
     synchronized RollbackTarget rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
             throws SwapRefusedException, IOException {
-        List<GenerationRecord> earlier = earlierLocked();
+        List<GenerationRecord> earlier = records.earlier(current.id());
         GenerationRecord target;
         if (id.isPresent()) {
             if (id.getAsLong() == current.id()) {
@@ -432,7 +361,7 @@ final class ManagedDatabase {
     }
 
     private void pruneLocked() {
-        List<GenerationRecord> earlier = earlierLocked();
+        List<GenerationRecord> earlier = records.earlier(current.id());
         boolean changed = false;
         for (int i = settings.keep(); i < earlier.size(); i++) {
             GenerationRecord record = earlier.get(i);
@@ -440,34 +369,12 @@ final class ManagedDatabase {
                 continue; // deleted when it retires, or a rollback is making it current
             }
             folder.delete(record.file());
-            records.remove(record.id());
+            records.forget(record.id());
             pauses.remove(record.id());
             changed = true;
             LOG.log(System.Logger.Level.INFO, "{0}: deleted generation {1} (keep {2})", name, record.id(), settings.keep());
         }
-        if (changed || folder.history().isStale()) {
-            try {
-                folder.history().rewrite(persistedLocked());
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, name + ": rewriting " + folder + "/history failed; it is"
-                        + " written whole at the next swap or prune", e);
-            }
-        }
-    }
-
-    /**
-     * Generations on disk other than the current one, most recently current first: the order of
-     * {@link #records}, which is the order they became current (the history's line order), never
-     * their {@code since} instants: a wall clock can step back.
-     */
-    private List<GenerationRecord> earlierLocked() {
-        List<GenerationRecord> earlier = new ArrayList<>();
-        for (GenerationRecord record : records.values()) {
-            if (current == null || record.id() != current.id()) {
-                earlier.add(0, record);
-            }
-        }
-        return earlier;
+        records.rewriteIf(changed);
     }
 
     private static String ids(List<GenerationRecord> records) {
@@ -485,7 +392,7 @@ final class ManagedDatabase {
 
     /** This database's status; {@code requests} counts the requests pinned to a generation. */
     synchronized DatabaseStatus status(ToLongFunction<Generation> requests) {
-        List<GenerationRecord> earlier = earlierLocked();
+        List<GenerationRecord> earlier = records.earlier(current.id());
         List<GenerationStatus> kept = new ArrayList<>();
         List<GenerationStatus> retiring = new ArrayList<>();
         for (int i = 0; i < earlier.size(); i++) {
@@ -531,6 +438,6 @@ final class ManagedDatabase {
 
     /** Records of generations on disk, for tests. */
     synchronized Map<Long, GenerationRecord> records() {
-        return new LinkedHashMap<>(records);
+        return records.copy();
     }
 }
