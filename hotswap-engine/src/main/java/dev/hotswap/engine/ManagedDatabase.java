@@ -112,29 +112,8 @@ final class ManagedDatabase {
             String fetchedRollout) throws IOException {
         folder = GenerationFolder.open(name, live, found, settings.disk());
         records = new GenerationRecords(name, folder);
-        GenerationFolder.Location location = found;
         try {
-            int temps = folder.deleteTemps() + TempFiles.deleteOrphans(live, settings.disk());
-            if (temps > 0) {
-                LOG.log(System.Logger.Level.INFO, "{0}: deleted {1} temp file(s) a crash left", name, temps);
-            }
-            records.readHistory();
-            if (location.generation().isEmpty() && !Files.isSymbolicLink(live)) {
-                GenerationRecord adopted = Adoption.adoptInPlace(name, live, folder, nextIdLocked(),
-                        settings.clock().instant(), fetchedRollout);
-                records.add(adopted);
-                location = GenerationFolder.locate(name, live);
-            }
-            GenerationRecord currentRecord = currentRecord(location);
-            deleteOrphans(currentRecord.id());
-            for (GenerationRecord record : records.all()) {
-                if (record.id() != currentRecord.id() && !Files.exists(record.file())) {
-                    LOG.log(System.Logger.Level.WARNING, "{0}: generation {1} is gone ({2}); forgetting it",
-                            name, record.id(), record.file());
-                    records.forget(record.id());
-                }
-            }
-            records.becameCurrent(currentRecord);
+            GenerationRecord currentRecord = FolderRecovery.recover(name, records, found, settings, fetchedRollout);
             current = openGeneration(currentRecord.id(), currentRecord.file(), onRetire);
             current.becameCurrent();
             open.put(current.id(), current);
@@ -145,48 +124,6 @@ final class ManagedDatabase {
         } catch (IOException | RuntimeException e) {
             folder.close();
             throw e;
-        }
-    }
-
-    /** The record of what the live path leads to now; for a file not yet a generation, a new one. */
-    private GenerationRecord currentRecord(GenerationFolder.Location location) throws IOException {
-        if (location.generation().isPresent()) {
-            long id = location.generation().getAsLong();
-            GenerationRecord known = records.get(id);
-            if (known != null && id == records.lastId()) {
-                return known;
-            }
-            if (known != null) {
-                // A rollback replaced the link but its history line did not make it (a crash in
-                // between): the generation became current again, and the order must say so.
-                GenerationRecord record = known.currentSince(settings.clock().instant());
-                records.append(record);
-                return record;
-            }
-            // The link was replaced but the history line did not make it (a crash in between).
-            GenerationRecord record = new GenerationRecord(id, location.file(), settings.clock().instant(),
-                    GenerationRecord.Origin.PUSHED, null);
-            records.append(record);
-            return record;
-        }
-        for (GenerationRecord record : records.all()) {
-            if (record.file().equals(location.file())) {
-                return record.currentSince(settings.clock().instant()); // an operator's linked file, recorded before
-            }
-        }
-        GenerationRecord adopted = new GenerationRecord(nextIdLocked(), location.file(), settings.clock().instant(),
-                GenerationRecord.Origin.ADOPTED, null);
-        records.adoptionPending(adopted);
-        return adopted;
-    }
-
-    /** Deletes generation files that never went live (no history line): pushes that crashed before their flip. */
-    private void deleteOrphans(long currentId) throws IOException {
-        for (long id : folder.ids()) {
-            if (id != currentId && !records.contains(id)) {
-                LOG.log(System.Logger.Level.INFO, "{0}: deleting generation {1}, which never went live", name, id);
-                folder.delete(folder.file(id));
-            }
         }
     }
 
