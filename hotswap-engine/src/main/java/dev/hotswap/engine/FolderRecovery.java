@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * the records of its generations are recovered. Temp files are deleted, a regular file at the live
  * path is adopted in place, the history is read and completed (a link whose line a crash lost is
  * trusted and its line written), generation files that never went live are deleted, and generations
- * whose files are gone are forgotten. {@link ManagedDatabase#open} runs it under its lock, with the
+ * whose files are gone are forgotten. {@link Generations#start} runs it under its lock, with the
  * folder's lock held.
  */
 final class FolderRecovery {

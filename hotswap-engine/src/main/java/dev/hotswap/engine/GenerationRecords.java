@@ -13,7 +13,7 @@ import java.util.Map;
  * records between a swap's link and its flip (the one being linked), and one fewer while the
  * current generation is an operator's linked file not recorded yet.
  *
- * <p>Not thread-safe, on purpose: {@link ManagedDatabase} calls it under its own lock only, and that one
+ * <p>Not thread-safe, on purpose: {@link Generations} calls it under its own lock only, and that one
  * lock is what serializes the writes of the history, so that a prune's rewrite never replaces a line
  * appended meanwhile ({@link GenerationHistory} counts on it).
  */

@@ -1,15 +1,10 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
@@ -17,16 +12,19 @@ import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 
 /**
- * One database under the engine's care: its live path, its generation folder, the records of its
- * generations on disk, the ones open now, and the claim that lets one push or rollback run at a time.
+ * One database under the engine's care: its name and live path, the data source the application
+ * reads it through, the claim that lets one push or rollback run at a time, and its
+ * {@link Generations generations}, which {@link #open} recovers from its folder at start. The rest of
+ * the engine reaches a database's generations through here.
  *
- * <p>State changes happen under this object's lock, the {@link GenerationRecords} included; file
- * work (deleting a generation, rewriting the history) happens there too, since it is rare and short.
- * Opening connections and the swap's own steps happen outside it.
+ * <p><b>Locking.</b> This class has no lock of its own. The claim is an atomic flag, so that a
+ * refused second push never waits for anything. Which generation is current, kept or retiring, and
+ * every write of the history, are guarded by the lock of {@link Generations} (see there). The
+ * generations are made by {@link #open}, before the engine hands this database to any other thread,
+ * and published through a volatile field, so that a {@link #close} after a start that crashed half
+ * way still releases the folder's lock.
  */
 final class ManagedDatabase {
-    private static final System.Logger LOG = System.getLogger(ManagedDatabase.class.getName());
-
     private final String name;
     private final int index;
     private final Path live;
@@ -34,15 +32,8 @@ final class ManagedDatabase {
     private final DataSource dataSource;
     private final PageHashCache hashCache;
     private final AtomicBoolean busy = new AtomicBoolean();
-    /** Generations on disk, in the order they were last current, the current one last; set by open. */
-    private GenerationRecords records;
-    /** Generations open now: the current one, and superseded ones not yet retired. */
-    private final Map<Long, Generation> open = new HashMap<>();
-    private final Map<Long, Long> pauses = new HashMap<>();
-    /** Generations a rollback is making current: no prune deletes them meanwhile, even beyond keep. */
-    private final Set<Long> activating = new HashSet<>();
-    private GenerationFolder folder;
-    private Generation current;
+    /** Null until {@link #open} has taken the folder's lock. */
+    private volatile Generations generations;
     private volatile SwapReport lastReport;
 
     ManagedDatabase(String name, int index, Path live, Settings settings, SwapGate gate) {
@@ -91,8 +82,10 @@ final class ManagedDatabase {
         return settings;
     }
 
-    synchronized GenerationFolder folder() {
-        return folder;
+    /** The generation folder, locked by this engine; null before {@link #open}. */
+    GenerationFolder folder() {
+        Generations opened = generations;
+        return opened == null ? null : opened.folder();
     }
 
     /** The page hashes kept from one delta push's base copy to the next. */
@@ -108,19 +101,13 @@ final class ManagedDatabase {
      * @param fetchedRollout the fleet rollout whose copy the engine just put at the live path (it is
      *     adopted with that id), or null
      */
-    synchronized Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire,
-            String fetchedRollout) throws IOException {
-        folder = GenerationFolder.open(name, live, found, settings.disk());
-        records = new GenerationRecords(name, folder);
+    Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire, String fetchedRollout)
+            throws IOException {
+        GenerationFolder folder = GenerationFolder.open(name, live, found, settings.disk());
+        Generations opening = new Generations(name, index, settings, folder);
+        generations = opening; // from here close() releases the folder's lock, also after a crash below
         try {
-            GenerationRecord currentRecord = FolderRecovery.recover(name, records, found, settings, fetchedRollout);
-            current = openGeneration(currentRecord.id(), currentRecord.file(), onRetire);
-            current.becameCurrent();
-            open.put(current.id(), current);
-            pruneLocked();
-            LOG.log(System.Logger.Level.INFO, "{0}: {1} is generation {2}{3}, folder {4}", name, live,
-                    current.id(), records.adoptionPending() ? " (served where it lies, " + current.file() + ")" : "", folder);
-            return current;
+            return opening.start(found, fetchedRollout, onRetire);
         } catch (IOException | RuntimeException e) {
             folder.close();
             throw e;
@@ -129,7 +116,7 @@ final class ManagedDatabase {
 
     /** Opens generation {@code id} of this database, its file at {@code file}, with one hold for the caller. */
     Generation openGeneration(long id, Path file, Consumer<Generation> onRetire) throws IOException {
-        return new Generation(name, index, id, file, GenerationPool.open(name, id, file, settings), onRetire);
+        return generations.openGeneration(id, file, onRetire);
     }
 
     /** Claims the database for one push or rollback; false if another one holds it. */
@@ -146,8 +133,9 @@ final class ManagedDatabase {
         busy.set(false);
     }
 
-    synchronized Generation current() {
-        return current;
+    Generation current() {
+        Generations opened = generations;
+        return opened == null ? null : opened.current();
     }
 
     /**
@@ -165,32 +153,28 @@ final class ManagedDatabase {
     }
 
     /** The file the current generation is opened under: what checks compare a new file with. */
-    synchronized Path currentFile() {
-        return current.file();
+    Path currentFile() {
+        return generations.current().file();
     }
 
     /**
      * The id the next new generation gets: above every id on disk or known, and above every id the
      * history ever named, so that an id is never given twice, even after its generation was deleted.
      */
-    synchronized long nextId() throws IOException {
-        return nextIdLocked();
+    long nextId() throws IOException {
+        return generations.nextId();
     }
 
-    private long nextIdLocked() throws IOException {
-        return current == null ? records.nextId() : Math.max(records.nextId(), current.id() + 1);
-    }
-
-    synchronized GenerationRecord record(long id) {
-        return records.get(id);
+    GenerationRecord record(long id) {
+        return generations.record(id);
     }
 
     /**
      * Records the current generation, an operator's linked file, in the history, ahead of the first
      * swap that points the live path elsewhere, so that it stays known for rollback.
      */
-    synchronized void recordAdoption() throws IOException {
-        records.recordAdoption();
+    void recordAdoption() throws IOException {
+        generations.recordAdoption();
     }
 
     /**
@@ -200,8 +184,8 @@ final class ManagedDatabase {
      *
      * @return whether the line is on disk
      */
-    synchronized boolean recordLinked(GenerationRecord record) {
-        return records.recordLinked(record);
+    boolean recordLinked(GenerationRecord record) {
+        return generations.recordLinked(record);
     }
 
     /**
@@ -209,15 +193,8 @@ final class ManagedDatabase {
      *
      * @return the generation that was current before
      */
-    synchronized Generation flipped(Generation next, GenerationRecord record, long pauseMicros) {
-        Generation previous = current;
-        previous.superseded();
-        next.becameCurrent();
-        current = next;
-        open.put(next.id(), next);
-        records.becameCurrent(record);
-        pauses.put(record.id(), pauseMicros);
-        return previous;
+    Generation flipped(Generation next, GenerationRecord record, long pauseMicros) {
+        return generations.flipped(next, record, pauseMicros);
     }
 
     /**
@@ -238,89 +215,26 @@ final class ManagedDatabase {
      *
      * @throws SwapRefusedException if there is none, it is current, or its file is damaged
      */
-    synchronized RollbackTarget rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
+    RollbackTarget rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
             throws SwapRefusedException, IOException {
-        List<GenerationRecord> earlier = records.earlier(current.id());
-        GenerationRecord target;
-        if (id.isPresent()) {
-            if (id.getAsLong() == current.id()) {
-                throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION,
-                        "ERROR: generation " + current.id() + " of " + name + " is current already");
-            }
-            target = records.get(id.getAsLong());
-            if (target == null) {
-                throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION, "ERROR: " + name + " has no generation " + id.getAsLong()
-                        + " (kept: " + ids(earlier) + ")");
-            }
-        } else if (earlier.isEmpty()) {
-            throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION,
-                    "ERROR: " + name + " has no earlier generation to roll back to");
-        } else {
-            target = earlier.get(0);
-        }
-        Generation open = this.open.get(target.id());
-        if (open != null && open.tryHold()) {
-            activating.add(target.id());
-            return new RollbackTarget(open, target);
-        }
-        try {
-            DatabaseHeader.check(target.file());
-        } catch (SwapRefusedException e) {
-            throw new SwapRefusedException(SwapRefusedException.Reason.UNREADABLE, "ERROR: generation " + target.id() + " of " + name + " ("
-                    + target.file() + ") is damaged: " + e.getMessage().substring("ERROR: ".length()));
-        }
-        Generation fresh = openGeneration(target.id(), target.file(), onRetire);
-        activating.add(target.id());
-        return new RollbackTarget(fresh, target);
+        return generations.rollbackTarget(id, onRetire);
     }
 
     /** The rollback to generation {@code id} flipped or failed: the keep policy applies to it again. */
-    synchronized void endActivation(long id) {
-        activating.remove(id);
+    void endActivation(long id) {
+        generations.endActivation(id);
     }
 
-    /** A generation whose last hold went: close its pool, apply the keep policy. */
+    /** A generation whose last hold went: close its pool (outside any lock: a checkpoint), apply the keep policy. */
     void retired(Generation generation) {
         settings.disk().reached(Steps.RETIRING);
         generation.pool().close();
-        synchronized (this) {
-            if (open.get(generation.id()) == generation) {
-                open.remove(generation.id());
-            }
-            LOG.log(System.Logger.Level.INFO, "{0}: generation {1} closed", name, generation.id());
-            pruneLocked();
-        }
+        generations.closed(generation);
     }
 
     /** Deletes the generations beyond the keep count that nothing holds open, and forgets them. */
-    synchronized void prune() {
-        pruneLocked();
-    }
-
-    private void pruneLocked() {
-        List<GenerationRecord> earlier = records.earlier(current.id());
-        boolean changed = false;
-        for (int i = settings.keep(); i < earlier.size(); i++) {
-            GenerationRecord record = earlier.get(i);
-            if (open.containsKey(record.id()) || activating.contains(record.id())) {
-                continue; // deleted when it retires, or a rollback is making it current
-            }
-            folder.delete(record.file());
-            records.forget(record.id());
-            pauses.remove(record.id());
-            changed = true;
-            LOG.log(System.Logger.Level.INFO, "{0}: deleted generation {1} (keep {2})", name, record.id(), settings.keep());
-        }
-        records.rewriteIf(changed);
-    }
-
-    private static String ids(List<GenerationRecord> records) {
-        if (records.isEmpty()) {
-            return "none";
-        }
-        List<String> ids = new ArrayList<>();
-        records.forEach(record -> ids.add(Long.toString(record.id())));
-        return String.join(", ", ids);
+    void prune() {
+        generations.prune();
     }
 
     void recordReport(SwapReport report) {
@@ -328,37 +242,17 @@ final class ManagedDatabase {
     }
 
     /** This database's status; {@code requests} counts the requests pinned to a generation. */
-    synchronized DatabaseStatus status(ToLongFunction<Generation> requests) {
-        List<GenerationRecord> earlier = records.earlier(current.id());
-        List<GenerationStatus> kept = new ArrayList<>();
-        List<GenerationStatus> retiring = new ArrayList<>();
-        for (int i = 0; i < earlier.size(); i++) {
-            GenerationStatus status = status(earlier.get(i), requests);
-            (i < settings.keep() ? kept : retiring).add(status);
-        }
-        return new DatabaseStatus(name, live, status(records.get(current.id()), requests), kept, retiring, lastReport);
-    }
-
-    private GenerationStatus status(GenerationRecord record, ToLongFunction<Generation> requests) {
-        Generation generation = open.get(record.id());
-        long bytes;
-        try {
-            bytes = Files.size(record.file());
-        } catch (IOException e) {
-            bytes = -1;
-        }
-        return new GenerationStatus(record.id(), record.file(), record.since(), bytes,
-                pauses.getOrDefault(record.id(), -1L),
-                generation == null ? 0 : requests.applyAsLong(generation),
-                generation == null ? 0 : generation.connectionsOut(), record.rolloutId());
+    DatabaseStatus status(ToLongFunction<Generation> requests) {
+        return generations.status(requests, lastReport);
     }
 
     /** Closes every open generation's pool and releases the folder's lock. */
-    synchronized void close() {
-        open.values().forEach(generation -> generation.pool().close());
-        if (folder != null) {
-            hashCache.drop(folder);
-            folder.close();
+    void close() {
+        Generations opened = generations;
+        if (opened != null) {
+            opened.closeAll();
+            hashCache.drop(opened.folder());
+            opened.folder().close();
         }
     }
 
@@ -369,12 +263,13 @@ final class ManagedDatabase {
     }
 
     /** Generations open now, for the pin watch. */
-    synchronized List<Generation> openGenerations() {
-        return new ArrayList<>(open.values());
+    List<Generation> openGenerations() {
+        Generations opened = generations;
+        return opened == null ? List.of() : opened.openGenerations();
     }
 
     /** Records of generations on disk, for tests. */
-    synchronized Map<Long, GenerationRecord> records() {
-        return records.copy();
+    Map<Long, GenerationRecord> records() {
+        return generations.records();
     }
 }
