@@ -36,8 +36,8 @@ import java.util.Map;
  *
  * <p>After a write that failed, the file may lack a line the engine knows of: it is <em>stale</em>,
  * and the next write replaces the whole file from what the engine knows instead of appending. The
- * caller (the database, under its lock) serializes every write, so that a rewrite never replaces an
- * append made meanwhile.
+ * caller ({@link GenerationRecords}, under its database's lock) serializes every write, so that a
+ * rewrite never replaces an append made meanwhile.
  */
 final class GenerationHistory {
     private static final System.Logger LOG = System.getLogger(GenerationHistory.class.getName());

@@ -1,5 +1,7 @@
 package dev.hotswap.engine;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -9,6 +11,22 @@ import java.sql.SQLException;
  * {@link LeasedConnection} and given back when the application closes it.
  */
 interface GenerationPool {
+    /**
+     * The pool of generation {@code id} of {@code database}, whose connections open {@code file}: the
+     * application's {@link Settings#poolFactory() factory}'s if it has one, else the engine's own.
+     */
+    static GenerationPool open(String database, long id, Path file, Settings settings) throws IOException {
+        PoolFactory factory = settings.poolFactory();
+        if (factory == null) {
+            return new ConnectionPool(database, file, settings.poolSize(), Settings.BUSY_TIMEOUT, ConnectionPool.WAIT);
+        }
+        try {
+            return new ForeignPool(database, factory.open(database, file));
+        } catch (Exception e) {
+            throw new IOException("the pool factory failed for generation " + id + " of " + database + ": " + e, e);
+        }
+    }
+
     /** A connection to the generation's file; blocks while all are in use, up to the pool's timeout. */
     Connection borrow() throws SQLException;
 

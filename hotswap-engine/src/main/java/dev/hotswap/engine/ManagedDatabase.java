@@ -1,17 +1,10 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
@@ -19,16 +12,19 @@ import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 
 /**
- * One database under the engine's care: its live path, its generation folder, the records of its
- * generations on disk, the ones open now, and the claim that lets one push or rollback run at a time.
+ * One database under the engine's care: its name and live path, the data source the application
+ * reads it through, the claim that lets one push or rollback run at a time, and its
+ * {@link Generations generations}, which {@link #open} recovers from its folder at start. The rest of
+ * the engine reaches a database's generations through here.
  *
- * <p>State changes happen under this object's lock; file work (deleting a generation, rewriting the
- * history) happens there too, since it is rare and short. Opening connections and the swap's own
- * steps happen outside it.
+ * <p><b>Locking.</b> This class has no lock of its own. The claim is an atomic flag, so that a
+ * refused second push never waits for anything. Which generation is current, kept or retiring, and
+ * every write of the history, are guarded by the lock of {@link Generations} (see there). The
+ * generations are made by {@link #open}, before the engine hands this database to any other thread,
+ * and published through a volatile field, so that a {@link #close} after a start that crashed half
+ * way still releases the folder's lock.
  */
 final class ManagedDatabase {
-    private static final System.Logger LOG = System.getLogger(ManagedDatabase.class.getName());
-
     private final String name;
     private final int index;
     private final Path live;
@@ -36,19 +32,8 @@ final class ManagedDatabase {
     private final DataSource dataSource;
     private final PageHashCache hashCache;
     private final AtomicBoolean busy = new AtomicBoolean();
-    /** Generations on disk by id, in the order they were last current, the current one last. */
-    private final LinkedHashMap<Long, GenerationRecord> records = new LinkedHashMap<>();
-    /** Generations open now: the current one, and superseded ones not yet retired. */
-    private final Map<Long, Generation> open = new HashMap<>();
-    private final Map<Long, Long> pauses = new HashMap<>();
-    /** Generations a rollback is making current: no prune deletes them meanwhile, even beyond keep. */
-    private final Set<Long> activating = new HashSet<>();
-    /** The generation the live path was pointed at and whose flip has not been recorded yet, or null. */
-    private GenerationRecord linking;
-    private GenerationFolder folder;
-    private Generation current;
-    /** The current generation is an operator's linked file not yet recorded in the history. */
-    private boolean adoptionPending;
+    /** Null until {@link #open} has taken the folder's lock. */
+    private volatile Generations generations;
     private volatile SwapReport lastReport;
 
     ManagedDatabase(String name, int index, Path live, Settings settings, SwapGate gate) {
@@ -97,8 +82,10 @@ final class ManagedDatabase {
         return settings;
     }
 
-    synchronized GenerationFolder folder() {
-        return folder;
+    /** The generation folder, locked by this engine; null before {@link #open}. */
+    GenerationFolder folder() {
+        Generations opened = generations;
+        return opened == null ? null : opened.folder();
     }
 
     /** The page hashes kept from one delta push's base copy to the next. */
@@ -114,112 +101,22 @@ final class ManagedDatabase {
      * @param fetchedRollout the fleet rollout whose copy the engine just put at the live path (it is
      *     adopted with that id), or null
      */
-    synchronized Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire,
-            String fetchedRollout) throws IOException {
-        folder = GenerationFolder.open(name, live, found, settings.disk());
-        GenerationFolder.Location location = found;
+    Generation open(GenerationFolder.Location found, Consumer<Generation> onRetire, String fetchedRollout)
+            throws IOException {
+        GenerationFolder folder = GenerationFolder.open(name, live, found, settings.disk());
+        Generations opening = new Generations(name, index, settings, folder);
+        generations = opening; // from here close() releases the folder's lock, also after a crash below
         try {
-            int temps = folder.deleteTemps() + TempFiles.deleteOrphans(live, settings.disk());
-            if (temps > 0) {
-                LOG.log(System.Logger.Level.INFO, "{0}: deleted {1} temp file(s) a crash left", name, temps);
-            }
-            records.putAll(folder.history().read());
-            if (location.generation().isEmpty() && !Files.isSymbolicLink(live)) {
-                GenerationRecord adopted = Adoption.adoptInPlace(name, live, folder, nextIdLocked(),
-                        settings.clock().instant(), fetchedRollout);
-                records.put(adopted.id(), adopted);
-                location = GenerationFolder.locate(name, live);
-            }
-            GenerationRecord currentRecord = currentRecord(location);
-            deleteOrphans(currentRecord.id());
-            records.values().removeIf(record -> {
-                boolean missing = record.id() != currentRecord.id() && !Files.exists(record.file());
-                if (missing) {
-                    LOG.log(System.Logger.Level.WARNING, "{0}: generation {1} is gone ({2}); forgetting it",
-                            name, record.id(), record.file());
-                }
-                return missing;
-            });
-            records.remove(currentRecord.id());
-            records.put(currentRecord.id(), currentRecord);
-            current = openGeneration(currentRecord.id(), currentRecord.file(), onRetire);
-            current.becameCurrent();
-            open.put(current.id(), current);
-            pruneLocked();
-            LOG.log(System.Logger.Level.INFO, "{0}: {1} is generation {2}{3}, folder {4}", name, live,
-                    current.id(), adoptionPending ? " (served where it lies, " + current.file() + ")" : "", folder);
-            return current;
+            return opening.start(found, fetchedRollout, onRetire);
         } catch (IOException | RuntimeException e) {
             folder.close();
             throw e;
         }
     }
 
-    /** The record of what the live path leads to now; for a file not yet a generation, a new one. */
-    private GenerationRecord currentRecord(GenerationFolder.Location location) throws IOException {
-        if (location.generation().isPresent()) {
-            long id = location.generation().getAsLong();
-            GenerationRecord known = records.get(id);
-            if (known != null && id == lastRecordedId()) {
-                return known;
-            }
-            if (known != null) {
-                // A rollback replaced the link but its history line did not make it (a crash in
-                // between): the generation became current again, and the order must say so.
-                GenerationRecord record = known.currentSince(settings.clock().instant());
-                appendLocked(record);
-                return record;
-            }
-            // The link was replaced but the history line did not make it (a crash in between).
-            GenerationRecord record = new GenerationRecord(id, location.file(), settings.clock().instant(),
-                    GenerationRecord.Origin.PUSHED, null);
-            appendLocked(record);
-            return record;
-        }
-        for (GenerationRecord record : records.values()) {
-            if (record.file().equals(location.file())) {
-                return record.currentSince(settings.clock().instant()); // an operator's linked file, recorded before
-            }
-        }
-        adoptionPending = true;
-        return new GenerationRecord(nextIdLocked(), location.file(), settings.clock().instant(),
-                GenerationRecord.Origin.ADOPTED,
-                null);
-    }
-
-    /** The generation of the history's last line (the most recently current one), or -1. */
-    private long lastRecordedId() {
-        long last = -1;
-        for (long id : records.keySet()) {
-            last = id;
-        }
-        return last;
-    }
-
-    /** Deletes generation files that never went live (no history line): pushes that crashed before their flip. */
-    private void deleteOrphans(long currentId) throws IOException {
-        for (long id : folder.ids()) {
-            if (id != currentId && !records.containsKey(id)) {
-                LOG.log(System.Logger.Level.INFO, "{0}: deleting generation {1}, which never went live", name, id);
-                folder.delete(folder.file(id));
-            }
-        }
-    }
-
     /** Opens generation {@code id} of this database, its file at {@code file}, with one hold for the caller. */
     Generation openGeneration(long id, Path file, Consumer<Generation> onRetire) throws IOException {
-        GenerationPool pool;
-        PoolFactory factory = settings.poolFactory();
-        if (factory == null) {
-            pool = new ConnectionPool(name, file, settings.poolSize(), Settings.BUSY_TIMEOUT, ConnectionPool.WAIT);
-        } else {
-            try {
-                pool = new ForeignPool(name, factory.open(name, file));
-            } catch (Exception e) {
-                throw new IOException("the pool factory failed for generation " + id + " of " + name + ": " + e, e);
-            }
-        }
-        return new Generation(name, index, id, file, pool, onRetire);
+        return generations.openGeneration(id, file, onRetire);
     }
 
     /** Claims the database for one push or rollback; false if another one holds it. */
@@ -236,8 +133,9 @@ final class ManagedDatabase {
         busy.set(false);
     }
 
-    synchronized Generation current() {
-        return current;
+    Generation current() {
+        Generations opened = generations;
+        return opened == null ? null : opened.current();
     }
 
     /**
@@ -255,51 +153,28 @@ final class ManagedDatabase {
     }
 
     /** The file the current generation is opened under: what checks compare a new file with. */
-    synchronized Path currentFile() {
-        return current.file();
+    Path currentFile() {
+        return generations.current().file();
     }
 
     /**
      * The id the next new generation gets: above every id on disk or known, and above every id the
      * history ever named, so that an id is never given twice, even after its generation was deleted.
      */
-    synchronized long nextId() throws IOException {
-        return nextIdLocked();
+    long nextId() throws IOException {
+        return generations.nextId();
     }
 
-    private long nextIdLocked() throws IOException {
-        long max = folder.history().highestId();
-        for (long id : folder.ids()) {
-            max = Math.max(max, id);
-        }
-        for (long id : records.keySet()) {
-            max = Math.max(max, id);
-        }
-        if (current != null) {
-            max = Math.max(max, current.id());
-        }
-        return max + 1;
-    }
-
-    synchronized GenerationRecord record(long id) {
-        return records.get(id);
+    GenerationRecord record(long id) {
+        return generations.record(id);
     }
 
     /**
      * Records the current generation, an operator's linked file, in the history, ahead of the first
      * swap that points the live path elsewhere, so that it stays known for rollback.
      */
-    synchronized void recordAdoption() throws IOException {
-        if (adoptionPending) {
-            GenerationRecord adopted = records.get(current.id());
-            adoptionPending = false;
-            try {
-                appendLocked(adopted);
-            } catch (IOException e) {
-                adoptionPending = true;
-                throw e;
-            }
-        }
+    void recordAdoption() throws IOException {
+        generations.recordAdoption();
     }
 
     /**
@@ -309,42 +184,8 @@ final class ManagedDatabase {
      *
      * @return whether the line is on disk
      */
-    synchronized boolean recordLinked(GenerationRecord record) {
-        linking = record;
-        try {
-            appendLocked(record);
-            return true;
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, name + ": could not record generation " + record.id() + " in "
-                    + folder + "/history; it is written whole at the next swap or prune", e);
-            return false;
-        }
-    }
-
-    /** Appends {@code record}'s line; if the history is stale, writes it whole, ending with {@code record}. */
-    private void appendLocked(GenerationRecord record) throws IOException {
-        List<GenerationRecord> all = persistedLocked();
-        all.removeIf(other -> other.id() == record.id());
-        all.add(record);
-        folder.history().append(record, all);
-    }
-
-    /**
-     * What the history must say now, in the order generations became current: every record (but the
-     * current one while it is an operator's file not recorded yet), then the one being linked.
-     */
-    private List<GenerationRecord> persistedLocked() {
-        List<GenerationRecord> persisted = new ArrayList<>();
-        for (GenerationRecord record : records.values()) {
-            boolean unrecorded = adoptionPending && current != null && record.id() == current.id();
-            if (!unrecorded && (linking == null || record.id() != linking.id())) {
-                persisted.add(record);
-            }
-        }
-        if (linking != null) {
-            persisted.add(linking);
-        }
-        return persisted;
+    boolean recordLinked(GenerationRecord record) {
+        return generations.recordLinked(record);
     }
 
     /**
@@ -352,17 +193,8 @@ final class ManagedDatabase {
      *
      * @return the generation that was current before
      */
-    synchronized Generation flipped(Generation next, GenerationRecord record, long pauseMicros) {
-        Generation previous = current;
-        previous.superseded();
-        next.becameCurrent();
-        current = next;
-        open.put(next.id(), next);
-        records.remove(record.id());
-        records.put(record.id(), record);
-        linking = null;
-        pauses.put(record.id(), pauseMicros);
-        return previous;
+    Generation flipped(Generation next, GenerationRecord record, long pauseMicros) {
+        return generations.flipped(next, record, pauseMicros);
     }
 
     /**
@@ -383,111 +215,26 @@ final class ManagedDatabase {
      *
      * @throws SwapRefusedException if there is none, it is current, or its file is damaged
      */
-    synchronized RollbackTarget rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
+    RollbackTarget rollbackTarget(OptionalLong id, Consumer<Generation> onRetire)
             throws SwapRefusedException, IOException {
-        List<GenerationRecord> earlier = earlierLocked();
-        GenerationRecord target;
-        if (id.isPresent()) {
-            if (id.getAsLong() == current.id()) {
-                throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION,
-                        "ERROR: generation " + current.id() + " of " + name + " is current already");
-            }
-            target = records.get(id.getAsLong());
-            if (target == null) {
-                throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION, "ERROR: " + name + " has no generation " + id.getAsLong()
-                        + " (kept: " + ids(earlier) + ")");
-            }
-        } else if (earlier.isEmpty()) {
-            throw new SwapRefusedException(SwapRefusedException.Reason.NO_SUCH_GENERATION,
-                    "ERROR: " + name + " has no earlier generation to roll back to");
-        } else {
-            target = earlier.get(0);
-        }
-        Generation open = this.open.get(target.id());
-        if (open != null && open.tryHold()) {
-            activating.add(target.id());
-            return new RollbackTarget(open, target);
-        }
-        try {
-            DatabaseHeader.check(target.file());
-        } catch (SwapRefusedException e) {
-            throw new SwapRefusedException(SwapRefusedException.Reason.UNREADABLE, "ERROR: generation " + target.id() + " of " + name + " ("
-                    + target.file() + ") is damaged: " + e.getMessage().substring("ERROR: ".length()));
-        }
-        Generation fresh = openGeneration(target.id(), target.file(), onRetire);
-        activating.add(target.id());
-        return new RollbackTarget(fresh, target);
+        return generations.rollbackTarget(id, onRetire);
     }
 
     /** The rollback to generation {@code id} flipped or failed: the keep policy applies to it again. */
-    synchronized void endActivation(long id) {
-        activating.remove(id);
+    void endActivation(long id) {
+        generations.endActivation(id);
     }
 
-    /** A generation whose last hold went: close its pool, apply the keep policy. */
+    /** A generation whose last hold went: close its pool (outside any lock: a checkpoint), apply the keep policy. */
     void retired(Generation generation) {
         settings.disk().reached(Steps.RETIRING);
         generation.pool().close();
-        synchronized (this) {
-            if (open.get(generation.id()) == generation) {
-                open.remove(generation.id());
-            }
-            LOG.log(System.Logger.Level.INFO, "{0}: generation {1} closed", name, generation.id());
-            pruneLocked();
-        }
+        generations.closed(generation);
     }
 
     /** Deletes the generations beyond the keep count that nothing holds open, and forgets them. */
-    synchronized void prune() {
-        pruneLocked();
-    }
-
-    private void pruneLocked() {
-        List<GenerationRecord> earlier = earlierLocked();
-        boolean changed = false;
-        for (int i = settings.keep(); i < earlier.size(); i++) {
-            GenerationRecord record = earlier.get(i);
-            if (open.containsKey(record.id()) || activating.contains(record.id())) {
-                continue; // deleted when it retires, or a rollback is making it current
-            }
-            folder.delete(record.file());
-            records.remove(record.id());
-            pauses.remove(record.id());
-            changed = true;
-            LOG.log(System.Logger.Level.INFO, "{0}: deleted generation {1} (keep {2})", name, record.id(), settings.keep());
-        }
-        if (changed || folder.history().isStale()) {
-            try {
-                folder.history().rewrite(persistedLocked());
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, name + ": rewriting " + folder + "/history failed; it is"
-                        + " written whole at the next swap or prune", e);
-            }
-        }
-    }
-
-    /**
-     * Generations on disk other than the current one, most recently current first: the order of
-     * {@link #records}, which is the order they became current (the history's line order), never
-     * their {@code since} instants: a wall clock can step back.
-     */
-    private List<GenerationRecord> earlierLocked() {
-        List<GenerationRecord> earlier = new ArrayList<>();
-        for (GenerationRecord record : records.values()) {
-            if (current == null || record.id() != current.id()) {
-                earlier.add(0, record);
-            }
-        }
-        return earlier;
-    }
-
-    private static String ids(List<GenerationRecord> records) {
-        if (records.isEmpty()) {
-            return "none";
-        }
-        List<String> ids = new ArrayList<>();
-        records.forEach(record -> ids.add(Long.toString(record.id())));
-        return String.join(", ", ids);
+    void prune() {
+        generations.prune();
     }
 
     void recordReport(SwapReport report) {
@@ -495,37 +242,17 @@ final class ManagedDatabase {
     }
 
     /** This database's status; {@code requests} counts the requests pinned to a generation. */
-    synchronized DatabaseStatus status(ToLongFunction<Generation> requests) {
-        List<GenerationRecord> earlier = earlierLocked();
-        List<GenerationStatus> kept = new ArrayList<>();
-        List<GenerationStatus> retiring = new ArrayList<>();
-        for (int i = 0; i < earlier.size(); i++) {
-            GenerationStatus status = status(earlier.get(i), requests);
-            (i < settings.keep() ? kept : retiring).add(status);
-        }
-        return new DatabaseStatus(name, live, status(records.get(current.id()), requests), kept, retiring, lastReport);
-    }
-
-    private GenerationStatus status(GenerationRecord record, ToLongFunction<Generation> requests) {
-        Generation generation = open.get(record.id());
-        long bytes;
-        try {
-            bytes = Files.size(record.file());
-        } catch (IOException e) {
-            bytes = -1;
-        }
-        return new GenerationStatus(record.id(), record.file(), record.since(), bytes,
-                pauses.getOrDefault(record.id(), -1L),
-                generation == null ? 0 : requests.applyAsLong(generation),
-                generation == null ? 0 : generation.connectionsOut(), record.rolloutId());
+    DatabaseStatus status(ToLongFunction<Generation> requests) {
+        return generations.status(requests, lastReport);
     }
 
     /** Closes every open generation's pool and releases the folder's lock. */
-    synchronized void close() {
-        open.values().forEach(generation -> generation.pool().close());
-        if (folder != null) {
-            hashCache.drop(folder);
-            folder.close();
+    void close() {
+        Generations opened = generations;
+        if (opened != null) {
+            opened.closeAll();
+            hashCache.drop(opened.folder());
+            opened.folder().close();
         }
     }
 
@@ -536,12 +263,13 @@ final class ManagedDatabase {
     }
 
     /** Generations open now, for the pin watch. */
-    synchronized List<Generation> openGenerations() {
-        return new ArrayList<>(open.values());
+    List<Generation> openGenerations() {
+        Generations opened = generations;
+        return opened == null ? List.of() : opened.openGenerations();
     }
 
     /** Records of generations on disk, for tests. */
-    synchronized Map<Long, GenerationRecord> records() {
-        return new LinkedHashMap<>(records);
+    Map<Long, GenerationRecord> records() {
+        return generations.records();
     }
 }

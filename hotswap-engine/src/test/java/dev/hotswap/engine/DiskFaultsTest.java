@@ -259,7 +259,7 @@ class DiskFaultsTest {
 
     private static boolean blockedInTheDatabase(Thread thread) {
         return thread.getState() == Thread.State.BLOCKED && List.of(thread.getStackTrace()).stream()
-                .anyMatch(frame -> frame.getClassName().equals(ManagedDatabase.class.getName()));
+                .anyMatch(frame -> frame.getClassName().equals(Generations.class.getName()));
     }
 
     private static void await(CountDownLatch latch, String what) {
