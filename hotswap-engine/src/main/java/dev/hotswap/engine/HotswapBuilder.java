@@ -42,6 +42,7 @@ public final class HotswapBuilder {
     private final List<CandidateChecks.Named> checks = new ArrayList<>();
     private final Map<String, List<CandidateChecks.Named>> checksOf = new HashMap<>();
     private final Map<String, List<String>> warmUp = new HashMap<>();
+    private Duration warmUpTimeout = Duration.ofSeconds(60);
 
     /** Made by {@link Hotswap#builder()}. */
     HotswapBuilder() {
@@ -338,6 +339,21 @@ public final class HotswapBuilder {
         return this;
     }
 
+    /**
+     * The longest the warm-up statements of one swap may run together (default 60 s). Past it the
+     * running statement is interrupted: a push is refused, the live database untouched; a rollback
+     * goes on with a warning, so that no statement can hold up an emergency.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public HotswapBuilder warmUpTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("warm-up timeout must be positive: " + timeout);
+        }
+        this.warmUpTimeout = timeout;
+        return this;
+    }
+
     /** Whether to serve the admin socket (default true); false leaves only the in-process API. */
     public HotswapBuilder socketEnabled(boolean enabled) {
         this.socketEnabled = enabled;
@@ -369,6 +385,7 @@ public final class HotswapBuilder {
         }
         return new Hotswap(new Settings(databases, socketPath, socketEnabled, allowedUids, maxConnections,
                 idleTimeout, poolSize, keep, poolFactory, pinWarning, listeners, diskReserve, minUploadRate,
-                rollouts, clock, disk, create, CandidateChecks.of(databases.keySet(), checks, checksOf), warmUp));
+                rollouts, clock, disk, create, CandidateChecks.of(databases.keySet(), checks, checksOf), warmUp,
+                warmUpTimeout));
     }
 }

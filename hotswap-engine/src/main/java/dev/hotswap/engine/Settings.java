@@ -33,12 +33,13 @@ import java.util.Set;
  *     database ({@link EmptyDatabase})
  * @param checks the application's checks of each database, by database name (every name has an entry)
  * @param warmUp per database, the statements run on a new generation before it goes live ({@link WarmUp})
+ * @param warmUpTimeout the longest the warm-up statements of one swap may run together
  */
 record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled, long[] allowedUids,
         int maxConnections, Duration idleTimeout, int poolSize, int keep, PoolFactory poolFactory,
         Duration pinWarning, List<SwapListener> listeners, long diskReserve, long minUploadRate, Rollouts rollouts,
         Clock clock, Disk disk, Set<String> createIfMissing, Map<String, CandidateChecks> checks,
-        Map<String, List<String>> warmUp) {
+        Map<String, List<String>> warmUp, Duration warmUpTimeout) {
 
     /** SQLite's busy timeout on every connection the engine opens: 5 s, SQLite's own advice. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
@@ -52,6 +53,7 @@ record Settings(Map<String, Path> databases, Path socket, boolean socketEnabled,
         createIfMissing = Set.copyOf(createIfMissing);
         checks = Map.copyOf(checks);
         warmUp = Map.copyOf(warmUp);
+        Objects.requireNonNull(warmUpTimeout, "warmUpTimeout");
     }
 
     /** The checks of {@code database}, none if it has none. */

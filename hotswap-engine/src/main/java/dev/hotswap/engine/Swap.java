@@ -138,7 +138,8 @@ final class Swap {
                 row.next(); // SQLite opens lazily: a file that is no database fails only here
             }
             try {
-                WarmUp.run(db.name(), next.id(), opened.get(0), warmUp(db), progress, LOG);
+                WarmUp.run(db.name(), next.id(), opened.get(0), warmUp(db), db.settings().warmUpTimeout(), progress,
+                        LOG);
             } catch (WarmUp.FailedException e) {
                 if (!rollback) {
                     throw new SwapRefusedException(SwapRefusedException.Reason.WARM_UP, "ERROR: generation " + record.id()

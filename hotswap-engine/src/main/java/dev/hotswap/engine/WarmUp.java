@@ -29,24 +29,29 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    /** A statement that failed, with its SQL and SQLite's message. */
+    /** A statement that failed, with its SQL and SQLite's message, or that ran past the timeout. */
     static final class FailedException extends Exception {
         private static final long serialVersionUID = 1L;
 
         FailedException(String sql, SQLException cause) {
             super("warm-up statement failed: " + sql + ": " + cause.getMessage(), cause);
         }
+
+        FailedException(String sql, Duration timeout) {
+            super("warm-up statement ran past the warm-up timeout of " + Push.format(timeout) + ": " + sql);
+        }
     }
 
     /**
      * Runs {@code statements} in order on {@code connection}, one timed status line each
-     * ({@code warm-up 412 ms: SELECT ...}).
+     * ({@code warm-up 412 ms: SELECT ...}), all within {@code timeout}: the statement running when it
+     * ends is interrupted ({@code sqlite3_interrupt}, through {@link Statement#cancel}).
      *
-     * @throws FailedException at the first statement that fails; the rest do not run
+     * @throws FailedException at the first statement that fails or runs past the timeout; the rest do not run
      * @throws IOException if the client reading the status lines is gone
      */
     static void run(String database, long generation, Connection connection, List<String> statements,
-            Progress progress, System.Logger log) throws FailedException, IOException {
+            Duration timeout, Progress progress, System.Logger log) throws FailedException, IOException {
         if (statements.isEmpty()) {
             return;
         }
@@ -57,11 +62,17 @@ final class WarmUp {
         } catch (SQLException e) {
             throw new FailedException("PRAGMA query_only", e);
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             for (String sql : statements) {
                 long start = System.nanoTime();
-                try {
-                    runToEnd(connection, sql);
+                try (Statement statement = connection.createStatement();
+                        Interruption interruption = Interruption.at(statement, deadline)) {
+                    try {
+                        runToEnd(statement, sql);
+                    } catch (SQLException e) {
+                        throw interruption.interrupted() ? new FailedException(sql, timeout) : new FailedException(sql, e);
+                    }
                 } catch (SQLException e) {
                     throw new FailedException(sql, e);
                 }
@@ -102,13 +113,11 @@ final class WarmUp {
         }
     }
 
-    private static void runToEnd(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            if (statement.execute(sql)) {
-                try (ResultSet rows = statement.getResultSet()) {
-                    while (rows.next()) {
-                        // every row: a statement stepped halfway read only half its pages
-                    }
+    private static void runToEnd(Statement statement, String sql) throws SQLException {
+        if (statement.execute(sql)) {
+            try (ResultSet rows = statement.getResultSet()) {
+                while (rows.next()) {
+                    // every row: a statement stepped halfway read only half its pages
                 }
             }
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,12 @@ class WarmUpTest {
             statement.execute("INSERT INTO products (name) VALUES ('lamp'), ('chair')");
         }
         return incoming;
+    }
+
+    /** A statement that never returns on a generation of {@code rows} items, and at once on any other. */
+    private static String endlessOn(int rows) {
+        return "SELECT CASE WHEN (SELECT count(*) FROM items) = " + rows + " THEN (WITH RECURSIVE n(x) AS "
+                + "(SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n) ELSE 1 END";
     }
 
     private Exit push(Path file, Map<String, String> options, List<String> side) throws IOException {
@@ -152,6 +159,54 @@ class WarmUpTest {
 
             int warning = indexOf(side, "STATUS WARNING: warm-up statement failed: SELECT count\\(\\*\\) FROM products: "
                     + ".*no such table: products.*; rolling back anyway");
+            assertTrue(warning < indexOf(side, "STATUS generation 1 is live \\(was 2\\)"), side.toString());
+            assertEquals(1, hotswap.status().get(0).current().id());
+        }
+        assertEquals(List.of("1"), EngineFixture.query(live, "SELECT version FROM meta"));
+    }
+
+    @Test
+    void refusesPushWhoseWarmUpRunsPastItsTimeoutAndLeavesLiveUntouched() throws Exception {
+        live = fixture.versioned("production.sqlite3", true, 1, 10);
+        try (Hotswap hotswap = fixture.builder(live).warmUp("production", "SELECT count(*) FROM items", endlessOn(20))
+                .warmUpTimeout(Duration.ofMillis(300)).build().start()) {
+            Path incoming = fixture.versioned("incoming.sqlite3", true, 2, 20);
+            byte[] before = EngineFixture.bytes(live);
+            List<String> side = new ArrayList<>();
+
+            Exit exit = push(incoming, Map.of(), side);
+
+            assertEquals(1, exit.code(), exit.toString());
+            assertEquals("ERROR: generation 2 of production: warm-up statement ran past the warm-up timeout of 300ms: "
+                    + endlessOn(20) + "; database untouched", exit.message());
+            assertArrayEquals(before, EngineFixture.bytes(live));
+            assertEquals(1, hotswap.status().get(0).current().id());
+            // nothing stayed stuck: the next push warms up and goes live
+            assertEquals(new Exit(0, "OK"), push(fixture.versioned("third.sqlite3", true, 3, 30), Map.of(),
+                    new ArrayList<>()));
+        }
+        assertEquals(List.of("3"), EngineFixture.query(live, "SELECT version FROM meta"));
+    }
+
+    @Test
+    void rollbackGoesOnWithAWarningWhenTheWarmUpRunsPastItsTimeout() throws Exception {
+        live = fixture.versioned("production.sqlite3", true, 1, 10);
+        try (Hotswap hotswap = fixture.builder(live)
+                .warmUp("production", endlessOn(10))
+                .warmUpTimeout(Duration.ofMillis(300)).build().start()) {
+            // endless only on generation 1 (10 items), which the rollback goes back to
+            assertEquals(new Exit(0, "OK"), push(fixture.versioned("incoming.sqlite3", true, 2, 20), Map.of(),
+                    new ArrayList<>()));
+
+            List<String> side = new ArrayList<>();
+            try (EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()
+                    .request("rollback", "production")) {
+                assertEquals(new Exit(0, "OK"), client.exit());
+                side.addAll(client.side);
+            }
+
+            int warning = indexOf(side, "STATUS WARNING: warm-up statement ran past the warm-up timeout of 300ms: "
+                    + ".*; rolling back anyway");
             assertTrue(warning < indexOf(side, "STATUS generation 1 is live \\(was 2\\)"), side.toString());
             assertEquals(1, hotswap.status().get(0).current().id());
         }

@@ -54,6 +54,9 @@ final class EngineBuilder {
         if (engine.getIdleTimeout() != null) {
             set("hotswap.idle-timeout", () -> builder.idleTimeout(engine.getIdleTimeout()));
         }
+        if (engine.getWarmUpTimeout() != null) {
+            set("hotswap.warm-up-timeout", () -> builder.warmUpTimeout(engine.getWarmUpTimeout()));
+        }
         if (engine.getPoolSize() != null) {
             set("hotswap.pool-size", () -> builder.poolSize(engine.getPoolSize()));
         }

@@ -31,6 +31,7 @@ public final class HotswapConfiguration {
     private List<Long> allowedUids = new ArrayList<>();
     private Integer maxConnections;
     private Duration idleTimeout;
+    private Duration warmUpTimeout;
     private Integer poolSize;
     private Integer keep;
     private Duration pinWarning;
@@ -89,6 +90,18 @@ public final class HotswapConfiguration {
 
     public void setIdleTimeout(Duration idleTimeout) {
         this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * The longest the warm-up statements of one swap may run together; past it a push is refused
+     * and a rollback goes on [60s].
+     */
+    public Duration getWarmUpTimeout() {
+        return warmUpTimeout;
+    }
+
+    public void setWarmUpTimeout(Duration warmUpTimeout) {
+        this.warmUpTimeout = warmUpTimeout;
     }
 
     /** Connections per generation of each database in the engine's own pool, 1 to 256 [8]. */

@@ -51,6 +51,11 @@ class EngineSettingsTest {
         }
 
         @Override
+        public Optional<Duration> warmUpTimeout() {
+            return Optional.empty();
+        }
+
+        @Override
         public OptionalInt poolSize() {
             return OptionalInt.empty();
         }

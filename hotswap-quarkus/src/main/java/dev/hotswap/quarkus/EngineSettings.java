@@ -43,6 +43,8 @@ final class EngineSettings {
                 () -> builder.allowedUids(uids.stream().mapToLong(Long::longValue).toArray())));
         config.maxConnections().ifPresent(n -> set(PREFIX + "max-connections", () -> builder.maxConnections(n)));
         config.idleTimeout().ifPresent(timeout -> set(PREFIX + "idle-timeout", () -> builder.idleTimeout(timeout)));
+        config.warmUpTimeout().ifPresent(
+                timeout -> set(PREFIX + "warm-up-timeout", () -> builder.warmUpTimeout(timeout)));
         config.poolSize().ifPresent(n -> set(PREFIX + "pool-size", () -> builder.poolSize(n)));
         config.keep().ifPresent(n -> set(PREFIX + "keep", () -> builder.keep(n)));
         config.pinWarning().ifPresent(after -> set(PREFIX + "pin-warning", () -> builder.pinWarning(after)));

@@ -53,6 +53,12 @@ public interface HotswapConfig {
     /** How long an admin connection may stay silent before it is closed (engine default: 30 s). */
     Optional<Duration> idleTimeout();
 
+    /**
+     * The longest the warm-up statements of one swap may run together; past it a push is refused
+     * and a rollback goes on (engine default: 60 s).
+     */
+    Optional<Duration> warmUpTimeout();
+
     /** Connections per generation of the engine's pool of each database, 1 to 256 (engine default: 8). */
     OptionalInt poolSize();
 

@@ -52,6 +52,9 @@ final class EngineBuilder {
         if (properties.getIdleTimeout() != null) {
             set("hotswap.idle-timeout", () -> builder.idleTimeout(properties.getIdleTimeout()));
         }
+        if (properties.getWarmUpTimeout() != null) {
+            set("hotswap.warm-up-timeout", () -> builder.warmUpTimeout(properties.getWarmUpTimeout()));
+        }
         if (properties.getPoolSize() != null) {
             set("hotswap.pool-size", () -> builder.poolSize(properties.getPoolSize()));
         }

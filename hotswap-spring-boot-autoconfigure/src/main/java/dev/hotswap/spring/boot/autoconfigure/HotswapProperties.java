@@ -53,6 +53,12 @@ public final class HotswapProperties {
     private Duration idleTimeout;
 
     /**
+     * The longest the warm-up statements of one swap may run together; past it a push is refused
+     * and a rollback goes on (engine default: 60 s).
+     */
+    private Duration warmUpTimeout;
+
+    /**
      * Connections per generation of each database, 1 to 256: the engine's own pool (default 8), or,
      * with HikariCP on the class path, Hikari's maximum pool size unless
      * spring.datasource.hikari.maximum-pool-size sets it.
@@ -134,6 +140,14 @@ public final class HotswapProperties {
 
     public void setIdleTimeout(Duration idleTimeout) {
         this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getWarmUpTimeout() {
+        return warmUpTimeout;
+    }
+
+    public void setWarmUpTimeout(Duration warmUpTimeout) {
+        this.warmUpTimeout = warmUpTimeout;
     }
 
     public Integer getPoolSize() {

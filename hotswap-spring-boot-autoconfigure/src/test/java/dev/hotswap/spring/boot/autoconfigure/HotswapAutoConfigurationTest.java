@@ -62,6 +62,7 @@ class HotswapAutoConfigurationTest {
                 "hotswap.allowed-uids=1000,1001",
                 "hotswap.max-connections=2",
                 "hotswap.idle-timeout=5s",
+                "hotswap.warm-up-timeout=90s",
                 "hotswap.pool-size=3",
                 "hotswap.keep=4",
                 "hotswap.pin-warning=2m",
@@ -79,6 +80,7 @@ class HotswapAutoConfigurationTest {
                     assertThat(properties.getAllowedUids()).containsExactly(1000L, 1001L);
                     assertThat(properties.getMaxConnections()).isEqualTo(2);
                     assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(properties.getWarmUpTimeout()).isEqualTo(Duration.ofSeconds(90));
                     assertThat(properties.getPoolSize()).isEqualTo(3);
                     assertThat(properties.getKeep()).isEqualTo(4);
                     assertThat(properties.getPinWarning()).isEqualTo(Duration.ofMinutes(2));
@@ -281,7 +283,7 @@ class HotswapAutoConfigurationTest {
         }
         for (String property : List.of("hotswap.enabled", "hotswap.databases", "hotswap.primary", "hotswap.socket",
                 "hotswap.socket-enabled", "hotswap.allowed-uids", "hotswap.max-connections", "hotswap.idle-timeout",
-                "hotswap.pool-size", "hotswap.keep", "hotswap.pin-warning", "hotswap.disk-reserve",
+                "hotswap.warm-up-timeout", "hotswap.pool-size", "hotswap.keep", "hotswap.pin-warning", "hotswap.disk-reserve",
                 "hotswap.min-upload-rate")) {
             assertThat(metadata).contains("\"name\": \"" + property + "\"");
         }
