@@ -26,14 +26,30 @@ final class CommandFailure extends Exception {
     static final String PREFIX = "ERROR: ";
 
     private final int exitCode;
+    private final boolean connectionLost;
 
     /** Fails with {@code exitCode} (1 to 255); {@code ERROR: } is added to the message if missing. */
     CommandFailure(int exitCode, String message) {
+        this(exitCode, message, false);
+    }
+
+    private CommandFailure(int exitCode, String message, boolean connectionLost) {
         super(message.startsWith(PREFIX) ? message : PREFIX + message);
         if (exitCode < 1 || exitCode > 255) {
             throw new IllegalArgumentException("exit code " + exitCode + " is outside 1..255");
         }
         this.exitCode = exitCode;
+        this.connectionLost = connectionLost;
+    }
+
+    /** The connection to the server broke after the handshake, without the server saying why: exit code 1. */
+    static CommandFailure lost(String message) {
+        return new CommandFailure(Protocol.EXIT_FAILED, message, true);
+    }
+
+    /** This failure with {@code more} added to its message, same exit code. */
+    CommandFailure adding(String more) {
+        return new CommandFailure(exitCode, getMessage() + more, connectionLost);
     }
 
     /** The operation was refused or failed: exit code 1. */
@@ -85,7 +101,7 @@ final class CommandFailure extends Exception {
             return unreachable(e.getMessage());
         }
         if (e instanceof TruncatedStreamException) {
-            return failed("the server closed the connection unexpectedly: " + e.getMessage());
+            return lost("the server closed the connection unexpectedly: " + e.getMessage());
         }
         if (e instanceof CorruptStreamException) {
             return failed("the data from the server is corrupt: " + e.getMessage());
@@ -93,7 +109,7 @@ final class CommandFailure extends Exception {
         if (e instanceof ProtocolException) {
             return failed("protocol error: " + e.getMessage());
         }
-        return failed("lost the connection to the server: "
+        return lost("lost the connection to the server: "
                 + Objects.requireNonNullElse(e.getMessage(), e.toString()));
     }
 
@@ -120,5 +136,10 @@ final class CommandFailure extends Exception {
     /** The process exit code. */
     int exitCode() {
         return exitCode;
+    }
+
+    /** Whether the connection broke without the server's word ({@link #lost}): the link may know why. */
+    boolean connectionLost() {
+        return connectionLost;
     }
 }

@@ -45,6 +45,11 @@ final class Connection implements AutoCloseable {
     private final FrameWriter writer;
     private int version;
 
+    /** {@code usual}, or what the link knows more of it ({@link Link#conversationFailed}). */
+    CommandFailure explain(CommandFailure usual) {
+        return link.conversationFailed(usual);
+    }
+
     private Connection(Link link) {
         this.link = link;
         // A small buffer: data frame payloads larger than it go straight into the reader's buffer.

@@ -40,6 +40,8 @@ final class Conversation {
             });
             try {
                 return body.run(connection);
+            } catch (CommandFailure e) {
+                throw interrupted.get() ? e : connection.explain(e); // before close: a link we end says nothing
             } finally {
                 registration.close();
             }

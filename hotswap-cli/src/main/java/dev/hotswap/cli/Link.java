@@ -37,4 +37,11 @@ interface Link extends AutoCloseable {
      * (the remote shell exited, and said why) says that instead.
      */
     CommandFailure handshakeFailed(CommandFailure usual);
+
+    /**
+     * The failure to report when a conversation failed with {@code usual} after its handshake: a
+     * link that knows more about a {@linkplain CommandFailure#connectionLost lost connection} (what
+     * the remote shell said as it died: {@code Connection to prod closed by remote host}) adds it.
+     */
+    CommandFailure conversationFailed(CommandFailure usual);
 }

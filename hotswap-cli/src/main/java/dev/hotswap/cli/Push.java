@@ -267,9 +267,9 @@ final class Push implements Transfer {
         IOException error = end.error();
         if (error == null || error instanceof TruncatedStreamException || !(error instanceof ProtocolException)) {
             throw sentEnd
-                    ? CommandFailure.failed("the server closed the connection after the upload without a result;"
+                    ? CommandFailure.lost("the server closed the connection after the upload without a result;"
                             + " run 'hotswap ls' to see whether " + database + " was swapped")
-                    : CommandFailure.failed("the server closed the connection during the upload, after "
+                    : CommandFailure.lost("the server closed the connection during the upload, after "
                             + Quantities.bytes(upload.byteCount()) + "; " + database + " is unchanged");
         }
         throw CommandFailure.of(error);

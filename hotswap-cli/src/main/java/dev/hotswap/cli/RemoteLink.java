@@ -157,13 +157,45 @@ final class RemoteLink implements Link {
         if (code == 0) {
             return usual;
         }
-        String said;
-        synchronized (stderr) {
-            said = stderr.stream().map(line -> line.startsWith(CommandFailure.PREFIX)
-                    ? line.substring(CommandFailure.PREFIX.length()) : line).collect(Collectors.joining(" / "));
-        }
+        String said = said();
         return CommandFailure.unreachable("'" + command.shown() + "' failed (exit " + code + ")"
                 + (said.isEmpty() ? " and said nothing" : ": " + said) + hint(code, said));
+    }
+
+    /**
+     * Adds to a lost connection what the transport said as it ended ({@code Connection to prod closed
+     * by remote host}, {@code client_loop: send disconnect: Broken pipe}) and how it exited; the
+     * command's exit code stays that of the failure. Any other failure is the server's own word.
+     */
+    @Override
+    public CommandFailure conversationFailed(CommandFailure usual) {
+        if (!usual.connectionLost() || closed) {
+            return usual;
+        }
+        int code;
+        try {
+            if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return usual;
+            }
+            code = process.exitValue();
+            stderrReader.join(EXIT_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return usual;
+        }
+        String said = said();
+        if (code == 0 && said.isEmpty()) {
+            return usual;
+        }
+        return usual.adding(" ('" + command.shown() + "' exited " + code + (said.isEmpty() ? "" : ": " + said) + ")");
+    }
+
+    /** The last lines of the transport's stderr, joined, without their {@code ERROR: } prefixes. */
+    private String said() {
+        synchronized (stderr) {
+            return stderr.stream().map(line -> line.startsWith(CommandFailure.PREFIX)
+                    ? line.substring(CommandFailure.PREFIX.length()) : line).collect(Collectors.joining(" / "));
+        }
     }
 
     private static String hint(int code, String said) {

@@ -145,6 +145,11 @@ final class SocketLink implements Link {
         return usual;
     }
 
+    @Override
+    public CommandFailure conversationFailed(CommandFailure usual) {
+        return usual; // the socket's error is all there is to say
+    }
+
     private static void closeQuietly(SocketChannel channel) {
         try {
             channel.close();
