@@ -10,7 +10,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Work on another thread that its starter waits for later ({@link #await}) or only lets finish
  * ({@link #awaitQuietly}): an {@code fsync} beside the checks ({@link OverlappedSync}), a hash pass
- * beside them ({@link KeptHashesCheck}). One future holds the result or the failure, so that exactly one of them is
+ * beside them ({@link KeptHashesCheck}), a hash pass of a new current generation
+ * ({@link HashPass}). One future holds the result or the failure, so that exactly one of them is
  * ever seen, however the two threads interleave.
  *
  * @param <T> what the work yields
