@@ -42,15 +42,21 @@ final class BackgroundPass<T> {
         return pass;
     }
 
+    /**
+     * A pass to be {@linkplain #queue queued} later: for work that others must be able to wait for
+     * from before it is handed to its thread.
+     */
+    static <T> BackgroundPass<T> prepared(String doing) {
+        return new BackgroundPass<>(doing);
+    }
+
     /** Hands {@code work} to {@code executor}; one that refuses it (shut down) fails the pass at once. */
-    static <T> BackgroundPass<T> queue(Executor executor, String doing, Work<T> work) {
-        BackgroundPass<T> pass = new BackgroundPass<>(doing);
+    void queue(Executor executor, Work<T> work) {
         try {
-            executor.execute(() -> pass.run(work));
+            executor.execute(() -> run(work));
         } catch (RejectedExecutionException e) {
-            pass.result.completeExceptionally(e);
+            result.completeExceptionally(e);
         }
-        return pass;
     }
 
     private void run(Work<T> work) {

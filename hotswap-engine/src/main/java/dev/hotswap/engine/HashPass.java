@@ -24,7 +24,7 @@ import dev.hotswap.protocol.PageHashes;
  * <p>A pass is cancelled when a later flip, a push or the engine's close takes the cache over
  * ({@link PageHashCache#pending}); it stops at its next MiB, and one whose file was written meanwhile
  * stops at its next stamp check. It holds no hold on the generation (its retirement is never
- * delayed) and takes no lock a swap or a request takes.
+ * delayed) and no lock while it reads.
  *
  * <p>Its one file (the hashes, written in the cache's format) goes to the file system as it is
  * ({@link Disk#REAL}), not through the engine's {@link Disk}: it is a cache outside every generation's
@@ -44,12 +44,13 @@ final class HashPass {
     private final long generation;
     private final Path file;
     private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
-    private volatile BackgroundPass<Boolean> pass;
+    private final BackgroundPass<Boolean> pass;
 
     private HashPass(ManagedDatabase db, Generation generation) {
         this.db = db;
         this.generation = generation.id();
         this.file = generation.file();
+        this.pass = BackgroundPass.prepared("hashing generation " + generation.id());
     }
 
     /**
@@ -58,8 +59,8 @@ final class HashPass {
      */
     static void queue(ManagedDatabase db, Generation generation, Executor executor) {
         HashPass hashPass = new HashPass(db, generation);
-        db.hashCache().pending(hashPass);
-        hashPass.pass = BackgroundPass.queue(executor, "hashing generation " + generation.id(), hashPass::run);
+        db.hashCache().pending(hashPass); // first: a push may wait for it from here on, and it adopts only if pending
+        hashPass.pass.queue(executor, hashPass::run);
     }
 
     long generation() {
@@ -78,10 +79,7 @@ final class HashPass {
 
     /** Waits for the pass to end, whatever became of it. */
     void awaitQuietly() {
-        BackgroundPass<Boolean> running = pass;
-        if (running != null) {
-            running.awaitQuietly();
-        }
+        pass.awaitQuietly();
     }
 
     /** @return whether the hashes are kept */
