@@ -286,12 +286,11 @@ public final class TransferBench {
     }
 
     /** Puts the original back in place; waits (at most 30 s) for the CLI's push to release the database. */
-    static void reset(Hotswap hotswap, Path original) throws Exception {
+    static long reset(Hotswap hotswap, Path original) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (InputStream in = Files.newInputStream(original)) {
-                hotswap.push("production", in, PushOptions.defaults());
-                return;
+                return hotswap.push("production", in, PushOptions.defaults()).toGeneration();
             } catch (dev.hotswap.engine.SwapRefusedException busy) {
                 if (System.nanoTime() > deadline || !busy.getMessage().contains("in progress")) {
                     throw busy;

@@ -165,13 +165,14 @@ final class CpCommand implements Callable<Integer> {
         // Resolved once: what is measured, hashed and sent is one file, the one SQLite would open.
         PushSource pushed = from.local() == null ? null : PushSource.of(from.local());
         sizeOf(pushed).ifPresent(size -> options.put(CpOptions.SIZE, Long.toString(size)));
+        TransferChoice choice = delta ? TransferChoice.DELTA : full ? TransferChoice.FULL : TransferChoice.FASTEST;
+        DeltaPush early = DeltaOffer.hashEarly(choice, pushed, to);
         return Conversation.run(environment, sides.server(), this::interrupt,
-                connection -> converse(connection, from, pushed, to, options));
+                connection -> converse(connection, choice, from, pushed, early, to, options));
     }
 
-    private int converse(Connection connection, PathArgument from, PushSource pushed, PathArgument to,
-            Map<String, String> options) throws CommandFailure {
-        TransferChoice choice = delta ? TransferChoice.DELTA : full ? TransferChoice.FULL : TransferChoice.FASTEST;
+    private int converse(Connection connection, TransferChoice choice, PathArgument from, PushSource pushed,
+            DeltaPush early, PathArgument to, Map<String, String> options) throws CommandFailure {
         DeltaOffer offer = !choice.offersDelta(connection.remote()) || connection.version() < 2 ? DeltaOffer.NONE
                 : from.isRemote() ? DeltaOffer.pullInto(to) : DeltaOffer.of(pushed, to);
         if (offer.pageSize() > 0) {
@@ -187,7 +188,9 @@ final class CpCommand implements Callable<Integer> {
             if (offer.pageSize() > 0 && offer.pushSource() == null) {
                 DeltaPush.decline(connection, reporter); // offered for a pull; SRC goes whole
             }
-            DeltaPush delta = offer.pushSource() == null ? null : DeltaPush.start(offer.pushSource());
+            DeltaPush delta = offer.pushSource() == null ? null
+                    : early != null && early.source().equals(offer.pushSource()) ? early
+                    : DeltaPush.start(offer.pushSource());
             Push push = new Push(connection, reporter, ready.database(), delta, fleet.enabled(), dryRun);
             transfer = push;
             return push.run(pushed, environment.stdin(), environment.stdout());

@@ -4,10 +4,12 @@ package dev.hotswap.cli;
  * Whether {@code cp} offers a delta, decided before the server says which way the copy goes: the
  * request's {@link dev.hotswap.protocol.CpOptions#DELTA} option carries the page size of SRC when SRC is a local database (a
  * push, probably), else that of DST when DST is one (a pull into an old copy). {@code -} on either
- * side, a {@link TransferChoice} that picks the whole file and a version 1 server mean no offer. Nothing is hashed before {@code READY}:
- * SRC may be the live database itself ({@code cp db/production.sqlite3 new.sqlite3}, a pull), whose
- * pages a push's hashing would read for nothing; the server's base copy, which a push's hashing runs
- * beside, only starts after {@code READY} anyway.
+ * side, a {@link TransferChoice} that picks the whole file and a version 1 server mean no offer. On
+ * this host's socket nothing is hashed before {@code READY}: SRC may be the live database itself
+ * ({@code cp db/production.sqlite3 new.sqlite3}, a pull), whose pages a push's hashing would read for
+ * nothing. When DST is on another host ({@code HOST:PATH}), SRC can only be pushed, and a delta is
+ * offered unless {@code --full} says otherwise: SRC's hash pass starts before the connection
+ * ({@link #hashEarly}), beside the start of the transport and of the remote relay, which take longer.
  *
  * @param pageSize the page size offered, or 0 for no offer
  * @param pushSource SRC as a delta push's new file, or {@code null} if it is no local database
@@ -28,6 +30,19 @@ record DeltaOffer(int pageSize, LocalDatabase pushSource, LocalDatabase pullBase
             return new DeltaOffer(destination.pageSize(), null, destination);
         }
         return NONE;
+    }
+
+    /**
+     * SRC's hash pass, started now if the push and its delta are certain before the connection
+     * ({@code to} is on another host, {@code choice} offers a delta there, SRC is a local database);
+     * else null. A server too old for a delta leaves it unused.
+     */
+    static DeltaPush hashEarly(TransferChoice choice, PushSource from, PathArgument to) {
+        if (!to.isRemote() || !choice.offersDelta(true) || from == null) {
+            return null;
+        }
+        LocalDatabase source = LocalDatabase.of(from.file());
+        return source == null ? null : DeltaPush.start(source);
     }
 
     /** The offer for a pull from another host into {@code to}: its pages, if it is a local database. */

@@ -14,10 +14,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The delta side of a push ({@code docs/protocol.md}): the local file's pages are hashed on a
- * thread of their own from {@code READY} (while the server copies and hashes the live database), then
- * compared with the server's hashes, block by block and page by page; only the pages that differ
- * are sent. If the server's copy does not fit (another page size), the whole file goes instead.
+ * The delta side of a push ({@code docs/protocol.md}): the local file's pages are hashed in the
+ * background, on one thread per core ({@link ParallelHashing}), from {@code READY} (while the server
+ * copies the live database), or, when DST is on another host, from before the connection (while
+ * ssh and the remote relay start: see {@link DeltaOffer}); then compared with the server's hashes,
+ * block by block and page by page; only the pages that differ are sent. If the server's copy does
+ * not fit (another page size), the whole file goes instead.
  */
 final class DeltaPush {
     /** Hashing passes started by this process: tests check that a pull starts none. */
@@ -31,7 +33,7 @@ final class DeltaPush {
         this.source = source;
     }
 
-    /** Starts hashing {@code source}, once the server said push. */
+    /** Starts hashing {@code source}: once the server said push, or before, once it is certain. */
     static DeltaPush start(LocalDatabase source) {
         DeltaPush push = new DeltaPush(source);
         HASHINGS_STARTED.increment();
@@ -60,11 +62,14 @@ final class DeltaPush {
         return source.pageSize();
     }
 
+    /** The file being hashed, as it was read when hashing started. */
+    LocalDatabase source() {
+        return source;
+    }
+
     private void hash() {
         try (FileChannel file = FileChannel.open(source.file(), StandardOpenOption.READ)) {
-            PageHashes hashes = PageHashes.inMemory();
-            new PageDigests().hashFile(file, source.pageSize(), source.pageCount(), hashes, PageDigests.Counter.NONE);
-            hashing.complete(hashes);
+            hashing.complete(ParallelHashing.hash(file, source.pageSize(), source.pageCount(), ParallelHashing.threads()));
         } catch (IOException | RuntimeException e) {
             hashing.completeExceptionally(e);
         }

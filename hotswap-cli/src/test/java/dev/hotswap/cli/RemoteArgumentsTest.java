@@ -56,6 +56,23 @@ class RemoteArgumentsTest {
                 + "/srv/app/hotswap.sock: no such socket\n", run.stderr());
     }
 
+    /**
+     * To another host, SRC can only be pushed, by delta unless --full: its hash pass starts before
+     * the transport does (here it starts and fails at once), not after the server's READY.
+     */
+    @Test
+    void aRemotePushHashesSrcBeforeTheTransportStartsUnlessFull() throws Exception {
+        EngineServer.database(dir.resolve("new.sqlite3"), 2);
+        long hashings = DeltaPush.HASHINGS_STARTED.sum();
+        CommandRun.Result run = CommandRun.in(dir).run("--rsh", rsh.toString(), "cp", "new.sqlite3", "prod:production");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals(hashings + 1, DeltaPush.HASHINGS_STARTED.sum(), "SRC was not hashed before the connection");
+
+        run = CommandRun.in(dir).run("--rsh", rsh.toString(), "cp", "--full", "new.sqlite3", "prod:production");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals(hashings + 1, DeltaPush.HASHINGS_STARTED.sum(), "SRC was hashed for a whole-file push");
+    }
+
     @Test
     void variablesChooseTheShellAndTheRemoteProgramAndTheLocalSocketStaysHere() throws Exception {
         CommandRun.Result run = CommandRun.in(dir).variable(RemoteShell.VARIABLE, rsh.toString())

@@ -85,11 +85,10 @@ final class DeltaPushReceiver implements CandidateReceiver {
                 PageHashFile hashes = PageHashFile.create(db.folder(), claim)) {
             long pages = file.size() / pageSize;
             PageDigests digests = new PageDigests();
-            String how;
-            boolean kept = db.hashCache().fill(db.folder(), copy, pageSize, pages, hashes.hashes());
-            if (kept) {
-                how = "hashes kept since generation " + copy.generation() + " was last copied";
-            } else {
+            db.hashCache().settlePending(copy.generation());
+            String how = db.hashCache().fill(db.folder(), copy, pageSize, pages, hashes.hashes());
+            boolean kept = how != null;
+            if (!kept) {
                 digests.hashFile(file, pageSize, pages, hashes.hashes(), PageDigests.Counter.NONE);
                 db.hashCache().keep(db.folder(), copy, pageSize, pages, hashes.hashes());
                 how = "hashed";

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 final class GenerationFolder implements AutoCloseable {
     /** The name of the directory that holds the generation folders, beside the data. */
     static final String DIRECTORY = ".hotswap";
+    /** How the hidden files of the page hashes a {@link PageHashCache} keeps begin. */
+    static final String PAGE_HASHES_PREFIX = ".pagehashes-";
     private static final System.Logger LOG = System.getLogger(GenerationFolder.class.getName());
     private static final Pattern GENERATION = Pattern.compile("(\\d{6,})\\.sqlite3");
     private static final String LOCK = "lock";
@@ -183,7 +185,7 @@ final class GenerationFolder implements AutoCloseable {
 
     /** A new, empty hidden file in the folder for the page hashes a {@link PageHashCache} keeps. */
     Path newPageHashes() throws IOException {
-        return disk.createTemp(folder, ".pagehashes-", ".tmp");
+        return disk.createTemp(folder, PAGE_HASHES_PREFIX, ".tmp");
     }
 
     /**

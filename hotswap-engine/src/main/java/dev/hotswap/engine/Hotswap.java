@@ -306,7 +306,7 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
-     * Tests only: waits up to {@code timeout} for the retirements and prunes queued so far.
+     * Tests only: waits up to {@code timeout} for the retirements, prunes and hash passes queued so far.
      *
      * @return false if they are still running
      */

@@ -3,13 +3,10 @@ package dev.hotswap.engine;
 import dev.hotswap.protocol.CorruptStreamException;
 import dev.hotswap.protocol.PageDigests;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The file digest of a candidate patched over kept page hashes ({@link PageHashCache}), computed
@@ -20,11 +17,12 @@ import java.util.concurrent.ExecutionException;
  * the kept hashes saved, moved from before the client's turn to beside {@code integrity_check}.
  */
 final class KeptHashesCheck {
-    private final CompletableFuture<byte[]> digest = new CompletableFuture<>();
+    private final BackgroundPass<byte[]> digest;
     private final byte[] expected;
     private final long generation;
 
-    private KeptHashesCheck(byte[] expected, long generation) {
+    private KeptHashesCheck(BackgroundPass<byte[]> digest, byte[] expected, long generation) {
+        this.digest = digest;
         this.expected = expected;
         this.generation = generation;
     }
@@ -36,20 +34,16 @@ final class KeptHashesCheck {
      */
     static KeptHashesCheck start(Path candidate, int pageSize, long pageCount, byte[] expected, long generation,
             GenerationFolder folder, DiskClaim claim) {
-        KeptHashesCheck check = new KeptHashesCheck(expected.clone(), generation);
-        Thread thread = new Thread(() -> {
-            try (FileChannel file = FileChannel.open(candidate, StandardOpenOption.READ);
-                    PageHashFile hashes = PageHashFile.create(folder, claim)) {
-                PageDigests digests = new PageDigests();
-                digests.hashFile(file, pageSize, pageCount, hashes.hashes(), PageDigests.Counter.NONE);
-                check.digest.complete(digests.fileDigest(hashes.hashes(), pageSize, pageCount));
-            } catch (IOException | RuntimeException e) {
-                check.digest.completeExceptionally(e);
-            }
-        }, "hotswap-kept-hashes-check");
-        thread.setDaemon(true);
-        thread.start();
-        return check;
+        BackgroundPass<byte[]> digest = BackgroundPass.start("hotswap-kept-hashes-check", "hashing the patched file",
+                () -> {
+                    try (FileChannel file = FileChannel.open(candidate, StandardOpenOption.READ);
+                            PageHashFile hashes = PageHashFile.create(folder, claim)) {
+                        PageDigests digests = new PageDigests();
+                        digests.hashFile(file, pageSize, pageCount, hashes.hashes(), PageDigests.Counter.NONE);
+                        return digests.fileDigest(hashes.hashes(), pageSize, pageCount);
+                    }
+                });
+        return new KeptHashesCheck(digest, expected.clone(), generation);
     }
 
     /**
@@ -59,20 +53,7 @@ final class KeptHashesCheck {
      * @throws IOException if reading the candidate failed
      */
     void await() throws IOException {
-        byte[] actual;
-        try {
-            actual = digest.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("interrupted while hashing the patched file");
-            interrupted.initCause(e);
-            throw interrupted;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("hashing the patched file failed: " + e.getCause(), e.getCause());
-        }
+        byte[] actual = digest.await();
         if (!MessageDigest.isEqual(expected, actual)) {
             throw new CorruptStreamException("the patched copy differs from the file sent: the page hashes kept"
                     + " for generation " + generation + " were stale; they are dropped, and the next push hashes"
@@ -82,12 +63,6 @@ final class KeptHashesCheck {
 
     /** Waits for the pass and ignores how it ended: for a candidate being thrown away. */
     void awaitQuietly() {
-        try {
-            digest.handle((ok, failed) -> null).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // handled above: cannot happen
-        }
+        digest.awaitQuietly();
     }
 }

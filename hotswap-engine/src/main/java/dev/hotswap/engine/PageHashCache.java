@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.hotswap.protocol.PageHashes;
 
@@ -45,6 +46,12 @@ import dev.hotswap.protocol.PageHashes;
  * at the next start as any hidden file): one that did would need a format and a stamp of its own on
  * disk and a crash-safe write through {@link Disk}; a restart costs one hash pass instead. One entry
  * per database: pushes of a database run one at a time, and each bases on the current generation.
+ *
+ * <p><b>Where the hashes come from.</b> A delta push knows those of the file it patched
+ * ({@link #keepCandidate}); a push that hashed its base keeps them ({@link #keep}); a generation that
+ * became current any other way (a whole-file push, a rollback, the engine's start) is hashed once in
+ * the background ({@link HashPass}, {@link #adopt}), under the same rule: its stamps before and after
+ * the pass must be equal and the first not racy.
  */
 final class PageHashCache {
     private static final System.Logger LOG = System.getLogger(PageHashCache.class.getName());
@@ -54,6 +61,8 @@ final class PageHashCache {
 
     private final String database;
     private Entry entry;
+    /** The background pass hashing the current generation for this cache, queued or running, or null. */
+    private final AtomicReference<HashPass> pendingPass = new AtomicReference<>();
 
     /**
      * Hashes in {@code file} (whose bytes have SHA-256 {@code digest}) of generation {@code generation}
@@ -61,7 +70,7 @@ final class PageHashCache {
      * file on its way to becoming a generation.
      */
     private record Entry(long generation, FileStamp stamp, Path candidate, int pageSize, long pageCount, Path file,
-            byte[] digest) {
+            byte[] digest, String since) {
         boolean describes(BaseCopy copy, int pageSize, long pageCount) {
             return candidate == null && generation == copy.generation() && stamp.equals(copy.stamp())
                     && this.pageSize == pageSize && this.pageCount == pageCount;
@@ -75,21 +84,80 @@ final class PageHashCache {
     /**
      * Copies the kept hashes of {@code copy}'s pages into {@code into}, if they are valid for it.
      *
-     * @return whether it did; if not (also when the kept file or {@code into} failed), the caller
-     *     hashes the copy
+     * @return where they come from ({@code "hashes kept since generation 2 became current"}), or null
+     *     if they are not valid (also when the kept file or {@code into} failed): the caller hashes the copy
      */
-    synchronized boolean fill(GenerationFolder folder, BaseCopy copy, int pageSize, long pageCount, PageHashes into) {
+    synchronized String fill(GenerationFolder folder, BaseCopy copy, int pageSize, long pageCount, PageHashes into) {
         if (entry == null || copy.stamp() == null) {
-            return false;
+            return null;
         }
         if (!entry.describes(copy, pageSize, pageCount)) {
             drop(folder);
-            return false;
+            return null;
         }
+        String since = "hashes kept since generation " + entry.generation() + " " + entry.since();
         try {
-            return read(folder, pageCount, into);
+            return read(folder, pageCount, into) ? since : null;
         } catch (IOException e) {
-            return corrupt(folder, "could not be read: " + e.getMessage());
+            corrupt(folder, "could not be read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code pass} is to hash the generation that just became current; the one pending before is cancelled. */
+    void pending(HashPass pass) {
+        HashPass before = pendingPass.getAndSet(pass);
+        if (before != null) {
+            before.cancel();
+        }
+    }
+
+    /**
+     * Before a delta push looks for the hashes of {@code generation}: lets the background pass of that
+     * generation finish if it is running, and cancels one that has not started or is of another one.
+     * Waiting costs at most what is left of a pass already under way; hashing the base beside it
+     * would read the same bytes twice at once, on the same disk and cores, and cost a whole pass. A
+     * pass still queued (behind another database's) may not start soon: the push hashes.
+     */
+    void settlePending(long generation) {
+        HashPass pass = pendingPass.get();
+        if (pass == null) {
+            return;
+        }
+        if (pass.generation() == generation && !pass.cancelIfQueued()) {
+            pass.awaitQuietly();
+        } else {
+            pass.cancel();
+        }
+    }
+
+    /** Whether the hashes of {@code generation} itself are kept (not a candidate's): it needs no background pass. */
+    synchronized boolean covers(long generation) {
+        return entry != null && entry.candidate() == null && entry.generation() == generation;
+    }
+
+    /**
+     * Keeps {@code file}, written by {@code pass} (the page hashes of {@code copy}, a file whose bytes
+     * have SHA-256 {@code digest}), in place of whatever was kept, if {@code pass} is still pending.
+     *
+     * @return whether it is kept; if not, the caller deletes {@code file}
+     */
+    synchronized boolean adopt(HashPass pass, BaseCopy copy, int pageSize, long pageCount, Path file, byte[] digest) {
+        if (!pendingPass.compareAndSet(pass, null)) {
+            return false; // cancelled: a push or a later flip owns the cache now
+        }
+        if (entry != null) {
+            TempFiles.delete(entry.file());
+        }
+        entry = new Entry(copy.generation(), copy.stamp(), null, pageSize, pageCount, file, digest, "became current");
+        return true;
+    }
+
+    /** Cancels the pass pending, if any. */
+    void cancelPending() {
+        HashPass pass = pendingPass.getAndSet(null);
+        if (pass != null) {
+            pass.cancel();
         }
     }
 
@@ -130,7 +198,7 @@ final class PageHashCache {
     synchronized void keep(GenerationFolder folder, BaseCopy copy, int pageSize, long pageCount, PageHashes from) {
         drop(folder);
         if (copy.stamp() != null) {
-            write(folder, copy.generation(), copy.stamp(), null, pageSize, pageCount, from);
+            write(folder, copy.generation(), copy.stamp(), null, pageSize, pageCount, from, "was last copied");
         }
     }
 
@@ -141,7 +209,7 @@ final class PageHashCache {
     synchronized void keepCandidate(GenerationFolder folder, Path candidate, int pageSize, long pageCount,
             PageHashes from) {
         drop(folder);
-        write(folder, -1, null, candidate, pageSize, pageCount, from);
+        write(folder, -1, null, candidate, pageSize, pageCount, from, "was pushed");
     }
 
     /**
@@ -186,7 +254,8 @@ final class PageHashCache {
                 drop(folder);
                 return;
             }
-            entry = new Entry(id, stamp, null, pending.pageSize(), pending.pageCount(), pending.file(), digest);
+            entry = new Entry(id, stamp, null, pending.pageSize(), pending.pageCount(), pending.file(), digest,
+                    pending.since());
         }
     }
 
@@ -221,9 +290,9 @@ final class PageHashCache {
 
     /** Keeps nothing rather than fail a push: the cache only ever saves time. */
     private void write(GenerationFolder folder, long generation, FileStamp stamp, Path candidate, int pageSize,
-            long pageCount, PageHashes from) {
+            long pageCount, PageHashes from, String since) {
         try {
-            writeFile(folder, generation, stamp, candidate, pageSize, pageCount, from);
+            writeFile(folder, generation, stamp, candidate, pageSize, pageCount, from, since);
         } catch (IOException e) {
             failed(folder, e);
         }
@@ -236,7 +305,7 @@ final class PageHashCache {
     }
 
     private void writeFile(GenerationFolder folder, long generation, FileStamp stamp, Path candidate, int pageSize,
-            long pageCount, PageHashes from) throws IOException {
+            long pageCount, PageHashes from, String since) throws IOException {
         Path path = folder.newPageHashes();
         boolean kept = false;
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
@@ -254,19 +323,25 @@ final class PageHashCache {
                     file.write(buffer);
                 }
             }
-            entry = new Entry(generation, stamp, candidate, pageSize, pageCount, path, sha256.digest());
+            entry = new Entry(generation, stamp, candidate, pageSize, pageCount, path, sha256.digest(), since);
             kept = true;
         } finally {
             if (!kept) {
-                folder.delete(path);
+                TempFiles.delete(path);
             }
         }
     }
 
-    /** Forgets what is kept and deletes its file. */
+    /**
+     * Forgets what is kept and deletes its file; cancels a pass pending. The cache's files are
+     * deleted on the file system as it is, not through the engine's {@link Disk}: they are no part of
+     * a generation's life, and a background pass's come and go when no test step can foresee it
+     * ({@link HashPass}); a failed deletion leaves a hidden file the next start deletes.
+     */
     synchronized void drop(GenerationFolder folder) {
+        cancelPending();
         if (entry != null) {
-            folder.delete(entry.file());
+            TempFiles.delete(entry.file());
             entry = null;
         }
     }

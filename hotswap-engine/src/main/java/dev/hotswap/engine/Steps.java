@@ -23,6 +23,12 @@ final class Steps {
     /** A regular file at the live path has its generation name (a hard link); the live path is not yet a link. */
     static final String ADOPTION_LINKED = "adoption-linked";
 
+    /**
+     * A background pass over a new current generation ({@link HashPass}) took its first stamp and
+     * starts reading; reported to {@link #listener} alone, never to an engine's {@link Disk}.
+     */
+    static final String HASHING = "hashing";
+
     static volatile Consumer<String> listener = step -> { };
 
     private Steps() {

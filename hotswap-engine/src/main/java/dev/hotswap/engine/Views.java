@@ -14,7 +14,8 @@ import java.util.concurrent.TimeoutException;
  * The views of generations the engine's gate hands out, and what follows a flip: a view no request
  * pins any more is released, and a generation nothing holds any more retires, on a background
  * thread of its own, never on a request's. A periodic watch logs superseded generations that
- * requests hold for longer than the pin warning.
+ * requests hold for longer than the pin warning. A generation that becomes current is hashed in the
+ * background unless its page hashes are kept ({@link BackgroundHashing}).
  */
 final class Views {
     private static final System.Logger LOG = System.getLogger(Views.class.getName());
@@ -24,6 +25,7 @@ final class Views {
     private final List<ManagedDatabase> databases;
     private final Duration pinWarning;
     private final Object flipLock = new Object();
+    private final BackgroundHashing hashing;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "hotswap-retire");
         thread.setDaemon(true);
@@ -34,11 +36,15 @@ final class Views {
         this.gate = gate;
         this.databases = databases;
         this.pinWarning = pinWarning;
+        this.hashing = new BackgroundHashing(databases);
     }
 
     /** Makes the first view, of {@code current} (one held generation per database), and starts the watch. */
     void open(List<Generation> current) {
         gate.flip(new View(current, this::release));
+        for (int i = 0; i < current.size(); i++) {
+            hashing.becameCurrent(databases.get(i), current.get(i));
+        }
         long period = Math.max(50, Math.min(1000, pinWarning.toMillis() / 4));
         background.scheduleWithFixedDelay(this::warnAboutPinned, period, period, TimeUnit.MILLISECONDS);
     }
@@ -50,6 +56,7 @@ final class Views {
      * @return the nanoseconds of the flip itself
      */
     long flip(ManagedDatabase db, Generation next) {
+        long nanos;
         synchronized (flipLock) {
             List<Generation> generations = new ArrayList<>(gate.current().generations());
             for (int i = 0; i < generations.size(); i++) {
@@ -58,8 +65,10 @@ final class Views {
                 }
             }
             generations.set(db.index(), next);
-            return gate.flip(new View(generations, this::release));
+            nanos = gate.flip(new View(generations, this::release));
         }
+        hashing.becameCurrent(db, next);
+        return nanos;
     }
 
     /** Where a generation goes when its last hold goes: its pool closes on the background thread. */
@@ -96,12 +105,17 @@ final class Views {
     }
 
     /**
-     * Waits up to {@code timeout} for the work queued on the background thread before this call
-     * (retirements, prunes): tests that compare the engine with a model after each step use it.
+     * Waits up to {@code timeout} for the work queued on the background threads before this call
+     * (retirements, prunes, hash passes): tests that compare the engine with a model after each step use it.
      *
      * @return false if that work is still running
      */
     boolean awaitQueued(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!hashing.awaitQueued(timeout)) {
+            return false;
+        }
+        timeout = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         try {
             background.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -116,6 +130,7 @@ final class Views {
 
     /** Lets retirements already queued finish (their pools close, SQLite checkpoints); stops the watch. */
     void close() {
+        hashing.close();
         background.shutdown();
         try {
             if (!background.awaitTermination(RETIREMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -129,6 +144,7 @@ final class Views {
 
     /** Stops everything at once: for an engine that never started. */
     void abandon() {
+        hashing.close();
         background.shutdownNow();
     }
 

@@ -40,8 +40,9 @@ class KeptHashesCheckTest {
         Path first = changed(live, "first.sqlite3", "UPDATE items SET version = 2 WHERE id BETWEEN 100 AND 200");
         // Not an indexed column: integrity_check cannot tell such a page from the right one.
         Path second = changed(first, "second.sqlite3", "UPDATE items SET name = upper(name) WHERE id BETWEEN 1000 AND 1100");
-        try (Hotswap hotswap = fixture.builder(live).build().start()) {
-            PageHashCacheTest.assertBaseCopy(", hashed, ", PageHashCacheTest.push(fixture, first, live));
+        try (Hotswap hotswap = PageHashCacheTest.started(fixture.builder(live))) {
+            PageHashCacheTest.assertBaseCopy(", hashes kept since generation 1 became current",
+                    PageHashCacheTest.push(fixture, first, live));
             keepHashesThatSayAChangedPageIsTheSource(hotswap.managed("production"), second);
 
             try (EngineFixture.Client client = EngineFixture.connect(fixture.socket()).hello()) {
