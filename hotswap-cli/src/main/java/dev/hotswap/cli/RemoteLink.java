@@ -143,18 +143,8 @@ final class RemoteLink implements Link {
         if (closed) {
             return usual; // we ended it (the handshake's time ran out): its exit code says nothing
         }
-        int code;
-        try {
-            if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                return usual;
-            }
-            code = process.exitValue();
-            stderrReader.join(EXIT_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return usual;
-        }
-        if (code == 0) {
+        Integer code = exitCode();
+        if (code == null || code == 0) {
             return usual;
         }
         String said = said();
@@ -172,15 +162,8 @@ final class RemoteLink implements Link {
         if (!usual.connectionLost() || closed) {
             return usual;
         }
-        int code;
-        try {
-            if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                return usual;
-            }
-            code = process.exitValue();
-            stderrReader.join(EXIT_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Integer code = exitCode();
+        if (code == null) {
             return usual;
         }
         String said = said();
@@ -188,6 +171,23 @@ final class RemoteLink implements Link {
             return usual;
         }
         return usual.adding(" ('" + command.shown() + "' exited " + code + (said.isEmpty() ? "" : ": " + said) + ")");
+    }
+
+    /**
+     * The transport's exit code once it has exited (within {@link #EXIT_WAIT}) and its stderr is
+     * read to the end; null if it still runs.
+     */
+    private Integer exitCode() {
+        try {
+            if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+            stderrReader.join(EXIT_WAIT.toMillis());
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** The last lines of the transport's stderr, joined, without their {@code ERROR: } prefixes. */
