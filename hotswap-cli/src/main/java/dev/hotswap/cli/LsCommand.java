@@ -3,18 +3,15 @@ package dev.hotswap.cli;
 import dev.hotswap.protocol.Listing;
 import dev.hotswap.protocol.ProtocolException;
 import dev.hotswap.protocol.Request;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -66,7 +63,9 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CommandFailure {
         String text;
-        try (Connection connection = Connection.open(server())) {
+        Connection.Opener server = ServerArgument.opener(hotswap, environment, spec.commandLine(), host,
+                "ls lists this host's databases without it");
+        try (Connection connection = Connection.open(server)) {
             text = connection.call(Request.of("ls"), reporter);
         }
         List<Listing.Row> rows;
@@ -77,22 +76,6 @@ final class LsCommand implements Callable<Integer> {
         }
         environment.print(table(rows));
         return 0;
-    }
-
-    /** The server to ask: this host's, or the one on {@code HOST:} through the relay. */
-    private Connection.Opener server() throws CommandFailure {
-        if (host == null) {
-            Path socket = hotswap.socket().resolve(environment);
-            return () -> SocketLink.connect(socket, TrustedUsers.from(environment));
-        }
-        RemotePath remote = RemotePath.parse(host).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                host + " is no remote host: write HOST: (ls lists this host's databases without it)"));
-        Optional<String> problem = remote.problem(false);
-        if (problem.isPresent()) {
-            throw new ParameterException(spec.commandLine(), problem.get());
-        }
-        return hotswap.remote().relay(environment, remote.host(), remote.path().isEmpty() ? null : remote.wire(),
-                hotswap.socket().given());
     }
 
     /** The rows, in the server's order, as a table with a header, columns aligned by two spaces or more. */

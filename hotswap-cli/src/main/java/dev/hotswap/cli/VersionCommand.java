@@ -3,10 +3,15 @@ package dev.hotswap.cli;
 import dev.hotswap.protocol.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-/** {@code hotswap version}: this command's version, and with {@code --server} the engine's. */
+/**
+ * {@code hotswap version}: this command's version, and with {@code --server [HOST:]} the engine's,
+ * on this host or on another through the relay.
+ */
 @Command(name = "version",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
@@ -15,10 +20,19 @@ import picocli.CommandLine.Option;
             "Print the version of this command (and of the server, with --server).",
             "",
             "Prints 'hotswap VERSION'. With --server, also asks the engine behind the socket for its "
-                    + "version and protocol."})
+                    + "version and protocol; with --server HOST: (scp style), the engine on another host, "
+                    + "through the remote shell (--rsh)."})
 final class VersionCommand implements Callable<Integer> {
-    @Option(names = "--server", description = "Also print the version of the engine behind the socket.")
-    private boolean server;
+    /** What {@code --server} holds when given without a value: this host's server. */
+    private static final String THIS_HOST = "";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--server", arity = "0..1", fallbackValue = THIS_HOST, paramLabel = "HOST:",
+            description = "Also print the version of the engine behind the socket; with HOST: (or HOST:PATH, "
+                    + "HOST:NAME), of the engine on that host, through --rsh.")
+    private String server;
 
     @ParentCommand
     private HotswapCommand hotswap;
@@ -33,12 +47,17 @@ final class VersionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CommandFailure {
+        if (server == null) {
+            environment.print(Version.line() + "\n");
+            return 0;
+        }
+        // Usage errors before anything is printed: a wrong HOST: prints no half of the answer.
+        Connection.Opener opener = ServerArgument.opener(hotswap, environment, spec.commandLine(),
+                server.equals(THIS_HOST) ? null : server, "version --server asks this host's server without it");
         environment.print(Version.line() + "\n");
-        if (server) {
-            try (Connection connection = Connection.open(hotswap.socket().resolve(environment), TrustedUsers.from(environment))) {
-                String text = connection.call(Request.of("version"), reporter).strip();
-                environment.print(text + "\n");
-            }
+        try (Connection connection = Connection.open(opener)) {
+            String text = connection.call(Request.of("version"), reporter).strip();
+            environment.print(text + "\n");
         }
         return 0;
     }

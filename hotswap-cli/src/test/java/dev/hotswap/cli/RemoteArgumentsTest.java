@@ -91,6 +91,37 @@ class RemoteArgumentsTest {
         assertEquals(List.of("web-0", "hs", "relay", "--", "production"), words());
     }
 
+    /**
+     * {@code version --server HOST:PATH} asks the engine beside that database through the relay, as
+     * {@code ls HOST:PATH} does, after printing this CLI's line; the relay's failure is {@code ls}'s.
+     */
+    @Test
+    void versionServerWithAHostAsksTheRemoteEngineThroughTheRelay() throws Exception {
+        CommandRun.Result run = CommandRun.in(dir).variable(RemoteShell.VARIABLE, rsh.toString())
+                .run("--socket", "/srv/app/hotswap.sock", "version", "--server", "prod:/app/db/../db/production.sqlite3");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals(List.of("prod", "hotswap", "relay", "--socket", "/srv/app/hotswap.sock", "--",
+                "/app/db/production.sqlite3"), words());
+        assertEquals(Version.line() + "\n", run.stdout());
+        assertEquals("ERROR: '" + rsh + " prod hotswap relay --socket /srv/app/hotswap.sock -- /app/db/production.sqlite3'"
+                + " failed (exit 3): no hotswap server at /srv/app/hotswap.sock: no such socket\n", run.stderr());
+
+        run = CommandRun.in(dir).variable(RemoteShell.VARIABLE, rsh.toString()).run("version", "--server", "web-0:");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals(List.of("web-0", "hotswap", "relay"), words());
+    }
+
+    @Test
+    void versionServerWithoutAHostAsksThisHostsSocketAndNoRemoteShell() throws Exception {
+        CommandRun.Result run = CommandRun.in(dir).variable(RemoteShell.VARIABLE, rsh.toString())
+                .run("version", "--server");
+        assertEquals(3, run.code(), run::toString);
+        assertEquals(Version.line() + "\n", run.stdout());
+        assertTrue(run.stderr().startsWith("ERROR: no hotswap server at " + dir.resolve("tmp/sockets/hotswap.sock")),
+                run::toString);
+        assertFalse(Files.exists(words), "the remote shell ran for this host's server");
+    }
+
     /** The CLI gives up on a link that never answers and ends it; that ending is not the link's failure. */
     @Test
     void aRemoteShellThatNeverAnswersTimesOutAsASilentServerDoes() throws Exception {
@@ -132,6 +163,11 @@ class RemoteArgumentsTest {
         assertUsage(CommandRun.in(dir).run("--rsh", "ssh 'unclosed", "ls", "prod:"),
                 "ERROR: cannot split the remote shell command: unclosed ' in ssh 'unclosed");
         assertUsage(CommandRun.in(dir).run("ls", "production"), "ERROR: production is no remote host");
+        CommandRun.Result noHost = CommandRun.in(dir).run("version", "--server", "production");
+        assertUsage(noHost, "ERROR: production is no remote host");
+        assertEquals("", noHost.stdout(), "half an answer before a usage error");
+        assertUsage(CommandRun.in(dir).run("version", "--server", "prod:db/production.sqlite3"),
+                "ERROR: the remote path db/production.sqlite3 is relative");
         assertFalse(Files.exists(words));
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotswap.protocol.Protocol;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,27 @@ class RemoteLauncherIT {
         assertEquals(0, full.code(), full::toString);
         assertFalse(full.stderr().contains("by delta"), full::toString);
         assertEquals(1, EngineServer.version(Files.write(dir.resolve("full.sqlite3"), full.stdoutBytes())));
+    }
+
+    /** What runs on prod before a push: this CLI's line, then the remote engine's, found beside its database. */
+    @Test
+    void versionServerPrintsTheRemoteEnginesVersionOverSsh() throws Exception {
+        String expected = "hotswap \\S+\nhotswap-engine \\S+ protocol " + Protocol.VERSION + "\n";
+        Launcher.Outcome byPath = overSsh(new byte[0], "version", "--server", "prod:" + server.live);
+        assertEquals(0, byPath.code(), byPath::toString);
+        assertTrue(byPath.stdout().matches(expected), byPath::toString);
+        Launcher.Outcome byName = overSsh(new byte[0], "--socket", server.socket.toString(), "version", "--server",
+                "prod:production");
+        assertEquals(0, byName.code(), byName::toString);
+        assertEquals(byPath.stdout(), byName.stdout());
+
+        server.stop();
+        Launcher.Outcome down = overSsh(new byte[0], "version", "--server", "prod:" + server.live);
+        assertEquals(3, down.code(), down::toString);
+        assertEquals(byPath.stdout().lines().findFirst().orElseThrow() + "\n", down.stdout(), "this CLI's line comes first");
+        assertEquals(1, down.stderr().lines().count(), down::toString);
+        assertTrue(down.stderr().startsWith("ERROR: 'ssh -F " + sshd.clientConfig + " prod " + REMOTE_HOTSWAP
+                + " relay -- " + server.live + "' failed (exit 3): "), down::toString);
     }
 
     @Test
