@@ -1,13 +1,8 @@
 package dev.hotswap.engine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.hotswap.protocol.PageHashes;
@@ -39,13 +34,10 @@ import dev.hotswap.protocol.PageHashes;
  *     modification time back, not the ctime.</li>
  * </ul>
  *
- * <p><b>Where the hashes live.</b> In a hidden file of the generation folder (32 bytes per page: the
- * application's heap does not grow with the database), with the SHA-256 of its bytes in memory: a
- * file that was changed or cut since it was written is found out when it is read, dropped, and the
- * base hashed as if there were no cache. The file does not outlive the engine (deleted at close, and
- * at the next start as any hidden file): one that did would need a format and a stamp of its own on
- * disk and a crash-safe write through {@link Disk}; a restart costs one hash pass instead. One entry
- * per database: pushes of a database run one at a time, and each bases on the current generation.
+ * <p><b>Where the hashes live.</b> In a hidden file of the generation folder ({@link KeptHashesFile}):
+ * one that was changed or cut since it was written is found out when it is read, dropped, and the
+ * base hashed as if there were no cache. One entry per database: pushes of a database run one at a
+ * time, and each bases on the current generation.
  *
  * <p><b>Where the hashes come from.</b> A delta push knows those of the file it patched
  * ({@link #keepCandidate}); a push that hashed its base keeps them ({@link #keep}); a generation that
@@ -55,7 +47,6 @@ import dev.hotswap.protocol.PageHashes;
  */
 final class PageHashCache {
     private static final System.Logger LOG = System.getLogger(PageHashCache.class.getName());
-    private static final int BUFFER_BYTES = 1 << 20;
     /** How long {@link #installed} waits for the file system's clock to tick past the install. */
     private static final long CLOCK_WAIT_MILLIS = 50;
 
@@ -65,12 +56,12 @@ final class PageHashCache {
     private final AtomicReference<HashPass> pendingPass = new AtomicReference<>();
 
     /**
-     * Hashes in {@code file} (whose bytes have SHA-256 {@code digest}) of generation {@code generation}
-     * at {@code stamp}; or, with {@code candidate} set (and no generation or stamp yet), of a pushed
-     * file on its way to becoming a generation.
+     * Hashes in {@code file} of generation {@code generation} at {@code stamp}; or, with
+     * {@code candidate} set (and no generation or stamp yet), of a pushed file on its way to becoming
+     * a generation.
      */
-    private record Entry(long generation, FileStamp stamp, Path candidate, int pageSize, long pageCount, Path file,
-            byte[] digest, String since) {
+    private record Entry(long generation, FileStamp stamp, Path candidate, int pageSize, long pageCount,
+            KeptHashesFile file, String since) {
         boolean describes(BaseCopy copy, int pageSize, long pageCount) {
             return candidate == null && generation == copy.generation() && stamp.equals(copy.stamp())
                     && this.pageSize == pageSize && this.pageCount == pageCount;
@@ -97,11 +88,14 @@ final class PageHashCache {
         }
         String since = "hashes kept since generation " + entry.generation() + " " + entry.since();
         try {
-            return read(folder, pageCount, into) ? since : null;
+            entry.file().readInto(pageCount, into);
+            return since;
+        } catch (KeptHashesFile.Damaged e) {
+            corrupt(folder, e.getMessage());
         } catch (IOException e) {
             corrupt(folder, "could not be read: " + e.getMessage());
-            return null;
         }
+        return null;
     }
 
     /** {@code pass} is to hash the generation that just became current; the one pending before is cancelled. */
@@ -147,9 +141,10 @@ final class PageHashCache {
             return false; // cancelled: a push or a later flip owns the cache now
         }
         if (entry != null) {
-            TempFiles.delete(entry.file());
+            entry.file().delete();
         }
-        entry = new Entry(copy.generation(), copy.stamp(), null, pageSize, pageCount, file, digest, "became current");
+        entry = new Entry(copy.generation(), copy.stamp(), null, pageSize, pageCount, new KeptHashesFile(file, digest),
+                "became current");
         return true;
     }
 
@@ -159,36 +154,6 @@ final class PageHashCache {
         if (pass != null) {
             pass.cancel();
         }
-    }
-
-    private boolean read(GenerationFolder folder, long pageCount, PageHashes into) throws IOException {
-        MessageDigest sha256 = sha256();
-        byte[] bytes = new byte[BUFFER_BYTES];
-        byte[] hash = new byte[PageHashes.BYTES];
-        try (FileChannel file = FileChannel.open(entry.file(), StandardOpenOption.READ)) {
-            if (file.size() != pageCount * PageHashes.BYTES) {
-                return corrupt(folder, "is " + file.size() + " bytes, not " + pageCount * PageHashes.BYTES);
-            }
-            long page = 0;
-            while (page < pageCount) {
-                int n = (int) Math.min(bytes.length / PageHashes.BYTES, pageCount - page) * PageHashes.BYTES;
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, n);
-                while (buffer.hasRemaining()) {
-                    if (file.read(buffer, page * PageHashes.BYTES + buffer.position()) < 0) {
-                        return corrupt(folder, "ends inside page " + page);
-                    }
-                }
-                sha256.update(bytes, 0, n);
-                for (int offset = 0; offset < n; offset += PageHashes.BYTES, page++) {
-                    System.arraycopy(bytes, offset, hash, 0, PageHashes.BYTES);
-                    into.put(page, hash, 0);
-                }
-            }
-        }
-        if (!MessageDigest.isEqual(sha256.digest(), entry.digest())) {
-            return corrupt(folder, "changed since it was written");
-        }
-        return true;
     }
 
     /**
@@ -236,27 +201,13 @@ final class PageHashCache {
             drop(folder);
             return;
         }
-        byte[] page = new byte[pending.pageSize()];
-        try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
-                FileChannel hashes = FileChannel.open(pending.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(page);
-            while (buffer.hasRemaining() && source.read(buffer, buffer.position()) > 0) {
-                // page 1
-            }
-            MessageDigest sha256 = sha256();
-            ByteBuffer hash = ByteBuffer.wrap(sha256.digest(page));
-            while (hash.hasRemaining()) {
-                hashes.write(hash, hash.position());
-            }
-            byte[] digest = digestOf(hashes);
-            FileTime now = clockPast(pending.file(), stamp.changed());
-            if (now == null || !stamp.equals(FileStamp.of(file))) {
-                drop(folder);
-                return;
-            }
-            entry = new Entry(id, stamp, null, pending.pageSize(), pending.pageCount(), pending.file(), digest,
-                    pending.since());
+        KeptHashesFile hashes = pending.file().withPage1Of(file, pending.pageSize());
+        FileTime now = clockPast(hashes.path(), stamp.changed());
+        if (now == null || !stamp.equals(FileStamp.of(file))) {
+            drop(folder);
+            return;
         }
+        entry = new Entry(id, stamp, null, pending.pageSize(), pending.pageCount(), hashes, pending.since());
     }
 
     /**
@@ -277,22 +228,12 @@ final class PageHashCache {
         }
     }
 
-    private static byte[] digestOf(FileChannel file) throws IOException {
-        MessageDigest sha256 = sha256();
-        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
-        for (long position = 0; file.read(buffer, position) > 0; buffer.clear()) {
-            buffer.flip();
-            position += buffer.remaining();
-            sha256.update(buffer);
-        }
-        return sha256.digest();
-    }
-
     /** Keeps nothing rather than fail a push: the cache only ever saves time. */
     private void write(GenerationFolder folder, long generation, FileStamp stamp, Path candidate, int pageSize,
             long pageCount, PageHashes from, String since) {
         try {
-            writeFile(folder, generation, stamp, candidate, pageSize, pageCount, from, since);
+            entry = new Entry(generation, stamp, candidate, pageSize, pageCount,
+                    KeptHashesFile.write(folder, pageCount, from), since);
         } catch (IOException e) {
             failed(folder, e);
         }
@@ -304,60 +245,18 @@ final class PageHashCache {
         drop(folder);
     }
 
-    private void writeFile(GenerationFolder folder, long generation, FileStamp stamp, Path candidate, int pageSize,
-            long pageCount, PageHashes from, String since) throws IOException {
-        Path path = folder.newPageHashes();
-        boolean kept = false;
-        try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            MessageDigest sha256 = sha256();
-            byte[] bytes = new byte[BUFFER_BYTES];
-            long page = 0;
-            while (page < pageCount) {
-                int n = (int) Math.min(bytes.length / PageHashes.BYTES, pageCount - page) * PageHashes.BYTES;
-                for (int offset = 0; offset < n; offset += PageHashes.BYTES, page++) {
-                    from.get(page, bytes, offset);
-                }
-                sha256.update(bytes, 0, n);
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, n);
-                while (buffer.hasRemaining()) {
-                    file.write(buffer);
-                }
-            }
-            entry = new Entry(generation, stamp, candidate, pageSize, pageCount, path, sha256.digest(), since);
-            kept = true;
-        } finally {
-            if (!kept) {
-                TempFiles.delete(path);
-            }
-        }
-    }
-
-    /**
-     * Forgets what is kept and deletes its file; cancels a pass pending. The cache's files are
-     * deleted on the file system as it is, not through the engine's {@link Disk}: they are no part of
-     * a generation's life, and a background pass's come and go when no test step can foresee it
-     * ({@link HashPass}); a failed deletion leaves a hidden file the next start deletes.
-     */
+    /** Forgets what is kept and deletes its file ({@link KeptHashesFile#delete}); cancels a pass pending. */
     synchronized void drop(GenerationFolder folder) {
         cancelPending();
         if (entry != null) {
-            TempFiles.delete(entry.file());
+            entry.file().delete();
             entry = null;
         }
     }
 
-    private boolean corrupt(GenerationFolder folder, String what) {
+    private void corrupt(GenerationFolder folder, String what) {
         LOG.log(System.Logger.Level.WARNING, "{0}: the page hashes kept for generation {1} ({2}) {3}; hashing the base",
-                database, entry.generation(), entry.file(), what);
+                database, entry.generation(), entry.file().path(), what);
         drop(folder);
-        return false;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }
